@@ -1,0 +1,66 @@
+using System.CommandLine;
+
+namespace S3Tail.Cli;
+
+/// <summary>The command line: options, their descriptions, and the action that calls <see cref="TailCommand"/>.</summary>
+public static class CliCommand
+{
+    public static readonly Argument<string> Uri = new("URI")
+    {
+        Description = "[s3://]BUCKET[/PREFIX], or a local folder: file://DIR[/PREFIX], ./PATH, ../PATH, /PATH",
+    };
+
+    public static readonly Option<string?> ConfigFile = new("--config-file", "-c")
+    { Description = "Config file (default ~/.s3tailrc)", HelpName = "PATH" };
+
+    public static readonly Option<string?> Region = new("--region", "-r") { Description = "AWS region", HelpName = "REGION" };
+
+    public static readonly Option<string?> Profile = new("--profile") { Description = "AWS shared-config profile", HelpName = "NAME" };
+
+    public static readonly Option<string?> EndpointUrl = new("--endpoint-url")
+    { Description = "S3-compatible endpoint (MinIO, R2, Ceph, a local server); path-style addressing", HelpName = "URL" };
+
+    public static readonly Option<string?> Bookmark = new("--bookmark", "-b")
+    { Description = "KEY:LINE to resume after, or the NAME of a bookmark kept in the config file", HelpName = "TEXT" };
+
+    public static readonly Option<int?> Prefetch = new("--prefetch", "-p")
+    { Description = $"Objects fetched ahead of the one being written, 1 = sequential (default {TailRequest.DefaultPrefetch})", HelpName = "N" };
+
+    public static readonly Option<string?> LogLevel = new("--log-level", "-l")
+    { Description = "debug, info, warning (warn), error, critical (default warning)", HelpName = "LEVEL" };
+
+    public static readonly Option<string?> LogFile = new("--log-file")
+    { Description = "Write the tool's own log to FILE (content always goes to stdout)", HelpName = "FILE" };
+
+    public static readonly Option<double?> CacheHours = new("--cache-hours")
+    { Description = "Keep cached objects N hours after last use; 0 disables the cache (default 24)", HelpName = "N" };
+
+    public static readonly Option<string?> CachePath = new("--cache-path")
+    { Description = "Cache folder (default ~/.s3tailcache)", HelpName = "DIR" };
+
+    public static readonly Option<bool> CacheLookup = new("--cache-lookup")
+    { Description = "For each key under URI, print whether it is cached; download nothing" };
+
+    public static readonly Option<bool> SkipErrors = new("--skip-errors")
+    { Description = "Warn about an object that cannot be read and go on with the next" };
+
+    public static readonly Option<bool> Quiet = new("--quiet", "-q") { Description = "Do not print the final bookmark line" };
+
+    public static RootCommand Build()
+    {
+        var root = new RootCommand(
+            "Reads the log objects under an S3 prefix (or a local folder) as one stream, in key order, " +
+            "and remembers exactly where it stopped.")
+        {
+            Uri, ConfigFile, Region, Profile, EndpointUrl, Bookmark, Prefetch, LogLevel, LogFile,
+            CacheHours, CachePath, CacheLookup, SkipErrors, Quiet,
+        };
+        root.SetAction(async (parse, cancellationToken) => (int)await TailCommand.RunAsync(Read(parse), Console.Error, cancellationToken));
+        return root;
+    }
+
+    public static CliSettings Read(ParseResult p) => new(
+        p.GetValue(Uri)!, p.GetValue(ConfigFile), p.GetValue(Region), p.GetValue(Profile), p.GetValue(EndpointUrl),
+        p.GetValue(Bookmark), p.GetValue(Prefetch), p.GetValue(LogLevel), p.GetValue(LogFile), p.GetValue(CacheHours),
+        p.GetValue(CachePath), p.GetValue(CacheLookup), p.GetValue(SkipErrors), p.GetValue(Quiet));
+}

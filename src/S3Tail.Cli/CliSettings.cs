@@ -1,0 +1,18 @@
+namespace S3Tail.Cli;
+
+/// <summary>What the command line said, typed; null where it said nothing (config or default applies).</summary>
+public sealed record CliSettings(
+    string Uri,
+    string? ConfigFile = null,
+    string? Region = null,
+    string? Profile = null,
+    string? EndpointUrl = null,
+    string? Bookmark = null,
+    int? Prefetch = null,
+    string? LogLevel = null,
+    string? LogFile = null,
+    double? CacheHours = null,
+    string? CachePath = null,
+    bool CacheLookup = false,
+    bool SkipErrors = false,
+    bool Quiet = false);

@@ -1,0 +1,17 @@
+using System.CommandLine;
+using S3Tail.Cli;
+
+var root = CliCommand.Build();
+var parse = root.Parse(args);
+
+// A usage error is one line and exit 2, not System.CommandLine's page of help and exit 1;
+// --help and --version still win over errors elsewhere on the line.
+bool asksForHelp = args.Any(a => a is "-h" or "--help" or "-?" or "--version");
+if (parse.Errors.Count > 0 && !asksForHelp)
+{
+    Console.Error.WriteLine($"s3tail: error: {parse.Errors[0].Message} (see s3tail --help)");
+    return (int)ExitCode.Usage;
+}
+
+// Signals are ours to handle (SignalStop): the run must end with an exact bookmark.
+return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });

@@ -1,0 +1,42 @@
+using System.Runtime.InteropServices;
+
+namespace S3Tail.Cli;
+
+/// <summary>
+/// Turns SIGINT and SIGTERM into a cancellation the run ends on (with an exact bookmark), and
+/// remembers which came first for the exit code. The default handling (killing the process) is
+/// cancelled; a second Ctrl-C also goes to the run, which is already stopping.
+/// </summary>
+public sealed class SignalStop : IDisposable
+{
+    private readonly CancellationTokenSource _cts = new();
+    private readonly PosixSignalRegistration[] _registrations;
+    private int _signal;
+
+    public SignalStop()
+    {
+        _registrations =
+        [
+            PosixSignalRegistration.Create(PosixSignal.SIGINT, On),
+            PosixSignalRegistration.Create(PosixSignal.SIGTERM, On),
+        ];
+    }
+
+    public CancellationToken Token => _cts.Token;
+
+    /// <summary>The first signal received, or null.</summary>
+    public PosixSignal? Signal => _signal == 0 ? null : (PosixSignal)_signal;
+
+    private void On(PosixSignalContext context)
+    {
+        context.Cancel = true;
+        Interlocked.CompareExchange(ref _signal, (int)context.Signal, 0);
+        _cts.Cancel();
+    }
+
+    public void Dispose()
+    {
+        foreach (var r in _registrations) r.Dispose();
+        _cts.Dispose();
+    }
+}

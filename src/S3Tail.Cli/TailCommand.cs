@@ -1,0 +1,143 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using S3Tail.Cache;
+using S3Tail.Logging;
+using S3Tail.Storage;
+
+namespace S3Tail.Cli;
+
+/// <summary>One run of s3tail: settings → source → engine → bookmark line and exit code.</summary>
+public static class TailCommand
+{
+    public static async Task<ExitCode> RunAsync(CliSettings cli, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        using var signals = new SignalStop();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(signals.Token, cancellationToken);
+        ILog log = new TextLog(stderr, LogLevel.Warning);
+        bool debug = false;
+        StreamWriter? logFile = null;
+        try
+        {
+            var settings = RunSettings.From(cli);
+            debug = settings.LogLevel == LogLevel.Debug;
+            (log, logFile) = OpenLog(settings, stderr);
+            foreach (var warning in settings.Warnings) log.Warn(warning);
+
+            using IObjectSource source = settings.Source.IsLocal
+                ? new LocalFolderSource(settings.Source.Bucket)
+                : new S3ObjectSource(settings.Source.Bucket, settings.S3);
+            var cache = OpenCache(settings, source, log);
+
+            if (settings.CacheLookup)
+                return await CacheLookupCommand.RunAsync(source, settings.Source.Prefix, cache, Console.Out, stop.Token);
+
+            var request = new TailRequest
+            {
+                Source = source,
+                Prefix = settings.Source.Prefix,
+                Bookmark = settings.Bookmark,
+                Prefetch = settings.Prefetch,
+                Cache = cache,
+                SkipErrors = settings.SkipErrors,
+                Log = log,
+            };
+            var clock = Stopwatch.StartNew();
+            using var stdout = Console.OpenStandardOutput();
+            var result = await S3TailEngine.RunAsync(request, new StreamLineSink(stdout), stop.Token);
+            return Report(result, settings, signals, clock.Elapsed, log, stderr, debug);
+        }
+        catch (S3TailException e)
+        {
+            log.Error(debug ? e.ToString() : e.Message);
+            return e.Kind == ErrorKind.Usage ? ExitCode.Usage : ExitCode.RuntimeError;
+        }
+        catch (Exception e)
+        {
+            log.Error(debug ? e.ToString() : $"{e.GetType().Name}: {e.Message} (run with --log-level debug for details)");
+            return ExitCode.RuntimeError;
+        }
+        finally
+        {
+            logFile?.Dispose();
+        }
+    }
+
+    private static ExitCode Report(TailResult result, RunSettings settings, SignalStop signals, TimeSpan elapsed, ILog log,
+        TextWriter stderr, bool debug)
+    {
+        var s = result.Statistics;
+        if (s.SkippedKeys.Count > 0)
+            log.Warn($"skipped {s.SkippedKeys.Count} object(s) that could not be read: {string.Join(", ", s.SkippedKeys.Take(10))}"
+                     + (s.SkippedKeys.Count > 10 ? ", ..." : ""));
+        log.Info($"{s.ObjectsWritten} objects, {s.LinesWritten} lines, {s.BytesWritten} bytes written; " +
+                 $"{s.Downloads} downloaded, {s.CacheHits} from cache; {elapsed.TotalSeconds:0.00} s");
+
+        var code = result.Reason switch
+        {
+            StopReason.Failed => result.Error is S3TailException { Kind: ErrorKind.Usage } ? ExitCode.Usage : ExitCode.RuntimeError,
+            StopReason.Cancelled => signals.Signal == PosixSignal.SIGTERM ? ExitCode.Terminated : ExitCode.Interrupted,
+            _ => ExitCode.Ok,
+        };
+        if (result.Error is { } error) log.Error(debug ? error.ToString() : error.Message);
+        if (!settings.Quiet && result.Bookmark is { } bookmark)
+        {
+            stderr.WriteLine($"Bookmark: {bookmark}");
+            stderr.Flush();
+        }
+        return code;
+    }
+
+    private static (ILog Log, StreamWriter? File) OpenLog(RunSettings settings, TextWriter stderr)
+    {
+        if (settings.LogFile is null) return (new TextLog(stderr, settings.LogLevel), null);
+        try
+        {
+            var file = new StreamWriter(settings.LogFile, append: true) { AutoFlush = true };
+            return (new TeeLog(new TextLog(file, settings.LogLevel, timestamps: true), new TextLog(stderr, LogLevel.Error)), file);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw S3TailException.Usage($"Cannot open the log file '{settings.LogFile}': {e.Message.TrimEnd('.')}.");
+        }
+    }
+
+    /// <summary>
+    /// The cache, or null when it is off (0 hours), pointless (a local folder) or unusable (the
+    /// folder cannot be made): then the run spools to temporary files instead, with a warning.
+    /// </summary>
+    private static ObjectCache? OpenCache(RunSettings settings, IObjectSource source, ILog log)
+    {
+        if (settings.CacheHours == 0 || source.CacheIdentity is null) return null;
+        var cache = new ObjectCache(settings.CachePath, TimeSpan.FromHours(settings.CacheHours));
+        try
+        {
+            PrivateFiles.CreateFolder(cache.Root);
+            var probe = Path.Combine(cache.Root, $".tmp-probe-{Environment.ProcessId}");
+            using (PrivateFiles.CreateNew(probe)) { }
+            File.Delete(probe);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            log.Warn($"cannot use the cache folder '{cache.Root}' ({e.Message.TrimEnd('.')}); running without the cache.");
+            return null;
+        }
+        // Start-up sweep, off the critical path.
+        _ = Task.Run(() =>
+        {
+            try
+            {
+                int removed = cache.Sweep(DateTime.UtcNow);
+                if (removed > 0) log.Debug($"cache sweep removed {removed} entries unused for {settings.CacheHours} hours");
+            }
+            catch (Exception e) { log.Debug($"cache sweep failed: {e.Message}"); }
+        });
+        return cache;
+    }
+
+    /// <summary>Sends each line to two logs (a log file, and errors also to stderr).</summary>
+    private sealed class TeeLog(ILog a, ILog b) : ILog
+    {
+        public bool IsEnabled(LogLevel level) => a.IsEnabled(level) || b.IsEnabled(level);
+        public void Write(LogLevel level, string message) { a.Write(level, message); b.Write(level, message); }
+    }
+}

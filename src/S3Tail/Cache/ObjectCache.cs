@@ -1,0 +1,74 @@
+using System.Security.Cryptography;
+using System.Text;
+using S3Tail.Storage;
+
+namespace S3Tail.Cache;
+
+/// <summary>
+/// Decoded objects kept on local disk so a re-run downloads nothing. An entry lives at
+/// <c>ROOT/XX/SHA</c>, SHA being the hex SHA-256 of <c>ENDPOINT|BUCKET|KEY</c>, so the same key in
+/// two buckets or at two endpoints never collides. An entry is valid for an object while its
+/// recorded ETag and size equal the listing's; its modification time is its last use.
+/// </summary>
+public sealed class ObjectCache(string root, TimeSpan keep)
+{
+    public string Root { get; } = Path.GetFullPath(root);
+
+    /// <summary>How long an entry is kept after its last use.</summary>
+    public TimeSpan Keep { get; } = keep;
+
+    public string EntryPath(string identity, string key)
+    {
+        var sha = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{identity}|{key}")));
+        return Path.Combine(Root, sha[..2], sha);
+    }
+
+    /// <summary>The entry's path when it holds this version of the object; marks it used unless only peeking.</summary>
+    public string? Lookup(string identity, ObjectInfo info, bool markUsed = true)
+    {
+        string path = EntryPath(identity, info.Key);
+        var header = EntryFile.TryReadHeader(path);
+        if (header is null || header.ETag != info.ETag || header.StoredSize != info.Size) return null;
+        if (!markUsed) return path;
+        try { File.SetLastWriteTimeUtc(path, DateTime.UtcNow); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
+        return path;
+    }
+
+    /// <summary>Creates the root and the entry's folder (0700) and a writer in that folder.</summary>
+    public EntryWriter CreateEntry(string entryPath, ObjectInfo info)
+    {
+        PrivateFiles.CreateFolder(Root);
+        string folder = Path.GetDirectoryName(entryPath)!;
+        PrivateFiles.CreateFolder(folder);
+        return EntryFile.Create(folder, info.ETag, info.Size);
+    }
+
+    public void Remove(string entryPath)
+    {
+        try { File.Delete(entryPath); } catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+    }
+
+    /// <summary>
+    /// Deletes entries unused for longer than <see cref="Keep"/>, and temporary files that a killed
+    /// process left (older than a day, so a running download's file is never touched).
+    /// </summary>
+    public int Sweep(DateTime nowUtc)
+    {
+        if (!Directory.Exists(Root)) return 0;
+        int removed = 0;
+        foreach (var folder in Directory.EnumerateDirectories(Root))
+        {
+            foreach (var file in new DirectoryInfo(folder).EnumerateFiles())
+            {
+                var age = nowUtc - file.LastWriteTimeUtc;
+                bool temp = file.Name.StartsWith(".tmp-", StringComparison.Ordinal);
+                if (age > (temp ? TimeSpan.FromDays(1) : Keep))
+                {
+                    try { file.Delete(); removed++; } catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+                }
+            }
+        }
+        return removed;
+    }
+}

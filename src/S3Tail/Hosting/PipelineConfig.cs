@@ -1,0 +1,24 @@
+namespace S3Tail.Hosting;
+
+/// <summary>The Akka settings the pipeline needs, whether it makes its own ActorSystem or joins a host's.</summary>
+public static class PipelineConfig
+{
+    /// <summary>
+    /// stdout carries only object content, so Akka must never log there; the writer gets a thread
+    /// of its own (a blocked pipe must not hold a shared dispatcher thread); signals are handled
+    /// by the caller, not by a CLR shutdown hook.
+    /// </summary>
+    public const string Hocon = """
+        akka {
+          loglevel = OFF
+          stdout-loglevel = OFF
+          log-config-on-start = off
+          log-dead-letters = off
+          log-dead-letters-during-shutdown = off
+          coordinated-shutdown.run-by-clr-shutdown-hook = off
+        }
+        s3tail-writer-dispatcher {
+          type = PinnedDispatcher
+        }
+        """;
+}

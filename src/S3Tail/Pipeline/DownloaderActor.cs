@@ -1,0 +1,56 @@
+using Akka.Actor;
+
+namespace S3Tail.Pipeline;
+
+/// <summary>
+/// Fetches one object at a time (more arriving meanwhile wait in its stash) and tells the
+/// sequencer the outcome. The fetch runs as a task piped back to the actor, so the mailbox never
+/// blocks. A failure is a message to the sequencer, never a crash: one bad object does not
+/// disturb its siblings.
+/// </summary>
+public sealed class DownloaderActor : ReceiveActor, IWithUnboundedStash
+{
+    private readonly ObjectFetcher _fetcher;
+    private readonly IActorRef _sequencer;
+    private readonly CancellationToken _stopping;
+
+    public DownloaderActor(ObjectFetcher fetcher, IActorRef sequencer, CancellationToken stopping)
+    {
+        _fetcher = fetcher;
+        _sequencer = sequencer;
+        _stopping = stopping;
+        Idle();
+    }
+
+    public IStash Stash { get; set; } = null!;
+
+    public static Props Props(ObjectFetcher fetcher, IActorRef sequencer, CancellationToken stopping) =>
+        Akka.Actor.Props.Create(() => new DownloaderActor(fetcher, sequencer, stopping));
+
+    private void Idle()
+    {
+        Receive<FetchObject>(Start);
+    }
+
+    private void Busy()
+    {
+        Receive<FetchObject>(_ => Stash.Stash());
+        Receive<Done>(done =>
+        {
+            _sequencer.Tell(done.Outcome);
+            Stash.UnstashAll();
+            Become(Idle);
+        });
+    }
+
+    private void Start(FetchObject fetch)
+    {
+        _fetcher.FetchAsync(fetch.Object, fetch.BypassCache, _stopping)
+            .PipeTo(Self,
+                success: content => new Done(new ObjectFetched(fetch.Seq, fetch.Object, content)),
+                failure: e => new Done(new FetchFailed(fetch.Seq, fetch.Object, ListerActor.Unwrap(e))));
+        Become(Busy);
+    }
+
+    private sealed record Done(object Outcome);
+}

@@ -1,0 +1,115 @@
+using Akka.Actor;
+using S3Tail.Storage;
+
+namespace S3Tail.Pipeline;
+
+/// <summary>
+/// Pages through the listing and numbers the keys. It hands a key to the downloader pool only
+/// while the prefetch window has room: it starts with <c>prefetch</c> credits, spends one a key,
+/// and gets one back from the sequencer each time an object is fully written. So at most
+/// <c>prefetch</c> objects are fetched-but-not-written, and at most about two pages of keys are
+/// in memory however long the listing is.
+/// </summary>
+public sealed class ListerActor : ReceiveActor
+{
+    /// <summary>Ask for the next page while fewer keys than this wait, so the pool never starves.</summary>
+    private const int RefillBelow = 500;
+
+    private readonly IObjectSource _source;
+    private readonly string _prefix;
+    private readonly string? _firstKey;
+    private readonly Func<string, bool>? _filter;
+    private readonly int _pageSize;
+    private readonly IActorRef _pool;
+    private readonly IActorRef _sequencer;
+    private readonly CancellationToken _stopping;
+    private readonly Queue<ObjectInfo> _waiting = new();
+
+    private int _credit;
+    private long _nextSeq;
+    private string? _startAfter;
+    private bool _moreToList = true;
+    private bool _listing;
+    private bool _ended;
+
+    /// <param name="firstKey">skip keys before this one (resuming from a bookmark on it).</param>
+    public ListerActor(IObjectSource source, string prefix, string? firstKey, Func<string, bool>? filter, int prefetch,
+        int pageSize, IActorRef pool, IActorRef sequencer, CancellationToken stopping)
+    {
+        _source = source;
+        _prefix = prefix;
+        _firstKey = firstKey;
+        _filter = filter;
+        _credit = prefetch;
+        _pageSize = pageSize;
+        _pool = pool;
+        _sequencer = sequencer;
+        _stopping = stopping;
+        // The listing's StartAfter is exclusive, and the bookmark's own key must be listed: start
+        // after the key less its last character (a prefix of it, so not after it) and drop the
+        // few keys between that and the bookmark's key here.
+        _startAfter = firstKey is { Length: > 0 } ? firstKey[..^(char.IsLowSurrogate(firstKey[^1]) && firstKey.Length > 1 ? 2 : 1)] : null;
+
+        Receive<PageListed>(OnPage);
+        Receive<ListFailed>(OnListFailed);
+        Receive<ObjectsWritten>(m => { _credit += m.Count; Dispatch(); });
+    }
+
+    public static Props Props(IObjectSource source, string prefix, string? firstKey, Func<string, bool>? filter, int prefetch,
+        int pageSize, IActorRef pool, IActorRef sequencer, CancellationToken stopping) =>
+        Akka.Actor.Props.Create(() => new ListerActor(source, prefix, firstKey, filter, prefetch, pageSize, pool, sequencer, stopping));
+
+    protected override void PreStart() => RequestPage();
+
+    private void OnPage(PageListed page)
+    {
+        _listing = false;
+        foreach (var info in page.Page.Objects)
+        {
+            if (_firstKey is not null && Utf8Order.Instance.Compare(info.Key, _firstKey) < 0) continue;
+            if (_filter is not null && !_filter(info.Key)) continue;
+            _waiting.Enqueue(info);
+        }
+        if (page.Page.Objects.Count > 0) _startAfter = page.Page.Objects[^1].Key;
+        _moreToList = page.Page.IsTruncated;
+        Dispatch();
+    }
+
+    private void OnListFailed(ListFailed failure)
+    {
+        _listing = false;
+        _ended = true;
+        _sequencer.Tell(new ListingFailed(_nextSeq, failure.Reason));
+    }
+
+    private void Dispatch()
+    {
+        if (_ended) return;
+        while (_credit > 0 && _waiting.TryDequeue(out var info))
+        {
+            _pool.Tell(new FetchObject(_nextSeq++, info));
+            _credit--;
+        }
+        if (_moreToList && _waiting.Count < RefillBelow) RequestPage();
+        else if (!_moreToList && _waiting.Count == 0 && !_listing)
+        {
+            _ended = true;
+            _sequencer.Tell(new ListingCompleted(_nextSeq));
+        }
+    }
+
+    private void RequestPage()
+    {
+        if (_listing) return;
+        _listing = true;
+        _source.ListAsync(_prefix, _startAfter, _pageSize, _stopping)
+            .PipeTo(Self, success: p => new PageListed(p), failure: e => new ListFailed(Unwrap(e)));
+    }
+
+    internal static Exception Unwrap(Exception e) =>
+        e is AggregateException { InnerExceptions.Count: 1 } a ? Unwrap(a.InnerException!) : e;
+
+    private sealed record PageListed(ListPage Page);
+
+    private sealed record ListFailed(Exception Reason);
+}

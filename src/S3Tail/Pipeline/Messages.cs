@@ -1,0 +1,59 @@
+using Akka.Actor;
+using S3Tail.Decoding;
+using S3Tail.Storage;
+
+namespace S3Tail.Pipeline;
+
+// The pipeline's protocol. Sequence numbers (Seq) count listed objects from 0 in key order; the
+// sequencer releases them strictly in that order. Messages carry file references and batches of
+// lines, never single lines or whole objects.
+
+/// <summary>Lister → downloader pool: fetch this object. BypassCache re-downloads over a bad entry.</summary>
+public sealed record FetchObject(long Seq, ObjectInfo Object, bool BypassCache = false);
+
+/// <summary>Downloader → sequencer: the object's decoded bytes wait in <see cref="Content"/>.</summary>
+public sealed record ObjectFetched(long Seq, ObjectInfo Object, ObjectContent Content);
+
+/// <summary>Downloader → sequencer: the object could not be fetched (after retries).</summary>
+public sealed record FetchFailed(long Seq, ObjectInfo Object, Exception Reason);
+
+/// <summary>Lister → sequencer: the listing ended; <see cref="ObjectCount"/> objects were handed out.</summary>
+public sealed record ListingCompleted(long ObjectCount);
+
+/// <summary>Lister → sequencer: listing failed after <see cref="ObjectCount"/> objects were handed out.</summary>
+public sealed record ListingFailed(long ObjectCount, Exception Reason);
+
+/// <summary>Sequencer → lister: objects were written out; that much room opened in the prefetch window.</summary>
+public sealed record ObjectsWritten(int Count);
+
+/// <summary>Sequencer → writer: write these lines of object <see cref="Key"/>.</summary>
+public sealed record WriteLines(long Seq, string Key, LineBatch Batch);
+
+/// <summary>
+/// Writer → sequencer: a batch is done with. <see cref="LastLineWritten"/> is the last line whose
+/// write completed (null when none of the batch was written); <see cref="Stop"/> says the writer
+/// stops taking lines, and why.
+/// </summary>
+public sealed record LinesWritten(long Seq, string Key, long? LastLineWritten, long Lines, long Bytes, WriterStop? Stop);
+
+/// <summary>Coordinator → sequencer: who gets window credit and refetch requests.</summary>
+public sealed record AttachPipeline(IActorRef Lister, IActorRef Pool);
+
+/// <summary>Why the writer stopped taking lines.</summary>
+public abstract record WriterStop
+{
+    /// <summary>The reader of stdout went away (EPIPE): a normal end.</summary>
+    public sealed record OutputClosed : WriterStop;
+
+    /// <summary>The library's line handler asked to stop.</summary>
+    public sealed record HandlerStopped : WriterStop;
+
+    /// <summary>Writing failed (disk full, I/O error).</summary>
+    public sealed record WriteFailed(Exception Reason) : WriterStop;
+}
+
+/// <summary>Outside → coordinator → sequencer: end the run now (signal, cancellation).</summary>
+public sealed record StopRun(string Reason);
+
+/// <summary>Sequencer → coordinator: the run is over; nothing is in flight any more.</summary>
+public sealed record RunFinished(TailResult Result);

@@ -1,0 +1,59 @@
+using S3Tail.Cache;
+using S3Tail.Decoding;
+using S3Tail.Logging;
+using S3Tail.Storage;
+
+namespace S3Tail.Pipeline;
+
+/// <summary>
+/// Fetches one object to local disk: a valid cache entry is used as it is; otherwise the object
+/// is downloaded (continuing after cuts), gunzipped if it is gzip, and written LZ4-compressed to
+/// a temporary file that becomes the cache entry, or a spool file when the cache is off.
+/// The downloader actors run this; it is a plain class so it can be used and tested alone.
+/// </summary>
+public sealed class ObjectFetcher(IObjectSource source, ObjectCache? cache, SpoolFolder? spool, RetryPolicy retry, ILog log)
+{
+    /// <summary>Counts GETs made and cache hits, for the summary and the tests.</summary>
+    public long Downloads => Interlocked.Read(ref _downloads);
+    public long CacheHits => Interlocked.Read(ref _cacheHits);
+    private long _downloads;
+    private long _cacheHits;
+
+    public async Task<ObjectContent> FetchAsync(ObjectInfo info, bool bypassCache, CancellationToken cancellationToken)
+    {
+        if (source is LocalFolderSource local) return new InPlaceContent(local.PathOf(info.Key));
+
+        string? entryPath = null;
+        if (cache is not null && source.CacheIdentity is { } identity)
+        {
+            entryPath = cache.EntryPath(identity, info.Key);
+            if (!bypassCache && cache.Lookup(identity, info) is { } hit)
+            {
+                Interlocked.Increment(ref _cacheHits);
+                log.Debug($"cache hit for '{info.Key}'");
+                return new CachedContent(hit);
+            }
+        }
+
+        Interlocked.Increment(ref _downloads);
+        EntryWriter writer;
+        string finalPath;
+        if (entryPath is not null) (writer, finalPath) = (cache!.CreateEntry(entryPath, info), entryPath);
+        else (writer, finalPath) = spool!.Create(info);
+        using (writer)
+        {
+            await using var stored = new ResumableObjectStream(source, info, retry, m => log.Warn(m));
+            await using var decoded = await GzipDetection.DecodeAsync(stored, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await decoded.CopyToAsync(writer.Content, 256 * 1024, cancellationToken).ConfigureAwait(false);
+            }
+            catch (InvalidDataException e)
+            {
+                throw S3TailException.Runtime($"The object s3://{source.BucketName}/{info.Key} is not valid gzip ({e.Message.TrimEnd('.')}).", e);
+            }
+            writer.Commit(finalPath);
+        }
+        return entryPath is not null ? new CachedContent(finalPath) : new SpooledContent(finalPath);
+    }
+}

@@ -1,0 +1,67 @@
+using Akka.Actor;
+using Akka.Routing;
+using S3Tail.Logging;
+
+namespace S3Tail.Pipeline;
+
+/// <summary>
+/// Builds one run's pipeline — writer, sequencer, downloader pool, lister — and ends it: a stop
+/// from outside goes to the sequencer, which drains the writer and reports the result; the
+/// coordinator completes the run's task with it. A crash of the lister, sequencer or writer is a
+/// bug; it fails the run instead of hanging it. A crashed downloader is restarted alone.
+/// </summary>
+public sealed class RunCoordinatorActor : ReceiveActor
+{
+    private readonly TailRequest _request;
+    private readonly ILineSink _sink;
+    private readonly ObjectFetcher _fetcher;
+    private readonly CancellationTokenSource _stopping;
+    private readonly TaskCompletionSource<TailResult> _completion;
+    private IActorRef _sequencer = ActorRefs.Nobody;
+
+    public RunCoordinatorActor(TailRequest request, ILineSink sink, ObjectFetcher fetcher,
+        CancellationTokenSource stopping, TaskCompletionSource<TailResult> completion)
+    {
+        _request = request;
+        _sink = sink;
+        _fetcher = fetcher;
+        _stopping = stopping;
+        _completion = completion;
+
+        Receive<StopRun>(m => _sequencer.Forward(m));
+        Receive<RunFinished>(m =>
+        {
+            var stats = m.Result.Statistics with { Downloads = _fetcher.Downloads, CacheHits = _fetcher.CacheHits };
+            _completion.TrySetResult(m.Result with { Statistics = stats });
+            Context.Stop(Self);
+        });
+    }
+
+    public static Props Props(TailRequest request, ILineSink sink, ObjectFetcher fetcher,
+        CancellationTokenSource stopping, TaskCompletionSource<TailResult> completion) =>
+        Akka.Actor.Props.Create(() => new RunCoordinatorActor(request, sink, fetcher, stopping, completion));
+
+    protected override void PreStart()
+    {
+        var r = _request;
+        var writer = Context.ActorOf(WriterActor.Props(_sink, _stopping.Token), "stdout-writer");
+        _sequencer = Context.ActorOf(SequencerActor.Props(writer, r.Bookmark, r.SkipErrors, r.Cache, _stopping, r.Log), "sequencer");
+        var pool = Context.ActorOf(
+            DownloaderActor.Props(_fetcher, _sequencer, _stopping.Token)
+                .WithRouter(new RoundRobinPool(r.Prefetch).WithSupervisorStrategy(new OneForOneStrategy(_ => Directive.Restart))),
+            "downloaders");
+        var lister = Context.ActorOf(
+            ListerActor.Props(r.Source, r.Prefix, r.Bookmark?.Key, r.KeyFilter, r.Prefetch, r.ListPageSize, pool, _sequencer, _stopping.Token),
+            "key-lister");
+        _sequencer.Tell(new AttachPipeline(lister, pool));
+    }
+
+    protected override SupervisorStrategy SupervisorStrategy() =>
+        new OneForOneStrategy(e =>
+        {
+            _request.Log.Error($"internal error: {e}");
+            _stopping.Cancel();
+            _completion.TrySetException(e);
+            return Directive.Stop;
+        });
+}

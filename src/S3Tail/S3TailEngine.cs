@@ -1,0 +1,61 @@
+using Akka.Actor;
+using Akka.Configuration;
+using S3Tail.Cache;
+using S3Tail.Hosting;
+using S3Tail.Pipeline;
+using S3Tail.Storage;
+
+namespace S3Tail;
+
+/// <summary>
+/// The engine's entry point: reads every object under the request's prefix, in key order, into a
+/// line handler or sink, and returns where it stopped.
+/// <code>
+/// using var source = new S3ObjectSource("my-logs", new S3Settings(Region: "us-west-2"));
+/// var result = await S3TailEngine.RunAsync(
+///     new TailRequest { Source = source, Prefix = "s3/2016-09-11", Bookmark = Bookmark.Parse("s3/2016-09-11-00:12") },
+///     (key, line, bytes) => { Console.WriteLine(Encoding.UTF8.GetString(bytes)); return true; });
+/// Console.WriteLine(result.Bookmark);
+/// </code>
+/// </summary>
+public static class S3TailEngine
+{
+    /// <summary>Runs with a line handler; return false from it to stop after that line.</summary>
+    public static Task<TailResult> RunAsync(TailRequest request, LineHandler handler, CancellationToken cancellationToken = default) =>
+        RunAsync(request, new HandlerLineSink(handler), cancellationToken);
+
+    /// <summary>Runs in an ActorSystem of its own, made for this run and ended with it.</summary>
+    public static async Task<TailResult> RunAsync(TailRequest request, ILineSink sink, CancellationToken cancellationToken = default)
+    {
+        var system = ActorSystem.Create("s3tail", ConfigurationFactory.ParseString(PipelineConfig.Hocon));
+        try
+        {
+            return await RunAsync(system, request, sink, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await system.Terminate().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Runs in the given ActorSystem (which needs <see cref="PipelineConfig.Hocon"/>, e.g. through
+    /// <see cref="AkkaHostingExtensions.AddS3TailPipeline"/>).
+    /// </summary>
+    public static async Task<TailResult> RunAsync(ActorSystem system, TailRequest request, ILineSink sink,
+        CancellationToken cancellationToken = default)
+    {
+        if (request.Prefetch is < 1 or > TailRequest.MaxPrefetch)
+            throw S3TailException.Usage($"--prefetch must be between 1 and {TailRequest.MaxPrefetch}; got {request.Prefetch}.");
+
+        using var spool = request.Cache is null && request.Source is not LocalFolderSource ? new SpoolFolder(request.SpoolParent) : null;
+        var fetcher = new ObjectFetcher(request.Source, request.Cache, spool, request.Retry, request.Log);
+        using var stopping = new CancellationTokenSource();
+        var completion = new TaskCompletionSource<TailResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var coordinator = system.ActorOf(RunCoordinatorActor.Props(request, sink, fetcher, stopping, completion),
+            $"run-{Guid.NewGuid():N}");
+        await using var registration = cancellationToken.Register(() => coordinator.Tell(new StopRun("cancelled")));
+        var result = await completion.Task.ConfigureAwait(false);
+        return result;
+    }
+}

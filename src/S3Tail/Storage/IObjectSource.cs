@@ -1,0 +1,24 @@
+namespace S3Tail.Storage;
+
+/// <summary>
+/// What S3 and a local folder both do: list keys under a prefix in UTF-8 byte order, a page at a
+/// time, and open an object's stored bytes from an offset. S3-only concerns (credentials, the
+/// endpoint) live on <see cref="S3ObjectSource"/>.
+/// </summary>
+public interface IObjectSource : IDisposable
+{
+    /// <summary>The bucket name, or the folder that plays the bucket; used in messages.</summary>
+    string BucketName { get; }
+
+    /// <summary>
+    /// The identity of the bucket for cache keys: <c>ENDPOINT|BUCKET</c> (endpoint empty for AWS),
+    /// or null for a source that is read in place and never cached.
+    /// </summary>
+    string? CacheIdentity { get; }
+
+    /// <summary>Keys under <paramref name="prefix"/> strictly after <paramref name="startAfter"/>.</summary>
+    Task<ListPage> ListAsync(string prefix, string? startAfter, int maxKeys, CancellationToken cancellationToken);
+
+    /// <summary>The stored bytes of the object from byte <paramref name="offset"/> on.</summary>
+    Task<Stream> OpenReadAsync(ObjectInfo info, long offset, CancellationToken cancellationToken);
+}

@@ -1,0 +1,7 @@
+namespace S3Tail.Storage;
+
+/// <summary>One listed object. <paramref name="Size"/> is the stored size in bytes (before gunzip).</summary>
+public sealed record ObjectInfo(string Key, string ETag, long Size);
+
+/// <summary>One page of a listing, in key order. <see cref="IsTruncated"/> says more keys follow.</summary>
+public sealed record ListPage(IReadOnlyList<ObjectInfo> Objects, bool IsTruncated);

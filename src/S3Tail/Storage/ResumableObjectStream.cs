@@ -1,0 +1,67 @@
+namespace S3Tail.Storage;
+
+/// <summary>
+/// An object's stored bytes that survive transient failures: when the connection is cut or the
+/// body ends short of the listed size, it opens the object again from the byte it reached (a
+/// ranged GET pinned to the same ETag) and carries on, so the reader — the gunzip stream
+/// included — sees one unbroken stream with no byte repeated or missed.
+/// </summary>
+internal sealed class ResumableObjectStream(IObjectSource source, ObjectInfo info, RetryPolicy retry, Action<string>? onRetry)
+    : Stream
+{
+    private Stream? _body;
+    private long _position;
+    private int _failures;
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (buffer.IsEmpty) return 0;
+        while (true)
+        {
+            try
+            {
+                _body ??= await source.OpenReadAsync(info, _position, cancellationToken).ConfigureAwait(false);
+                int n = await _body.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+                if (n == 0 && _position < info.Size)
+                    throw new IOException($"the body ended at byte {_position} of {info.Size}");
+                if (n > 0) { _position += n; _failures = 0; }
+                return n;
+            }
+            catch (Exception e) when (IsTransient(e) && !cancellationToken.IsCancellationRequested)
+            {
+                _body?.Dispose();
+                _body = null;
+                if (++_failures >= retry.MaxAttempts)
+                {
+                    throw e as S3TailException ?? S3TailException.Runtime(
+                        $"Error reading s3://{source.BucketName}/{info.Key}: gave up after {_failures} attempts ({e.Message.TrimEnd('.')}).", e);
+                }
+                onRetry?.Invoke($"retrying '{info.Key}' from byte {_position} (attempt {_failures + 1} of {retry.MaxAttempts}): {e.Message}");
+                await Task.Delay(retry.DelayBefore(_failures), cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static bool IsTransient(Exception e) =>
+        e is S3TailException { IsTransient: true } or IOException or HttpRequestException
+        || (e is OperationCanceledException && e.InnerException is TimeoutException);
+
+    public override int Read(byte[] buffer, int offset, int count) =>
+        ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => info.Size;
+    public override long Position { get => _position; set => throw new NotSupportedException(); }
+    public override void Flush() { }
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) _body?.Dispose();
+        base.Dispose(disposing);
+    }
+}

@@ -1,0 +1,62 @@
+using System.Net;
+using System.Net.Sockets;
+using Amazon.Runtime;
+using Amazon.S3;
+
+namespace S3Tail.Storage;
+
+/// <summary>The object was listed but is gone now (deleted after the listing).</summary>
+public sealed class ObjectMissingException(string key, Exception inner)
+    : Exception($"The object '{key}' no longer exists (deleted after it was listed).", inner)
+{
+    public string Key { get; } = key;
+}
+
+/// <summary>Turns SDK and network exceptions into one sentence naming what failed and what to do.</summary>
+internal static class S3Errors
+{
+    public static Exception Translate(Exception e, string operation, string? endpoint, string? key = null)
+    {
+        string where = endpoint is null ? "AWS S3" : $"the endpoint {endpoint}";
+        switch (e)
+        {
+            case S3TailException or ObjectMissingException:
+                return e;
+            case AmazonS3Exception s3 when s3.ErrorCode == "NoSuchBucket":
+                return S3TailException.Runtime($"Error {operation}: the bucket does not exist at {where}; check the bucket name, --region and --endpoint-url.", e);
+            case AmazonS3Exception s3 when key is not null && (s3.ErrorCode == "NoSuchKey" || s3.StatusCode == HttpStatusCode.NotFound):
+                return new ObjectMissingException(key, e);
+            case AmazonS3Exception s3 when s3.ErrorCode is "InvalidAccessKeyId" or "SignatureDoesNotMatch" or "ExpiredToken" or "InvalidToken":
+                return S3TailException.Runtime($"Error {operation}: the credentials were refused ({s3.ErrorCode}); check AWS_PROFILE, --profile or your access keys.", e);
+            case AmazonS3Exception s3 when s3.StatusCode == HttpStatusCode.Forbidden:
+                return S3TailException.Runtime($"Error {operation}: access denied; check that your credentials may read it (--profile, AWS_PROFILE).", e);
+            case AmazonS3Exception s3:
+                return new S3TailException(ErrorKind.Runtime, $"Error {operation}: {where} answered {(int)s3.StatusCode} {s3.ErrorCode}: {s3.Message}", e)
+                {
+                    IsTransient = (int)s3.StatusCode >= 500 || s3.ErrorCode is "SlowDown" or "RequestTimeout",
+                };
+            case AmazonClientException when e.Message.Contains("credentials", StringComparison.OrdinalIgnoreCase):
+                return S3TailException.Runtime($"Error {operation}: no AWS credentials were found; set AWS_PROFILE or use --profile, or configure access keys.", e);
+            case HttpRequestException or SocketException or IOException or TaskCanceledException or TimeoutException:
+                return new S3TailException(ErrorKind.Runtime, $"Error {operation}: cannot reach {where} ({Innermost(e).Message.TrimEnd('.')}); check --endpoint-url and the network.", e)
+                {
+                    IsTransient = true,
+                };
+            case AmazonServiceException service:
+                return new S3TailException(ErrorKind.Runtime, $"Error {operation}: {where} answered {(int)service.StatusCode} {service.ErrorCode}: {service.Message}", e)
+                {
+                    IsTransient = (int)service.StatusCode >= 500,
+                };
+            case AmazonClientException client when client.InnerException is not null:
+                return Translate(client.InnerException, operation, endpoint, key);
+            default:
+                return S3TailException.Runtime($"Error {operation}: {e.Message}", e);
+        }
+    }
+
+    private static Exception Innermost(Exception e)
+    {
+        while (e.InnerException is not null) e = e.InnerException;
+        return e;
+    }
+}

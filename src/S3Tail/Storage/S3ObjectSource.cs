@@ -1,0 +1,132 @@
+using System.Net;
+using Amazon;
+using Amazon.Runtime;
+using Amazon.Runtime.CredentialManagement;
+using Amazon.S3;
+using Amazon.S3.Model;
+
+namespace S3Tail.Storage;
+
+/// <summary>An S3 bucket (or an S3-compatible endpoint, addressed path-style).</summary>
+public sealed class S3ObjectSource : IObjectSource
+{
+    private readonly IAmazonS3 _client;
+    private readonly string? _endpoint;
+
+    public S3ObjectSource(string bucket, S3Settings settings)
+    {
+        BucketName = bucket;
+        _endpoint = settings.EffectiveEndpoint;
+        _client = CreateClient(settings, _endpoint);
+    }
+
+    public string BucketName { get; }
+
+    public string CacheIdentity => $"{_endpoint ?? ""}|{BucketName}";
+
+    public async Task<ListPage> ListAsync(string prefix, string? startAfter, int maxKeys, CancellationToken cancellationToken)
+    {
+        var request = new ListObjectsV2Request
+        {
+            BucketName = BucketName,
+            Prefix = prefix,
+            MaxKeys = maxKeys,
+            StartAfter = string.IsNullOrEmpty(startAfter) ? null : startAfter,
+        };
+        try
+        {
+            var response = await _client.ListObjectsV2Async(request, cancellationToken).ConfigureAwait(false);
+            // SDK v4 returns null for an empty page and nullable flags.
+            var objects = response.S3Objects?.Select(o => new ObjectInfo(o.Key, o.ETag ?? "", o.Size ?? 0)).ToList()
+                          ?? [];
+            return new ListPage(objects, response.IsTruncated == true && objects.Count > 0);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            throw S3Errors.Translate(e, $"listing s3://{BucketName}/{prefix}", _endpoint);
+        }
+    }
+
+    public async Task<Stream> OpenReadAsync(ObjectInfo info, long offset, CancellationToken cancellationToken)
+    {
+        var request = new GetObjectRequest { BucketName = BucketName, Key = info.Key };
+        if (offset > 0)
+        {
+            // A continuation must read the same object version it started with.
+            request.ByteRange = new ByteRange($"bytes={offset}-");
+            if (info.ETag.Length > 0) request.EtagToMatch = info.ETag;
+        }
+        try
+        {
+            var response = await _client.GetObjectAsync(request, cancellationToken).ConfigureAwait(false);
+            return new ResponseStream(response);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            throw S3Errors.Translate(e, $"reading s3://{BucketName}/{info.Key}", _endpoint, info.Key);
+        }
+    }
+
+    public void Dispose() => _client.Dispose();
+
+    private static AmazonS3Client CreateClient(S3Settings settings, string? endpoint)
+    {
+        var config = new AmazonS3Config
+        {
+            // s3rver, MinIO and friends do not all speak the newer flexible checksums.
+            RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
+            ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
+        };
+        if (settings.Profile is not null)
+        {
+            if (!new CredentialProfileStoreChain().TryGetProfile(settings.Profile, out _))
+                throw S3TailException.Usage($"The AWS profile '{settings.Profile}' is not in the shared config or credentials file.");
+            config.Profile = new Profile(settings.Profile);
+        }
+        if (endpoint is not null)
+        {
+            if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) || (uri.Scheme != "http" && uri.Scheme != "https"))
+                throw S3TailException.Usage($"The endpoint URL '{endpoint}' is not an http:// or https:// URL.");
+            config.ServiceURL = endpoint;
+            config.ForcePathStyle = true;
+            config.AuthenticationRegion = settings.Region ?? Environment.GetEnvironmentVariable("AWS_REGION") ?? "us-east-1";
+        }
+        else if (settings.Region is not null)
+        {
+            config.RegionEndpoint = RegionEndpoint.GetBySystemName(settings.Region);
+        }
+        else if (Environment.GetEnvironmentVariable("AWS_REGION") is null && Environment.GetEnvironmentVariable("AWS_DEFAULT_REGION") is null
+                 && settings.Profile is null && Environment.GetEnvironmentVariable("AWS_PROFILE") is null)
+        {
+            // S3 answers every bucket's listing through us-east-1 with a redirect hint the SDK follows.
+            config.RegionEndpoint = RegionEndpoint.USEast1;
+        }
+        return new AmazonS3Client(config);
+    }
+
+    /// <summary>Keeps the response (and its connection) alive exactly as long as its body stream.</summary>
+    private sealed class ResponseStream(GetObjectResponse response) : Stream
+    {
+        private readonly Stream _body = response.ResponseStream;
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override int Read(byte[] buffer, int offset, int count) => _body.Read(buffer, offset, count);
+        public override int Read(Span<byte> buffer) => _body.Read(buffer);
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            _body.ReadAsync(buffer, cancellationToken);
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            _body.ReadAsync(buffer, offset, count, cancellationToken);
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) response.Dispose();
+            base.Dispose(disposing);
+        }
+    }
+}

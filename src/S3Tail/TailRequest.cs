@@ -1,0 +1,49 @@
+using S3Tail.Bookmarks;
+using S3Tail.Cache;
+using S3Tail.Logging;
+using S3Tail.Storage;
+
+namespace S3Tail;
+
+/// <summary>What to read and how: the source and prefix, where to resume, how far to prefetch.</summary>
+public sealed record TailRequest
+{
+    /// <summary>
+    /// Objects fetched ahead of the one being written, that one included (1 = sequential). Eight
+    /// hides a typical 20-100 ms first-byte latency behind small access-log objects while keeping
+    /// few connections and little spool space; see README's Performance section for the curve.
+    /// </summary>
+    public const int DefaultPrefetch = 8;
+
+    /// <summary>The largest --prefetch accepted: more only opens connections nobody reads.</summary>
+    public const int MaxPrefetch = 1024;
+
+    public required IObjectSource Source { get; init; }
+
+    /// <summary>Only keys starting with this are read.</summary>
+    public string Prefix { get; init; } = "";
+
+    /// <summary>Resume after this line (null: from the first key).</summary>
+    public Bookmark? Bookmark { get; init; }
+
+    public int Prefetch { get; init; } = DefaultPrefetch;
+
+    /// <summary>Keys for which this returns false are skipped (not fetched).</summary>
+    public Func<string, bool>? KeyFilter { get; init; }
+
+    /// <summary>The cache, or null to spool downloads to temporary files instead.</summary>
+    public ObjectCache? Cache { get; init; }
+
+    /// <summary>Where spool folders go when the cache is off (default: the system temp folder).</summary>
+    public string? SpoolParent { get; init; }
+
+    /// <summary>Warn about an object that cannot be read and go on with the next.</summary>
+    public bool SkipErrors { get; init; }
+
+    public RetryPolicy Retry { get; init; } = RetryPolicy.Default;
+
+    public ILog Log { get; init; } = NullLog.Instance;
+
+    /// <summary>Keys listed a page (S3's maximum is 1000).</summary>
+    public int ListPageSize { get; init; } = 1000;
+}

@@ -1,0 +1,28 @@
+using S3Tail.Bookmarks;
+
+namespace S3Tail;
+
+/// <summary>How a run ended.</summary>
+public enum StopReason
+{
+    /// <summary>Every listed object was written.</summary>
+    Completed,
+    /// <summary>Stopped from outside (Ctrl-C, SIGTERM, a cancelled token).</summary>
+    Cancelled,
+    /// <summary>The reader of the output went away (a closed pipe).</summary>
+    OutputClosed,
+    /// <summary>The line handler asked to stop.</summary>
+    HandlerStopped,
+    /// <summary>An error ended the run; see <see cref="TailResult.Error"/>.</summary>
+    Failed,
+}
+
+/// <summary>Counts of one run, for the summary line.</summary>
+public sealed record RunStatistics(long ObjectsWritten, long LinesWritten, long BytesWritten, long Downloads, long CacheHits,
+    IReadOnlyList<string> SkippedKeys);
+
+/// <summary>
+/// The end of a run. <see cref="Bookmark"/> names the last line whose write completed (or the
+/// bookmark the run started from, when it wrote nothing); resuming from it continues exactly.
+/// </summary>
+public sealed record TailResult(Bookmark? Bookmark, StopReason Reason, Exception? Error, RunStatistics Statistics);
