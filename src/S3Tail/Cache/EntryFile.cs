@@ -29,7 +29,7 @@ public sealed class CorruptEntryException(string path, string reason, Exception?
 public static class EntryFile
 {
     private static readonly byte[] Magic = "S3TLZ4\0\u0001"u8.ToArray();
-    private const int FixedHeader = 8 + 8 + 8 + 8 + 4;
+    private const int FixedHeader = 8 + 8 + 8 + 4; // compressed, decoded, stored sizes; ETag length
 
     private static readonly LZ4EncoderSettings Encoder = new()
     {
@@ -78,6 +78,12 @@ public static class EntryFile
         try
         {
             var header = ReadHeader(file, path) ?? throw new CorruptEntryException(path, "its header or length is wrong");
+            if (header.CompressedLength == 0)
+            {
+                // An empty object: the encoder wrote no frame at all.
+                file.Dispose();
+                return header.DecodedLength == 0 ? Stream.Null : throw new CorruptEntryException(path, "its frame is missing");
+            }
             var frame = LZ4Stream.Decode(file, new LZ4DecoderSettings(), leaveOpen: false, interactive: false);
             return new CheckedStream(frame, header.DecodedLength, path);
         }

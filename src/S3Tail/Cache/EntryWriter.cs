@@ -19,7 +19,8 @@ public sealed class EntryWriter : IDisposable
         _etag = etag;
         _storedSize = storedSize;
         // Room for the header, written last once the lengths are known.
-        _file.Position = EntryFile.HeaderLength(etag);
+        _file.SetLength(EntryFile.HeaderLength(etag));
+        _file.Position = _file.Length;
         _content = new CountingStream(EntryFile.Encode(_file));
     }
 

@@ -1,0 +1,151 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Amazon.Runtime;
+using Amazon.S3;
+using Amazon.S3.Model;
+
+namespace S3Tail.Tests.Support;
+
+/// <summary>
+/// A real S3 protocol server for the tests: s3rver (pinned in tests/s3server) started with node on
+/// 127.0.0.1 at a free port, with a byte-ordered listing, fault rules and request counters
+/// (see tests/s3server/server.js). One per test run; every test uses buckets of its own.
+/// </summary>
+public sealed class S3TestServer : IAsyncDisposable
+{
+    public const string AccessKey = "S3RVER";
+    public const string SecretKey = "S3RVER";
+
+    private readonly Process _node;
+    private readonly HttpClient _http;
+
+    private S3TestServer(Process node, int port, string directory)
+    {
+        _node = node;
+        Port = port;
+        Directory = directory;
+        Endpoint = $"http://127.0.0.1:{port}";
+        _http = new HttpClient { BaseAddress = new Uri(Endpoint) };
+        Client = new AmazonS3Client(new BasicAWSCredentials(AccessKey, SecretKey), new AmazonS3Config
+        {
+            ServiceURL = Endpoint,
+            ForcePathStyle = true,
+            AuthenticationRegion = "us-east-1",
+            RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
+            ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
+        });
+    }
+
+    public string Endpoint { get; }
+    public int Port { get; }
+    public string Directory { get; }
+    public IAmazonS3 Client { get; }
+
+    private static int _bucketCounter;
+
+    /// <summary>A fresh, valid bucket name for one test.</summary>
+    public static string NewBucketName(string hint = "t") =>
+        $"{new string(hint.ToLowerInvariant().Where(char.IsAsciiLetterOrDigit).Take(20).ToArray())}-{Environment.ProcessId}-{Interlocked.Increment(ref _bucketCounter)}";
+
+    public static async Task<S3TestServer> StartAsync(string? directory = null, int port = 0)
+    {
+        await EnsureInstalledAsync();
+        directory ??= Path.Combine(Path.GetTempPath(), $"s3tail-s3rver-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        System.IO.Directory.CreateDirectory(directory);
+        var psi = new ProcessStartInfo("node", ["--openssl-legacy-provider", "server.js", directory, port.ToString()])
+        {
+            WorkingDirectory = RepoPaths.S3Server,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        var node = Process.Start(psi) ?? throw new InvalidOperationException("node did not start");
+        var line = await node.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        if (line is null || !line.StartsWith("LISTENING "))
+            throw new InvalidOperationException($"s3rver did not start: {line} {await node.StandardError.ReadToEndAsync()}");
+        return new S3TestServer(node, int.Parse(line["LISTENING ".Length..]), directory);
+    }
+
+    /// <summary>Installs the pinned s3rver from the lock file once, if a fresh clone lacks it.</summary>
+    private static async Task EnsureInstalledAsync()
+    {
+        if (File.Exists(Path.Combine(RepoPaths.S3Server, "node_modules", "s3rver", "package.json"))) return;
+        var psi = new ProcessStartInfo("npm", ["ci", "--no-audit", "--no-fund"])
+        {
+            WorkingDirectory = RepoPaths.S3Server, RedirectStandardOutput = true, RedirectStandardError = true,
+        };
+        using var npm = Process.Start(psi)!;
+        var stderr = npm.StandardError.ReadToEndAsync();
+        await npm.StandardOutput.ReadToEndAsync();
+        await npm.WaitForExitAsync();
+        if (npm.ExitCode != 0) throw new InvalidOperationException($"npm ci failed in tests/s3server: {await stderr}");
+    }
+
+    public async Task<string> CreateBucketAsync(string? name = null)
+    {
+        name ??= NewBucketName();
+        await Client.PutBucketAsync(new PutBucketRequest { BucketName = name });
+        return name;
+    }
+
+    public Task PutAsync(string bucket, string key, byte[] content) =>
+        Client.PutObjectAsync(new PutObjectRequest
+        {
+            BucketName = bucket,
+            Key = key,
+            InputStream = new MemoryStream(content),
+            // SDK v4 would send an aws-chunked body over http, which s3rver stores verbatim.
+            UseChunkEncoding = false,
+        });
+
+    public async Task PutAllAsync(string bucket, IEnumerable<(string Key, byte[] Content)> objects, int parallel = 8)
+    {
+        await Parallel.ForEachAsync(objects, new ParallelOptions { MaxDegreeOfParallelism = parallel },
+            async (o, _) => await PutAsync(bucket, o.Key, o.Content));
+    }
+
+    /// <summary>Replaces the bucket's fault rules (see server.js for the fields).</summary>
+    public async Task SetRulesAsync(string bucket, params object[] rules)
+    {
+        var response = await _http.PostAsJsonAsync($"/__s3tail/rules?bucket={Uri.EscapeDataString(bucket)}", rules);
+        response.EnsureSuccessStatusCode();
+    }
+
+    public async Task<RequestCounts> CountsAsync(string bucket)
+    {
+        var json = await _http.GetStringAsync($"/__s3tail/counts?bucket={Uri.EscapeDataString(bucket)}");
+        return JsonSerializer.Deserialize<RequestCounts>(json, new JsonSerializerOptions { PropertyNameCaseInsensitive = true })!;
+    }
+
+    public async Task ResetAsync(string bucket) =>
+        (await _http.PostAsync($"/__s3tail/reset?bucket={Uri.EscapeDataString(bucket)}", null)).EnsureSuccessStatusCode();
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        _http.Dispose();
+        try { _node.Kill(entireProcessTree: true); await _node.WaitForExitAsync(); } catch (InvalidOperationException) { }
+        _node.Dispose();
+        try { System.IO.Directory.Delete(Directory, true); } catch (IOException) { }
+    }
+}
+
+public sealed record RequestCounts(int GetObject, int List, int Other, Dictionary<string, int> Keys);
+
+/// <summary>The test run's one server, shared by every test class that asks for it.</summary>
+public sealed class S3ServerFixture : IAsyncLifetime
+{
+    public S3TestServer Server { get; private set; } = null!;
+
+    public async Task InitializeAsync() => Server = await S3TestServer.StartAsync();
+
+    public async Task DisposeAsync() => await Server.DisposeAsync();
+}
+
+[CollectionDefinition(Name)]
+public sealed class S3ServerCollection : ICollectionFixture<S3ServerFixture>
+{
+    public const string Name = "s3 server";
+}

@@ -1,0 +1,147 @@
+'use strict';
+// The S3 server s3tail's tests and benchmarks talk to: s3rver, plus three things it lacks.
+//  1. Listing in S3's order. s3rver walks folders, so "a/b" comes before "a-c"; S3 sorts keys by
+//     their UTF-8 bytes, and paging with StartAfter only works on that order.
+//  2. Fault injection per bucket: delays, error replies (503 SlowDown, 500, 403, 404), and bodies
+//     cut after N bytes, each for a number of requests or with a probability.
+//  3. Request counters per bucket and key, so a test can prove a cache hit sent no GET.
+// Control endpoints (JSON): POST /__s3tail/rules?bucket=B  body [rule...]  replaces B's rules;
+// GET /__s3tail/counts?bucket=B; POST /__s3tail/reset?bucket=B.
+// A rule: { op: "getObject"|"list"|"any", key: "regex", delayMs, status, code, cutAfterBytes,
+//           times: N (default unlimited), probability: 0..1 (default 1) }.
+// Usage: node --openssl-legacy-provider server.js [DIR] [PORT]; prints "LISTENING <port>".
+const S3rver = require('s3rver');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const { Transform } = require('stream');
+
+const dir = process.argv[2] || fs.mkdtempSync(path.join(os.tmpdir(), 's3rver-'));
+const port = Number(process.argv[3] || 0);
+const server = new S3rver({ address: '127.0.0.1', port, silent: true, directory: dir });
+
+const original = server.store.listObjects.bind(server.store);
+server.store.listObjects = async (bucket, options) => {
+  const { startAfter, maxKeys = Infinity, ...rest } = options;
+  const all = await original(bucket, { ...rest, startAfter: undefined, maxKeys: Infinity });
+  const after = Buffer.from(startAfter || '', 'utf8');
+  const sorted = all.objects
+    .map(o => ({ o, k: Buffer.from(o.key, 'utf8') }))
+    .filter(x => startAfter === undefined || Buffer.compare(x.k, after) > 0)
+    .sort((x, y) => Buffer.compare(x.k, y.k))
+    .map(x => x.o);
+  return { objects: sorted.slice(0, maxKeys), commonPrefixes: all.commonPrefixes, isTruncated: sorted.length > maxKeys };
+};
+
+const rules = new Map();   // bucket -> [rule]
+const counts = new Map();  // bucket -> { getObject, list, other, keys: { key: n } }
+
+function countsFor(bucket) {
+  if (!counts.has(bucket)) counts.set(bucket, { getObject: 0, list: 0, other: 0, keys: {} });
+  return counts.get(bucket);
+}
+
+function parse(ctx) {
+  const parts = ctx.path.split('/').slice(1);
+  const bucket = decodeURIComponent(parts[0] || '');
+  const key = parts.length > 1 ? parts.slice(1).map(decodeURIComponent).join('/') : '';
+  let op = 'other';
+  if (ctx.method === 'GET' && key) op = 'getObject';
+  else if (ctx.method === 'GET' && bucket && !key && ctx.query['list-type'] !== undefined) op = 'list';
+  return { bucket, key, op };
+}
+
+function readJson(ctx) {
+  return new Promise((resolve, reject) => {
+    let data = '';
+    ctx.req.on('data', c => (data += c));
+    ctx.req.on('end', () => { try { resolve(data ? JSON.parse(data) : null); } catch (e) { reject(e); } });
+    ctx.req.on('error', reject);
+  });
+}
+
+async function control(ctx) {
+  const bucket = ctx.query.bucket || '';
+  if (ctx.path === '/__s3tail/rules' && ctx.method === 'POST') {
+    rules.set(bucket, (await readJson(ctx)) || []);
+    ctx.body = 'ok';
+  } else if (ctx.path === '/__s3tail/counts') {
+    ctx.type = 'application/json';
+    ctx.body = JSON.stringify(countsFor(bucket));
+  } else if (ctx.path === '/__s3tail/reset' && ctx.method === 'POST') {
+    rules.delete(bucket);
+    counts.delete(bucket);
+    ctx.body = 'ok';
+  } else {
+    ctx.status = 404;
+    ctx.body = 'unknown control endpoint';
+  }
+}
+
+function pick(bucket, op, key) {
+  for (const rule of rules.get(bucket) || []) {
+    if (rule.op && rule.op !== 'any' && rule.op !== op) continue;
+    if (rule.key && !new RegExp(rule.key).test(key)) continue;
+    if (rule.times !== undefined && rule.times <= 0) continue;
+    if (rule.probability !== undefined && Math.random() >= rule.probability) continue;
+    if (rule.times !== undefined) rule.times--;
+    return rule;
+  }
+  return null;
+}
+
+function errorXml(code, resource) {
+  return '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>' + code + '</Code><Message>' + code +
+    ' (injected by the test server)</Message><Resource>' + resource + '</Resource><RequestId>0</RequestId></Error>';
+}
+
+async function faults(ctx, next) {
+  if (ctx.path.startsWith('/__s3tail/')) return control(ctx);
+  const { bucket, key, op } = parse(ctx);
+  const c = countsFor(bucket);
+  c[op]++;
+  if (op === 'getObject') c.keys[key] = (c.keys[key] || 0) + 1;
+
+  const rule = pick(bucket, op, key);
+  if (rule && rule.delayMs) await new Promise(r => setTimeout(r, rule.delayMs));
+  if (rule && rule.status) {
+    ctx.status = rule.status;
+    ctx.type = 'application/xml';
+    ctx.body = errorXml(rule.code || 'InternalError', ctx.path);
+    return;
+  }
+  await next();
+  if (rule && rule.cutAfterBytes !== undefined && ctx.body && typeof ctx.body.pipe === 'function') {
+    // Send the full Content-Length, then drop the connection after cutAfterBytes bytes.
+    const length = ctx.response.get('Content-Length');
+    let sent = 0;
+    const limit = rule.cutAfterBytes;
+    const cut = new Transform({
+      transform(chunk, _enc, done) {
+        if (sent >= limit) return done();
+        const part = chunk.subarray(0, Math.max(0, limit - sent));
+        sent += part.length;
+        this.push(part);
+        if (sent >= limit) setTimeout(() => ctx.req.socket.destroy(), 20);
+        done();
+      },
+    });
+    ctx.body = ctx.body.pipe(cut);
+    if (length) ctx.set('Content-Length', length);
+  }
+}
+
+// Koa composes middleware at listen time: putting ours right after s3rver's logger puts it in
+// front of the router.
+server.middleware.splice(1, 0, faults);
+
+server.run().then(address => {
+  process.stdout.write('LISTENING ' + address.port + '\n');
+}, err => {
+  process.stderr.write('s3rver failed to start: ' + err.stack + '\n');
+  process.exit(1);
+});
+
+// The test process may die without a word: exit when our stdin closes.
+process.stdin.on('end', () => process.exit(0));
+process.stdin.resume();
