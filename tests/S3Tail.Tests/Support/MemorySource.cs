@@ -1,0 +1,61 @@
+using System.Collections.Concurrent;
+using S3Tail.Storage;
+
+namespace S3Tail.Tests.Support;
+
+/// <summary>
+/// An in-memory bucket for actor and library tests: objects by key, an optional delay before
+/// every open, keys that fail on open, and a count of opens per key.
+/// </summary>
+public sealed class MemorySource(IEnumerable<(string Key, byte[] Content)> objects) : IObjectSource
+{
+    private readonly SortedDictionary<string, byte[]> _objects = new(objects.ToDictionary(o => o.Key, o => o.Content), Utf8Order.Instance);
+
+    public ConcurrentDictionary<string, int> Opens { get; } = new();
+
+    /// <summary>Keys whose open throws this exception.</summary>
+    public ConcurrentDictionary<string, Exception> Failures { get; } = new();
+
+    public TimeSpan OpenDelay { get; set; }
+
+    /// <summary>The most opens that were waiting out their delay at the same moment.</summary>
+    public int MaxConcurrentOpens => _maxConcurrent;
+
+    private int _concurrent;
+    private int _maxConcurrent;
+
+    public string BucketName => "memory";
+
+    public string? CacheIdentity => "memory|memory";
+
+    public Task<ListPage> ListAsync(string prefix, string? startAfter, int maxKeys, CancellationToken cancellationToken)
+    {
+        var keys = _objects
+            .Where(o => o.Key.StartsWith(prefix, StringComparison.Ordinal)
+                        && (startAfter is null || Utf8Order.Instance.Compare(o.Key, startAfter) > 0))
+            .Take(maxKeys + 1)
+            .Select(o => new ObjectInfo(o.Key, $"\"{o.Value.Length}\"", o.Value.Length))
+            .ToList();
+        return Task.FromResult(new ListPage(keys.Take(maxKeys).ToList(), keys.Count > maxKeys));
+    }
+
+    public async Task<Stream> OpenReadAsync(ObjectInfo info, long offset, CancellationToken cancellationToken)
+    {
+        Opens.AddOrUpdate(info.Key, 1, (_, n) => n + 1);
+        int now = Interlocked.Increment(ref _concurrent);
+        int max;
+        while (now > (max = _maxConcurrent) && Interlocked.CompareExchange(ref _maxConcurrent, now, max) != max) { }
+        try
+        {
+            if (OpenDelay > TimeSpan.Zero) await Task.Delay(OpenDelay, cancellationToken);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _concurrent);
+        }
+        if (Failures.TryGetValue(info.Key, out var failure)) throw failure;
+        return new MemoryStream(_objects[info.Key], (int)offset, _objects[info.Key].Length - (int)offset, writable: false);
+    }
+
+    public void Dispose() { }
+}
