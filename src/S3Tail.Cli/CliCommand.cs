@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
 
 namespace S3Tail.Cli;
 
@@ -24,7 +26,11 @@ public static class CliCommand
     { Description = "KEY:LINE to resume after, or the NAME of a bookmark kept in the config file", HelpName = "TEXT" };
 
     public static readonly Option<int?> Prefetch = new("--prefetch", "-p")
-    { Description = $"Objects fetched ahead of the one being written, 1 = sequential (default {TailRequest.DefaultPrefetch})", HelpName = "N" };
+    {
+        Description = $"Objects fetched ahead of the one being written, 1 = sequential (default {TailRequest.DefaultPrefetch})",
+        HelpName = "N",
+        CustomParser = r => Number(r, "--prefetch", "a whole number from 1 to 1024", s => int.Parse(s, CultureInfo.InvariantCulture)),
+    };
 
     public static readonly Option<string?> LogLevel = new("--log-level", "-l")
     { Description = "debug, info, warning (warn), error, critical (default warning)", HelpName = "LEVEL" };
@@ -33,7 +39,11 @@ public static class CliCommand
     { Description = "Write the tool's own log to FILE (content always goes to stdout)", HelpName = "FILE" };
 
     public static readonly Option<double?> CacheHours = new("--cache-hours")
-    { Description = "Keep cached objects N hours after last use; 0 disables the cache (default 24)", HelpName = "N" };
+    {
+        Description = "Keep cached objects N hours after last use; 0 disables the cache (default 24)",
+        HelpName = "N",
+        CustomParser = r => Number(r, "--cache-hours", "a number of hours, 0 or more", s => double.Parse(s, NumberStyles.Float, CultureInfo.InvariantCulture)),
+    };
 
     public static readonly Option<string?> CachePath = new("--cache-path")
     { Description = "Cache folder (default ~/.s3tailcache)", HelpName = "DIR" };
@@ -57,6 +67,21 @@ public static class CliCommand
         };
         root.SetAction(async (parse, cancellationToken) => (int)await TailCommand.RunAsync(Read(parse), Console.Error, cancellationToken));
         return root;
+    }
+
+    /// <summary>Parses a number, or reports one plain sentence (not a .NET type name).</summary>
+    private static T? Number<T>(ArgumentResult result, string option, string expected, Func<string, T> parse) where T : struct
+    {
+        string text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+        try
+        {
+            return parse(text);
+        }
+        catch (Exception e) when (e is FormatException or OverflowException)
+        {
+            result.AddError($"{option} takes {expected}; got '{text}'.");
+            return null;
+        }
     }
 
     public static CliSettings Read(ParseResult p) => new(

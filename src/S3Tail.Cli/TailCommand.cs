@@ -42,7 +42,7 @@ public static class TailCommand
                 Log = log,
             };
             var clock = Stopwatch.StartNew();
-            using var stdout = Console.OpenStandardOutput();
+            using var stdout = StandardOutput.Open();
             var result = await S3TailEngine.RunAsync(request, new StreamLineSink(stdout), stop.Token);
             return Report(result, settings, signals, clock.Elapsed, log, stderr, debug);
         }

@@ -9,15 +9,16 @@
 // GET /__s3tail/counts?bucket=B; POST /__s3tail/reset?bucket=B.
 // A rule: { op: "getObject"|"list"|"any", key: "regex", delayMs, status, code, cutAfterBytes,
 //           times: N (default unlimited), probability: 0..1 (default 1) }.
-// Usage: node --openssl-legacy-provider server.js [DIR] [PORT]; prints "LISTENING <port>".
+// Usage: node --openssl-legacy-provider server.js [DIR] [PORT] [--exit-with-stdin]; prints "LISTENING <port>".
 const S3rver = require('s3rver');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { Transform } = require('stream');
 
-const dir = process.argv[2] || fs.mkdtempSync(path.join(os.tmpdir(), 's3rver-'));
-const port = Number(process.argv[3] || 0);
+const args = process.argv.slice(2).filter(a => !a.startsWith('--'));
+const dir = args[0] || fs.mkdtempSync(path.join(os.tmpdir(), 's3rver-'));
+const port = Number(args[1] || 0);
 const server = new S3rver({ address: '127.0.0.1', port, silent: true, directory: dir });
 
 const original = server.store.listObjects.bind(server.store);
@@ -142,6 +143,8 @@ server.run().then(address => {
   process.exit(1);
 });
 
-// The test process may die without a word: exit when our stdin closes.
-process.stdin.on('end', () => process.exit(0));
-process.stdin.resume();
+// Started by a test process (--exit-with-stdin), exit when it dies: its pipe to our stdin closes.
+if (process.argv.includes('--exit-with-stdin')) {
+  process.stdin.on('end', () => process.exit(0));
+  process.stdin.resume();
+}

@@ -67,17 +67,16 @@ public sealed class IniDocument
             _lines[existing] = new Line(text, _lines[existing].Section, key, value);
             return;
         }
-        int lastOfSection = _lines.FindLastIndex(l => Same(l.Section, section));
-        if (lastOfSection < 0)
+        // Right after the section's last key (or its header): blank lines and comments that follow
+        // it belong to whatever comes next.
+        int at = _lines.FindLastIndex(l => Same(l.Section, section) && (l.Key is not null || l.Text.TrimStart().StartsWith('[')));
+        if (at < 0)
         {
             if (_lines.Count > 0 && _lines[^1].Text.Trim().Length > 0) _lines.Add(new Line("", _lines[^1].Section, null, null));
             _lines.Add(new Line($"[{section}]", section, null, null));
             _lines.Add(new Line(text, section, key, value));
             return;
         }
-        // After the section's last key, before the blank lines and comments that trail it.
-        int at = lastOfSection;
-        while (at > 0 && _lines[at].Key is null && _lines[at].Text.Trim().Length == 0 && Same(_lines[at - 1].Section, section)) at--;
         _lines.Insert(at + 1, new Line(text, section, key, value));
     }
 

@@ -53,7 +53,7 @@ public sealed class S3TestServer : IAsyncDisposable
         await EnsureInstalledAsync();
         directory ??= Path.Combine(Path.GetTempPath(), $"s3tail-s3rver-{Environment.ProcessId}-{Guid.NewGuid():N}");
         System.IO.Directory.CreateDirectory(directory);
-        var psi = new ProcessStartInfo("node", ["--openssl-legacy-provider", "server.js", directory, port.ToString()])
+        var psi = new ProcessStartInfo("node", ["--openssl-legacy-provider", "server.js", directory, port.ToString(), "--exit-with-stdin"])
         {
             WorkingDirectory = RepoPaths.S3Server,
             RedirectStandardOutput = true,
