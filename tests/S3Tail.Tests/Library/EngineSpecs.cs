@@ -1,0 +1,85 @@
+using System.Text;
+using S3Tail.Bookmarks;
+using S3Tail.Tests.Support;
+using static S3Tail.Tests.Support.Objects;
+
+namespace S3Tail.Tests.Library;
+
+/// <summary>The engine through its library API, with an in-memory source.</summary>
+public sealed class EngineSpecs
+{
+    private static MemorySource Source(int objects, int lines) =>
+        new(Enumerable.Range(0, objects).Select(i =>
+            ($"k{i:D3}", Text(string.Concat(Enumerable.Range(1, lines).Select(l => $"{i}.{l}\n"))))));
+
+    [Fact]
+    public async Task Should_hand_each_line_without_its_newline_in_key_order()
+    {
+        var seen = new List<string>();
+        var result = await S3TailEngine.RunAsync(new TailRequest { Source = Source(3, 2), Prefetch = 2 },
+            (string key, long n, ReadOnlySpan<byte> line) => { seen.Add($"{key}:{n}={Encoding.UTF8.GetString(line)}"); return true; });
+        Assert.Equal(["k000:1=0.1", "k000:2=0.2", "k001:1=1.1", "k001:2=1.2", "k002:1=2.1", "k002:2=2.2"], seen);
+        Assert.Equal(StopReason.Completed, result.Reason);
+        Assert.Equal(new Bookmark("k002", 2), result.Bookmark);
+    }
+
+    [Fact]
+    public async Task Should_skip_the_keys_the_filter_refuses_without_fetching_them()
+    {
+        var source = Source(6, 1);
+        var keys = new List<string>();
+        await S3TailEngine.RunAsync(new TailRequest { Source = source, KeyFilter = k => k != "k002" && k != "k004" },
+            (string key, long n, ReadOnlySpan<byte> line) => { keys.Add(key); return true; });
+        Assert.Equal(["k000", "k001", "k003", "k005"], keys);
+        Assert.False(source.Opens.ContainsKey("k002"));
+    }
+
+    [Fact]
+    public async Task Should_stop_after_the_line_the_handler_refuses_and_return_it_as_the_bookmark()
+    {
+        var result = await S3TailEngine.RunAsync(new TailRequest { Source = Source(5, 10), Prefetch = 4 },
+            (string key, long n, ReadOnlySpan<byte> line) => !(key == "k002" && n == 7));
+        Assert.Equal(StopReason.HandlerStopped, result.Reason);
+        Assert.Equal(new Bookmark("k002", 7), result.Bookmark);
+        Assert.Equal(27, result.Statistics.LinesWritten);
+    }
+
+    [Fact]
+    public async Task Should_resume_with_the_line_after_the_bookmark()
+    {
+        var seen = new List<string>();
+        var result = await S3TailEngine.RunAsync(
+            new TailRequest { Source = Source(3, 3), Bookmark = new Bookmark("k001", 2) },
+            (string key, long n, ReadOnlySpan<byte> line) => { seen.Add($"{key}:{n}"); return true; });
+        Assert.Equal(["k001:3", "k002:1", "k002:2", "k002:3"], seen);
+        Assert.Equal(new Bookmark("k002", 3), result.Bookmark);
+    }
+
+    [Fact]
+    public async Task Should_return_the_given_bookmark_when_nothing_follows_it()
+    {
+        var result = await S3TailEngine.RunAsync(
+            new TailRequest { Source = Source(2, 3), Bookmark = new Bookmark("k001", 3) },
+            (string key, long n, ReadOnlySpan<byte> line) => true);
+        Assert.Equal(new Bookmark("k001", 3), result.Bookmark);
+        Assert.Equal(0, result.Statistics.LinesWritten);
+    }
+
+    [Fact]
+    public async Task Should_stop_when_the_token_is_cancelled()
+    {
+        using var cts = new CancellationTokenSource();
+        long lines = 0;
+        var source = Source(50, 100);
+        source.OpenDelay = TimeSpan.FromMilliseconds(30);
+        var result = await S3TailEngine.RunAsync(new TailRequest { Source = source, Prefetch = 2 },
+            (string key, long n, ReadOnlySpan<byte> line) =>
+            {
+                if (++lines == 250) cts.Cancel();
+                return true;
+            }, cts.Token);
+        Assert.Equal(StopReason.Cancelled, result.Reason);
+        Assert.True(result.Statistics.LinesWritten < 5000);
+        Assert.Equal(result.Statistics.LinesWritten, lines);
+    }
+}
