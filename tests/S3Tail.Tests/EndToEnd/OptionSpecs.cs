@@ -1,0 +1,74 @@
+using S3Tail.Tests.Support;
+using static S3Tail.Tests.Support.Objects;
+
+namespace S3Tail.Tests.EndToEnd;
+
+/// <summary>Options around the engine: credentials by profile, the log file, quiet.</summary>
+[Collection(S3ServerCollection.Name)]
+public sealed class OptionSpecs(S3ServerFixture fixture)
+{
+    private readonly S3TestServer _server = fixture.Server;
+
+    private async Task<string> BucketWithOneObject()
+    {
+        var bucket = await _server.CreateBucketAsync();
+        await _server.PutAsync(bucket, "k", Text("one line\n"));
+        return bucket;
+    }
+
+    [Fact]
+    public async Task Should_take_credentials_from_a_named_profile()
+    {
+        var bucket = await BucketWithOneObject();
+        var cli = new CliProcess();
+        cli.Environment.Remove("AWS_ACCESS_KEY_ID");
+        cli.Environment.Remove("AWS_SECRET_ACCESS_KEY");
+        File.WriteAllText(Path.Combine(cli.Home, "aws-credentials"),
+            $"[logs-reader]\naws_access_key_id = {S3TestServer.AccessKey}\naws_secret_access_key = {S3TestServer.SecretKey}\n");
+
+        var result = await cli.RunAsync("--profile", "logs-reader", "--endpoint-url", _server.Endpoint, $"s3://{bucket}/");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal("one line\n", result.StdoutText);
+    }
+
+    [Fact]
+    public async Task Should_refuse_an_unknown_profile_with_exit_2()
+    {
+        var result = await new CliProcess().RunAsync("--profile", "nobody", "--endpoint-url", _server.Endpoint, "s3://bucket-x/");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("profile 'nobody'", result.Stderr);
+    }
+
+    [Fact]
+    public async Task Should_write_the_log_to_the_log_file_and_keep_stderr_for_errors_and_the_bookmark()
+    {
+        var bucket = await BucketWithOneObject();
+        var cli = new CliProcess();
+        var logFile = Path.Combine(cli.Home, "s3tail.log");
+
+        var result = await cli.RunAsync("--log-file", logFile, "-l", "info", "--endpoint-url", _server.Endpoint, $"s3://{bucket}/");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal("one line\n", result.StdoutText);
+        Assert.Equal(["Bookmark: k:1"], result.StderrLines);
+        Assert.Contains("s3tail: info: 1 objects, 1 lines", File.ReadAllText(logFile));
+    }
+
+    [Fact]
+    public async Task Should_refuse_a_log_file_that_cannot_be_opened()
+    {
+        var result = await new CliProcess().RunAsync("--log-file", "/nonexistent-dir/s3tail.log", "./x");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("Cannot open the log file '/nonexistent-dir/s3tail.log'", result.Stderr);
+    }
+
+    [Fact]
+    public async Task Should_print_no_bookmark_when_quiet()
+    {
+        var bucket = await BucketWithOneObject();
+        var result = await new CliProcess().RunAsync("-q", "--endpoint-url", _server.Endpoint, $"s3://{bucket}/");
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal("", result.Stderr);
+    }
+}
