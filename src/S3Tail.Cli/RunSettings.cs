@@ -12,6 +12,7 @@ namespace S3Tail.Cli;
 public sealed record RunSettings(
     SourceUri Source,
     Bookmark? Bookmark,
+    string? BookmarkName,
     string ConfigPath,
     IniDocument Config,
     S3Settings S3,
@@ -43,15 +44,33 @@ public sealed record RunSettings(
             throw S3TailException.Usage($"--cache-hours must be 0 (no cache) or more; got {cacheHours}.");
 
         var source = SourceUri.Parse(cli.Uri);
-        Bookmark? bookmark = cli.Bookmark is { } b ? Bookmark.Parse(b) : null;
+        var (bookmark, name) = ResolveBookmark(cli.Bookmark, config, configPath);
+        if (name is not null && bookmark is not null)
+        {
+            source = source with { Prefix = PrefixWidening.For(source.Prefix, bookmark, name, out var widened) };
+            if (widened is not null) warnings.Add(widened);
+        }
 
         return new RunSettings(
-            source, bookmark, configPath, config,
+            source, bookmark, name, configPath, config,
             new S3Settings(cli.Region ?? options.Region, cli.Profile ?? options.Profile, cli.EndpointUrl ?? options.EndpointUrl),
             prefetch, level,
             cli.LogFile is { } lf ? lf : options.LogFile,
             cacheHours,
             cli.CachePath ?? options.CachePath ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".s3tailcache"),
             cli.CacheLookup, cli.SkipErrors, cli.Quiet, warnings);
+    }
+
+    /// <summary>
+    /// <c>-b KEY:LINE</c> is a position; <c>-b NAME</c> (no colon) names a bookmark in the config
+    /// file, which starts from the beginning when it is not saved yet.
+    /// </summary>
+    private static (Bookmark? Bookmark, string? Name) ResolveBookmark(string? text, IniDocument config, string configPath)
+    {
+        if (text is null) return (null, null);
+        if (text.Contains(':')) return (Bookmark.Parse(text), null);
+        if (!NamedBookmarks.IsValidName(text))
+            throw S3TailException.Usage($"'{text}' is neither KEY:LINE nor a bookmark name (a name has no spaces, '=', '[', ']', '#' or ';').");
+        return (NamedBookmarks.Find(config, text, configPath), text);
     }
 }

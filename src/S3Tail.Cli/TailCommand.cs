@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using S3Tail.Bookmarks;
 using S3Tail.Cache;
 using S3Tail.Logging;
 using S3Tail.Storage;
@@ -31,8 +32,12 @@ public static class TailCommand
             if (settings.CacheLookup)
                 return await CacheLookupCommand.RunAsync(source, settings.Source.Prefix, cache, Console.Out, stop.Token);
 
+            using var checkpointer = settings.BookmarkName is { } name
+                ? new BookmarkCheckpointer(settings.ConfigPath, name, settings.Bookmark, log)
+                : null;
             var request = new TailRequest
             {
+                BookmarkMoved = checkpointer is null ? null : checkpointer.Moved,
                 Source = source,
                 Prefix = settings.Source.Prefix,
                 Bookmark = settings.Bookmark,
@@ -44,7 +49,10 @@ public static class TailCommand
             var clock = Stopwatch.StartNew();
             using var stdout = StandardOutput.Open();
             var result = await S3TailEngine.RunAsync(request, new StreamLineSink(stdout), stop.Token);
-            return Report(result, settings, signals, clock.Elapsed, log, stderr, debug);
+            S3TailException? saveError = null;
+            try { checkpointer?.Finish(result.Bookmark); }
+            catch (S3TailException e) { saveError = e; }
+            return Report(result, saveError, settings, signals, clock.Elapsed, log, stderr, debug);
         }
         catch (S3TailException e)
         {
@@ -62,8 +70,8 @@ public static class TailCommand
         }
     }
 
-    private static ExitCode Report(TailResult result, RunSettings settings, SignalStop signals, TimeSpan elapsed, ILog log,
-        TextWriter stderr, bool debug)
+    private static ExitCode Report(TailResult result, S3TailException? saveError, RunSettings settings, SignalStop signals,
+        TimeSpan elapsed, ILog log, TextWriter stderr, bool debug)
     {
         var s = result.Statistics;
         if (s.SkippedKeys.Count > 0)
@@ -79,6 +87,11 @@ public static class TailCommand
             _ => ExitCode.Ok,
         };
         if (result.Error is { } error) log.Error(debug ? error.ToString() : error.Message);
+        if (saveError is not null)
+        {
+            log.Error(saveError.Message);
+            if (code == ExitCode.Ok) code = ExitCode.RuntimeError;
+        }
         if (!settings.Quiet && result.Bookmark is { } bookmark)
         {
             stderr.WriteLine($"Bookmark: {bookmark}");

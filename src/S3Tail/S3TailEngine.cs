@@ -55,7 +55,15 @@ public static class S3TailEngine
         var coordinator = system.ActorOf(RunCoordinatorActor.Props(request, sink, fetcher, stopping, completion),
             $"run-{Guid.NewGuid():N}");
         await using var registration = cancellationToken.Register(() => coordinator.Tell(new StopRun("cancelled")));
-        var result = await completion.Task.ConfigureAwait(false);
-        return result;
+        try
+        {
+            return await completion.Task.ConfigureAwait(false);
+        }
+        finally
+        {
+            // Downloads still running were cancelled when the run ended; let them clean up.
+            stopping.Cancel();
+            await Task.WhenAny(fetcher.WhenIdle(), Task.Delay(TimeSpan.FromSeconds(5))).ConfigureAwait(false);
+        }
     }
 }

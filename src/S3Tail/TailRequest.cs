@@ -44,6 +44,12 @@ public sealed record TailRequest
 
     public RetryPolicy Retry { get; init; } = RetryPolicy.Default;
 
+    /// <summary>
+    /// Called (on an actor's thread; keep it quick) each time the bookmark moves, i.e. each time
+    /// the writer acknowledges a batch. The CLI uses it to checkpoint named bookmarks.
+    /// </summary>
+    public Action<Bookmark>? BookmarkMoved { get; init; }
+
     public ILog Log { get; init; } = NullLog.Instance;
 
     /// <summary>Keys listed a page (S3's maximum is 1000).</summary>

@@ -21,6 +21,14 @@ public static class PrivateFiles
         return new FileStream(path, options);
     }
 
+    /// <summary>Opens (creating it 0600 if needed) a file no other process may open meanwhile (flock on Unix).</summary>
+    public static FileStream OpenExclusive(string path)
+    {
+        var options = new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.None };
+        if (!OperatingSystem.IsWindows()) SetMode(options);
+        return new FileStream(path, options);
+    }
+
     public static void CreateFolder(string path)
     {
         if (OperatingSystem.IsWindows()) Directory.CreateDirectory(path);

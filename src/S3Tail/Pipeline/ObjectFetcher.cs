@@ -18,8 +18,44 @@ public sealed class ObjectFetcher(IObjectSource source, ObjectCache? cache, Spoo
     public long CacheHits => Interlocked.Read(ref _cacheHits);
     private long _downloads;
     private long _cacheHits;
+    private readonly Lock _gate = new();
+    private int _active;
+    private TaskCompletionSource _idle = CompletedIdle();
+
+    /// <summary>
+    /// Completes when no fetch is running. A stopped run waits for this so that cancelled
+    /// downloads have deleted their temporary files before the spool folder goes and the
+    /// process exits.
+    /// </summary>
+    public Task WhenIdle() => Volatile.Read(ref _idle).Task;
 
     public async Task<ObjectContent> FetchAsync(ObjectInfo info, bool bypassCache, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (_active++ == 0) _idle = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+        try
+        {
+            return await FetchCoreAsync(info, bypassCache, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                if (--_active == 0) _idle.TrySetResult();
+            }
+        }
+    }
+
+    private static TaskCompletionSource CompletedIdle()
+    {
+        var done = new TaskCompletionSource();
+        done.SetResult();
+        return done;
+    }
+
+    private async Task<ObjectContent> FetchCoreAsync(ObjectInfo info, bool bypassCache, CancellationToken cancellationToken)
     {
         if (source is LocalFolderSource local) return new InPlaceContent(local.PathOf(info.Key));
 

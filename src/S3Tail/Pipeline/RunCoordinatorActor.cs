@@ -45,7 +45,7 @@ public sealed class RunCoordinatorActor : ReceiveActor
     {
         var r = _request;
         var writer = Context.ActorOf(WriterActor.Props(_sink, _stopping.Token), "stdout-writer");
-        _sequencer = Context.ActorOf(SequencerActor.Props(writer, r.Bookmark, r.SkipErrors, r.Cache, _stopping, r.Log), "sequencer");
+        _sequencer = Context.ActorOf(SequencerActor.Props(writer, r.Bookmark, r.SkipErrors, r.Cache, _stopping, r.Log, r.BookmarkMoved), "sequencer");
         var pool = Context.ActorOf(
             DownloaderActor.Props(_fetcher, _sequencer, _stopping.Token)
                 .WithRouter(new RoundRobinPool(r.Prefetch).WithSupervisorStrategy(new OneForOneStrategy(_ => Directive.Restart))),

@@ -15,9 +15,11 @@ namespace S3Tail.Pipeline;
 /// the bookmark — so it always names a line whose write completed — and, when an object's last
 /// batch is acknowledged, give the lister one credit back.
 ///
-/// Every end goes through <see cref="BeginStop"/>: the shared token is cancelled (downloads
-/// stop, the writer drops what it has not started), and once no batch is in flight the result
-/// goes to the coordinator.
+/// Every end goes through <see cref="BeginStop"/>; once no batch is in flight the result goes
+/// to the coordinator. A stop from outside cancels the shared token at once (downloads stop, the
+/// writer drops what it has not started: a signal must be obeyed promptly). A failed object
+/// lets the writer finish the batches already handed to it first — they are good lines, and at
+/// most <see cref="BatchWindow"/> of them.
 /// </summary>
 public sealed class SequencerActor : ReceiveActor
 {
@@ -33,6 +35,7 @@ public sealed class SequencerActor : ReceiveActor
     private readonly ObjectCache? _cache;
     private readonly CancellationTokenSource _stopping;
     private readonly ILog _log;
+    private readonly Action<Bookmark>? _bookmarkMoved;
 
     private readonly Dictionary<long, object> _arrived = new();   // ObjectFetched or FetchFailed, by Seq
     private readonly Queue<SentObject> _sent = new();             // released objects not yet fully acknowledged
@@ -53,8 +56,9 @@ public sealed class SequencerActor : ReceiveActor
     private bool _finished;
 
     public SequencerActor(IActorRef writer, Bookmark? resume, bool skipErrors, ObjectCache? cache,
-        CancellationTokenSource stopping, ILog log)
+        CancellationTokenSource stopping, ILog log, Action<Bookmark>? bookmarkMoved = null)
     {
+        _bookmarkMoved = bookmarkMoved;
         _writer = writer;
         _resume = resume;
         _bookmark = resume;
@@ -77,8 +81,8 @@ public sealed class SequencerActor : ReceiveActor
     }
 
     public static Props Props(IActorRef writer, Bookmark? resume, bool skipErrors, ObjectCache? cache,
-        CancellationTokenSource stopping, ILog log) =>
-        Akka.Actor.Props.Create(() => new SequencerActor(writer, resume, skipErrors, cache, stopping, log));
+        CancellationTokenSource stopping, ILog log, Action<Bookmark>? bookmarkMoved = null) =>
+        Akka.Actor.Props.Create(() => new SequencerActor(writer, resume, skipErrors, cache, stopping, log, bookmarkMoved));
 
     private void OnFetched(ObjectFetched fetched)
     {
@@ -107,7 +111,11 @@ public sealed class SequencerActor : ReceiveActor
     private void OnWritten(LinesWritten ack)
     {
         _inFlight--;
-        if (ack.LastLineWritten is { } line) _bookmark = new Bookmark(ack.Key, line);
+        if (ack.LastLineWritten is { } line)
+        {
+            _bookmark = new Bookmark(ack.Key, line);
+            _bookmarkMoved?.Invoke(_bookmark);
+        }
         _lines += ack.Lines;
         _bytes += ack.Bytes;
         if (_sent.TryPeek(out var head) && head.Seq == ack.Seq) head.Outstanding--;
@@ -292,7 +300,7 @@ public sealed class SequencerActor : ReceiveActor
         if (_stop is not null) return;
         _stop = reason;
         _error = error;
-        _stopping.Cancel();
+        if (reason != StopReason.Failed) _stopping.Cancel();
         TryFinish();
     }
 
@@ -311,6 +319,7 @@ public sealed class SequencerActor : ReceiveActor
             else _stop = StopReason.Completed;
         }
         _finished = true;
+        _stopping.Cancel();
         _current?.Reader?.Dispose();
         _current?.Content.Release();
         foreach (var sent in _sent) sent.Content?.Release();

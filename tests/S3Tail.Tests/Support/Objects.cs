@@ -51,3 +51,27 @@ public static class Objects
         return Encoding.UTF8.GetBytes(sb.ToString());
     }
 }
+
+/// <summary>Expected output around a bookmark.</summary>
+public static class Resume
+{
+    /// <summary>Every line after <paramref name="bookmark"/> (KEY:LINE): the rest of KEY, then later keys.</summary>
+    public static byte[] ExpectedAfter(IEnumerable<(string Key, byte[] Decoded)> objects, string? bookmark)
+    {
+        if (bookmark is null) return Objects.ExpectedOutput(objects);
+        var b = S3Tail.Bookmarks.Bookmark.Parse(bookmark);
+        var output = new MemoryStream();
+        foreach (var (key, decoded) in objects.OrderBy(o => o.Key, Utf8Order.Instance))
+        {
+            int order = Utf8Order.Instance.Compare(key, b.Key);
+            if (order < 0) continue;
+            var text = Objects.ExpectedOutput([(key, decoded)]);
+            int start = 0;
+            if (order == 0)
+                for (long skipped = 0; skipped < b.Line && start < text.Length; skipped++)
+                    start = Array.IndexOf(text, (byte)'\n', start) + 1;
+            output.Write(text, start, text.Length - start);
+        }
+        return output.ToArray();
+    }
+}

@@ -1,0 +1,67 @@
+using S3Tail.Logging;
+
+namespace S3Tail.Bookmarks;
+
+/// <summary>
+/// Keeps a named bookmark saved while a run goes on: the engine reports each move
+/// (<see cref="Moved"/>, cheap, any thread), a timer saves the latest position every
+/// <see cref="Interval"/> when it changed, and <see cref="Finish"/> saves the final one. So a
+/// `kill -9` or a power cut loses at most a few seconds of progress (lines written again on
+/// resume), never the file.
+/// </summary>
+public sealed class BookmarkCheckpointer : IDisposable
+{
+    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
+
+    private readonly string _configPath;
+    private readonly string _name;
+    private readonly ILog _log;
+    private readonly Lock _gate = new();
+    private readonly Timer _timer;
+    private Bookmark? _latest;
+    private Bookmark? _saved;
+
+    public BookmarkCheckpointer(string configPath, string name, Bookmark? start, ILog log)
+    {
+        _configPath = configPath;
+        _name = name;
+        _log = log;
+        _latest = _saved = start;
+        _timer = new Timer(_ => Checkpoint(), null, Interval, Interval);
+    }
+
+    public void Moved(Bookmark bookmark) => Volatile.Write(ref _latest, bookmark);
+
+    /// <summary>Saves the final position (whatever ended the run) and stops checkpointing.</summary>
+    public void Finish(Bookmark? final)
+    {
+        _timer.Dispose();
+        lock (_gate)
+        {
+            if (final is null) return;
+            NamedBookmarks.Save(_configPath, _name, final);
+            _saved = final;
+            _log.Debug($"saved bookmark '{_name}' = {final}");
+        }
+    }
+
+    private void Checkpoint()
+    {
+        lock (_gate)
+        {
+            var latest = Volatile.Read(ref _latest);
+            if (latest is null || latest == _saved) return;
+            try
+            {
+                NamedBookmarks.Save(_configPath, _name, latest);
+                _saved = latest;
+            }
+            catch (S3TailException e)
+            {
+                _log.Warn($"checkpoint failed: {e.Message}");
+            }
+        }
+    }
+
+    public void Dispose() => _timer.Dispose();
+}
