@@ -27,10 +27,12 @@ public static class TailCommand
             using IObjectSource source = settings.Source.IsLocal
                 ? new LocalFolderSource(settings.Source.Bucket)
                 : new S3ObjectSource(settings.Source.Bucket, settings.S3);
-            var cache = OpenCache(settings, source, log);
+            var (cache, sweep) = OpenCache(settings, source, log);
 
             if (settings.CacheLookup)
                 return await CacheLookupCommand.RunAsync(source, settings.Source.Prefix, cache, Console.Out, stop.Token);
+            // The sweep runs beside the work; a short run waits a moment for it rather than cut it off.
+            await using var _ = new AwaitOnDispose(sweep, TimeSpan.FromSeconds(1));
 
             using var checkpointer = settings.BookmarkName is { } name
                 ? new BookmarkCheckpointer(settings.ConfigPath, name, settings.Bookmark, log)
@@ -118,9 +120,9 @@ public static class TailCommand
     /// The cache, or null when it is off (0 hours), pointless (a local folder) or unusable (the
     /// folder cannot be made): then the run spools to temporary files instead, with a warning.
     /// </summary>
-    private static ObjectCache? OpenCache(RunSettings settings, IObjectSource source, ILog log)
+    private static (ObjectCache? Cache, Task Sweep) OpenCache(RunSettings settings, IObjectSource source, ILog log)
     {
-        if (settings.CacheHours == 0 || source.CacheIdentity is null) return null;
+        if (settings.CacheHours == 0 || source.CacheIdentity is null) return (null, Task.CompletedTask);
         var cache = new ObjectCache(settings.CachePath, TimeSpan.FromHours(settings.CacheHours));
         try
         {
@@ -132,10 +134,10 @@ public static class TailCommand
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             log.Warn($"cannot use the cache folder '{cache.Root}' ({e.Message.TrimEnd('.')}); running without the cache.");
-            return null;
+            return (null, Task.CompletedTask);
         }
         // Start-up sweep, off the critical path.
-        _ = Task.Run(() =>
+        var sweep = Task.Run(() =>
         {
             try
             {
@@ -144,7 +146,12 @@ public static class TailCommand
             }
             catch (Exception e) { log.Debug($"cache sweep failed: {e.Message}"); }
         });
-        return cache;
+        return (cache, sweep);
+    }
+
+    private sealed class AwaitOnDispose(Task task, TimeSpan limit) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync() => await Task.WhenAny(task, Task.Delay(limit));
     }
 
     /// <summary>Sends each line to two logs (a log file, and errors also to stderr).</summary>

@@ -4,6 +4,19 @@ using S3Tail.Storage;
 
 namespace S3Tail.Cache;
 
+/// <summary>What the cache holds for one version of an object.</summary>
+public enum EntryState
+{
+    /// <summary>No entry.</summary>
+    Missing,
+    /// <summary>An entry for another version (the ETag or size changed): fetch again.</summary>
+    Stale,
+    /// <summary>An entry that is cut short or has a wrong header: fetch again, with a warning.</summary>
+    Corrupt,
+    /// <summary>An entry for exactly this version.</summary>
+    Valid,
+}
+
 /// <summary>
 /// Decoded objects kept on local disk so a re-run downloads nothing. An entry lives at
 /// <c>ROOT/XX/SHA</c>, SHA being the hex SHA-256 of <c>ENDPOINT|BUCKET|KEY</c>, so the same key in
@@ -24,15 +37,21 @@ public sealed class ObjectCache(string root, TimeSpan keep)
     }
 
     /// <summary>The entry's path when it holds this version of the object; marks it used unless only peeking.</summary>
-    public string? Lookup(string identity, ObjectInfo info, bool markUsed = true)
+    public string? Lookup(string identity, ObjectInfo info, bool markUsed = true) =>
+        Find(identity, info, markUsed) is { State: EntryState.Valid } found ? found.Path : null;
+
+    /// <summary>What the cache holds for this version of the object; marks a valid entry used unless peeking.</summary>
+    public (EntryState State, string Path) Find(string identity, ObjectInfo info, bool markUsed = true)
     {
         string path = EntryPath(identity, info.Key);
+        if (!File.Exists(path)) return (EntryState.Missing, path);
         var header = EntryFile.TryReadHeader(path);
-        if (header is null || header.ETag != info.ETag || header.StoredSize != info.Size) return null;
-        if (!markUsed) return path;
+        if (header is null) return (EntryState.Corrupt, path);
+        if (header.ETag != info.ETag || header.StoredSize != info.Size) return (EntryState.Stale, path);
+        if (!markUsed) return (EntryState.Valid, path);
         try { File.SetLastWriteTimeUtc(path, DateTime.UtcNow); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
-        return path;
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return (EntryState.Missing, path); }
+        return (EntryState.Valid, path);
     }
 
     /// <summary>Creates the root and the entry's folder (0700) and a writer in that folder.</summary>

@@ -62,13 +62,16 @@ public sealed class ObjectFetcher(IObjectSource source, ObjectCache? cache, Spoo
         string? entryPath = null;
         if (cache is not null && source.CacheIdentity is { } identity)
         {
-            entryPath = cache.EntryPath(identity, info.Key);
-            if (!bypassCache && cache.Lookup(identity, info) is { } hit)
+            var (state, path) = cache.Find(identity, info);
+            entryPath = path;
+            if (state == EntryState.Valid && !bypassCache)
             {
                 Interlocked.Increment(ref _cacheHits);
                 log.Debug($"cache hit for '{info.Key}'");
-                return new CachedContent(hit);
+                return new CachedContent(path);
             }
+            if (state == EntryState.Corrupt)
+                log.Warn($"The cache entry '{path}' is corrupt: its header or length is wrong. Fetching '{info.Key}' again.");
         }
 
         Interlocked.Increment(ref _downloads);
