@@ -38,7 +38,7 @@ const rules = new Map();   // bucket -> [rule]
 const counts = new Map();  // bucket -> { getObject, list, other, keys: { key: n } }
 
 function countsFor(bucket) {
-  if (!counts.has(bucket)) counts.set(bucket, { getObject: 0, list: 0, other: 0, keys: {} });
+  if (!counts.has(bucket)) counts.set(bucket, { getObject: 0, ranged: 0, list: 0, other: 0, keys: {} });
   return counts.get(bucket);
 }
 
@@ -102,6 +102,7 @@ async function faults(ctx, next) {
   const c = countsFor(bucket);
   c[op]++;
   if (op === 'getObject') c.keys[key] = (c.keys[key] || 0) + 1;
+  if (op === 'getObject' && ctx.get('Range')) c.ranged++;
 
   const rule = pick(bucket, op, key);
   if (rule && rule.delayMs) await new Promise(r => setTimeout(r, rule.delayMs));

@@ -29,9 +29,11 @@ public static class GzipDetection
     private static Stream Wrap(byte[] head, int n, Stream stored)
     {
         var whole = new PrefixedStream(head.AsMemory(0, n), stored);
-        // .NET's GZipStream reads concatenated members to the end, as gunzip does.
-        return n == 2 && head[0] == 0x1f && head[1] == 0x8b
-            ? new GZipStream(whole, CompressionMode.Decompress, leaveOpen: false)
-            : whole;
+        if (n < 2 || head[0] != 0x1f || head[1] != 0x8b) return whole;
+        // GZipStream cannot tell a truncated stream from a complete one; the system zlib can.
+        // Where there is none (Windows), GZipStream is the best there is.
+        return Zlib.IsAvailable
+            ? new GzipMemberStream(whole)
+            : new GZipStream(whole, CompressionMode.Decompress, leaveOpen: false);
     }
 }

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using S3Tail.Logging;
 using S3Tail.Storage;
 
 namespace S3Tail.Pipeline;
@@ -23,6 +24,8 @@ public sealed class ListerActor : ReceiveActor
     private readonly IActorRef _pool;
     private readonly IActorRef _sequencer;
     private readonly CancellationToken _stopping;
+    private readonly RetryPolicy _retry;
+    private readonly ILog _log;
     private readonly Queue<ObjectInfo> _waiting = new();
 
     private int _credit;
@@ -34,8 +37,10 @@ public sealed class ListerActor : ReceiveActor
 
     /// <param name="firstKey">skip keys before this one (resuming from a bookmark on it).</param>
     public ListerActor(IObjectSource source, string prefix, string? firstKey, Func<string, bool>? filter, int prefetch,
-        int pageSize, IActorRef pool, IActorRef sequencer, CancellationToken stopping)
+        int pageSize, IActorRef pool, IActorRef sequencer, RetryPolicy retry, ILog log, CancellationToken stopping)
     {
+        _retry = retry;
+        _log = log;
         _source = source;
         _prefix = prefix;
         _firstKey = firstKey;
@@ -56,8 +61,8 @@ public sealed class ListerActor : ReceiveActor
     }
 
     public static Props Props(IObjectSource source, string prefix, string? firstKey, Func<string, bool>? filter, int prefetch,
-        int pageSize, IActorRef pool, IActorRef sequencer, CancellationToken stopping) =>
-        Akka.Actor.Props.Create(() => new ListerActor(source, prefix, firstKey, filter, prefetch, pageSize, pool, sequencer, stopping));
+        int pageSize, IActorRef pool, IActorRef sequencer, RetryPolicy retry, ILog log, CancellationToken stopping) =>
+        Akka.Actor.Props.Create(() => new ListerActor(source, prefix, firstKey, filter, prefetch, pageSize, pool, sequencer, retry, log, stopping));
 
     protected override void PreStart() => RequestPage();
 
@@ -102,7 +107,8 @@ public sealed class ListerActor : ReceiveActor
     {
         if (_listing) return;
         _listing = true;
-        _source.ListAsync(_prefix, _startAfter, _pageSize, _stopping)
+        string? startAfter = _startAfter;
+        _retry.RunAsync(() => _source.ListAsync(_prefix, startAfter, _pageSize, _stopping), m => _log.Warn($"listing: {m}"), _stopping)
             .PipeTo(Self, success: p => new PageListed(p), failure: e => new ListFailed(Unwrap(e)));
     }
 

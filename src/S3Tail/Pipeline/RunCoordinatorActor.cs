@@ -51,7 +51,8 @@ public sealed class RunCoordinatorActor : ReceiveActor
                 .WithRouter(new RoundRobinPool(r.Prefetch).WithSupervisorStrategy(new OneForOneStrategy(_ => Directive.Restart))),
             "downloaders");
         var lister = Context.ActorOf(
-            ListerActor.Props(r.Source, r.Prefix, r.Bookmark?.Key, r.KeyFilter, r.Prefetch, r.ListPageSize, pool, _sequencer, _stopping.Token),
+            ListerActor.Props(r.Source, r.Prefix, r.Bookmark?.Key, r.KeyFilter, r.Prefetch, r.ListPageSize, pool, _sequencer,
+                r.Retry, r.Log, _stopping.Token),
             "key-lister");
         _sequencer.Tell(new AttachPipeline(lister, pool));
     }

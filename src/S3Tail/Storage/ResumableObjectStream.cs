@@ -27,7 +27,7 @@ internal sealed class ResumableObjectStream(IObjectSource source, ObjectInfo inf
                 if (n > 0) { _position += n; _failures = 0; }
                 return n;
             }
-            catch (Exception e) when (IsTransient(e) && !cancellationToken.IsCancellationRequested)
+            catch (Exception e) when (RetryPolicy.IsTransient(e) && !cancellationToken.IsCancellationRequested)
             {
                 _body?.Dispose();
                 _body = null;
@@ -41,10 +41,6 @@ internal sealed class ResumableObjectStream(IObjectSource source, ObjectInfo inf
             }
         }
     }
-
-    private static bool IsTransient(Exception e) =>
-        e is S3TailException { IsTransient: true } or IOException or HttpRequestException
-        || (e is OperationCanceledException && e.InnerException is TimeoutException);
 
     public override int Read(byte[] buffer, int offset, int count) =>
         ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();

@@ -10,6 +10,28 @@ public sealed record RetryPolicy(int MaxAttempts = 6, TimeSpan? BaseDelay = null
 {
     public static readonly RetryPolicy Default = new();
 
+    /// <summary>Runs <paramref name="operation"/>, trying again after transient failures.</summary>
+    public async Task<T> RunAsync<T>(Func<Task<T>> operation, Action<string>? onRetry, CancellationToken cancellationToken)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await operation().ConfigureAwait(false);
+            }
+            catch (Exception e) when (IsTransient(e) && attempt < MaxAttempts && !cancellationToken.IsCancellationRequested)
+            {
+                onRetry?.Invoke($"{e.Message.TrimEnd('.')}; trying again (attempt {attempt + 1} of {MaxAttempts}).");
+                await Task.Delay(DelayBefore(attempt), cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>A failure a retry may cure: the network, a cut body, 500, 503 SlowDown.</summary>
+    public static bool IsTransient(Exception e) =>
+        e is S3TailException { IsTransient: true } or IOException or HttpRequestException
+        || (e is OperationCanceledException && e.InnerException is TimeoutException);
+
     public TimeSpan DelayBefore(int attempt)
     {
         double baseMs = (BaseDelay ?? TimeSpan.FromMilliseconds(100)).TotalMilliseconds;

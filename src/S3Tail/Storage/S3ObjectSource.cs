@@ -76,6 +76,9 @@ public sealed class S3ObjectSource : IObjectSource
             // s3rver, MinIO and friends do not all speak the newer flexible checksums.
             RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
             ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
+            // s3tail retries itself (RetryPolicy), continuing a cut body where it broke; SDK
+            // retries underneath would multiply the attempts and blur the bound.
+            MaxErrorRetry = 0,
         };
         if (settings.Profile is not null)
         {

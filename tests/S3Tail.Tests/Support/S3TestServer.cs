@@ -122,17 +122,23 @@ public sealed class S3TestServer : IAsyncDisposable
     public async Task ResetAsync(string bucket) =>
         (await _http.PostAsync($"/__s3tail/reset?bucket={Uri.EscapeDataString(bucket)}", null)).EnsureSuccessStatusCode();
 
+    /// <summary>Stops the server as if it crashed, keeping its data (to start again on the same port and folder).</summary>
+    public async Task KillAsync()
+    {
+        try { _node.Kill(entireProcessTree: true); await _node.WaitForExitAsync(); } catch (InvalidOperationException) { }
+    }
+
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
         _http.Dispose();
-        try { _node.Kill(entireProcessTree: true); await _node.WaitForExitAsync(); } catch (InvalidOperationException) { }
+        await KillAsync();
         _node.Dispose();
         try { System.IO.Directory.Delete(Directory, true); } catch (IOException) { }
     }
 }
 
-public sealed record RequestCounts(int GetObject, int List, int Other, Dictionary<string, int> Keys);
+public sealed record RequestCounts(int GetObject, int Ranged, int List, int Other, Dictionary<string, int> Keys);
 
 /// <summary>The test run's one server, shared by every test class that asks for it.</summary>
 public sealed class S3ServerFixture : IAsyncLifetime
