@@ -10,6 +10,8 @@ public static class ConfigFile
     public static IniDocument Load(string path)
     {
         string text;
+        if (Directory.Exists(path))
+            throw S3TailException.Usage($"The config file '{path}' is a folder; pass a file with -c.");
         try
         {
             if (!File.Exists(path)) return IniDocument.Parse("", path);

@@ -36,7 +36,7 @@ internal sealed class ResumableObjectStream(IObjectSource source, ObjectInfo inf
                     throw e as S3TailException ?? S3TailException.Runtime(
                         $"Error reading s3://{source.BucketName}/{info.Key}: gave up after {_failures} attempts ({e.Message.TrimEnd('.')}).", e);
                 }
-                onRetry?.Invoke($"retrying '{info.Key}' from byte {_position} (attempt {_failures + 1} of {retry.MaxAttempts}): {e.Message}");
+                onRetry?.Invoke($"'{info.Key}': {e.Message.TrimEnd('.')}; trying again from byte {_position} (attempt {_failures + 1} of {retry.MaxAttempts}).");
                 await Task.Delay(retry.DelayBefore(_failures), cancellationToken).ConfigureAwait(false);
             }
         }
