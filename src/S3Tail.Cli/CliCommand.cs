@@ -56,6 +56,12 @@ public static class CliCommand
 
     public static readonly Option<bool> Quiet = new("--quiet", "-q") { Description = "Do not print the final bookmark line" };
 
+    public static readonly Option<bool> Progress = new("--progress")
+    { Description = "Show a status line on stderr even when it is not a terminal" };
+
+    public static readonly Option<bool> NoProgress = new("--no-progress")
+    { Description = "Never show the status line (shown by default when stderr is a terminal)" };
+
     public static RootCommand Build()
     {
         var root = new RootCommand(
@@ -63,7 +69,7 @@ public static class CliCommand
             "and remembers exactly where it stopped.")
         {
             Uri, ConfigFile, Region, Profile, EndpointUrl, Bookmark, Prefetch, LogLevel, LogFile,
-            CacheHours, CachePath, CacheLookup, SkipErrors, Quiet,
+            CacheHours, CachePath, CacheLookup, SkipErrors, Quiet, Progress, NoProgress,
         };
         root.SetAction(async (parse, cancellationToken) => (int)await TailCommand.RunAsync(Read(parse), Console.Error, cancellationToken));
         return root;
@@ -87,5 +93,6 @@ public static class CliCommand
     public static CliSettings Read(ParseResult p) => new(
         p.GetValue(Uri)!, p.GetValue(ConfigFile), p.GetValue(Region), p.GetValue(Profile), p.GetValue(EndpointUrl),
         p.GetValue(Bookmark), p.GetValue(Prefetch), p.GetValue(LogLevel), p.GetValue(LogFile), p.GetValue(CacheHours),
-        p.GetValue(CachePath), p.GetValue(CacheLookup), p.GetValue(SkipErrors), p.GetValue(Quiet));
+        p.GetValue(CachePath), p.GetValue(CacheLookup), p.GetValue(SkipErrors), p.GetValue(Quiet),
+        p.GetValue(NoProgress) ? false : p.GetValue(Progress) ? true : null);
 }

@@ -15,4 +15,5 @@ public sealed record CliSettings(
     string? CachePath = null,
     bool CacheLookup = false,
     bool SkipErrors = false,
-    bool Quiet = false);
+    bool Quiet = false,
+    bool? Progress = null);

@@ -14,14 +14,19 @@ public static class TailCommand
     {
         using var signals = new SignalStop();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(signals.Token, cancellationToken);
-        ILog log = new TextLog(stderr, LogLevel.Warning);
+        var stderrGate = new Lock();
+        ILog log = new TextLog(stderr, LogLevel.Warning, gate: stderrGate);
+        TextLog? stderrLog = null;
         bool debug = false;
         StreamWriter? logFile = null;
         try
         {
             var settings = RunSettings.From(cli);
+            // The settings are good: start the actor system on another core while this one
+            // builds the S3 client and lists the first page (each ~0.2 s in a cold process).
+            var actorSystem = settings.CacheLookup ? null : Task.Run(S3TailEngine.CreateActorSystem);
             debug = settings.LogLevel == LogLevel.Debug;
-            (log, logFile) = OpenLog(settings, stderr);
+            (log, stderrLog, logFile) = OpenLog(settings, stderr, stderrGate);
             foreach (var warning in settings.Warnings) log.Warn(warning);
 
             using IObjectSource source = settings.Source.IsLocal
@@ -32,13 +37,16 @@ public static class TailCommand
             if (settings.CacheLookup)
                 return await CacheLookupCommand.RunAsync(source, settings.Source.Prefix, cache, Console.Out, stop.Token);
             // The sweep runs beside the work; a short run waits a moment for it rather than cut it off.
-            await using var _ = new AwaitOnDispose(sweep, TimeSpan.FromSeconds(1));
+            await using var sweepWait = new AwaitOnDispose(sweep, TimeSpan.FromSeconds(1));
 
             using var checkpointer = settings.BookmarkName is { } name
                 ? new BookmarkCheckpointer(settings.ConfigPath, name, settings.Bookmark, log)
                 : null;
+            var progress = ProgressLine.Wanted(cli.Progress) ? new RunProgress() : null;
             var request = new TailRequest
             {
+                Progress = progress,
+                FirstPage = S3TailEngine.StartListing(source, settings.Source.Prefix, settings.Bookmark, stop.Token),
                 BookmarkMoved = checkpointer is null ? null : checkpointer.Moved,
                 Source = source,
                 Prefix = settings.Source.Prefix,
@@ -50,7 +58,20 @@ public static class TailCommand
             };
             var clock = Stopwatch.StartNew();
             using var stdout = StandardOutput.Open();
-            var result = await S3TailEngine.RunAsync(request, new StreamLineSink(stdout), stop.Token);
+            var system = await actorSystem!;
+            var progressLine = progress is null ? null : new ProgressLine(progress, stderr, stderrGate);
+            if (progressLine is not null && stderrLog is not null) stderrLog.BeforeWrite = progressLine.Clear;
+            TailResult result;
+            try
+            {
+                result = await S3TailEngine.RunAsync(system, request, new StreamLineSink(stdout), stop.Token);
+            }
+            finally
+            {
+                progressLine?.Dispose();
+            }
+            // Not awaited: the process ends right after, which ends the system's threads too.
+            _ = system.Terminate();
             S3TailException? saveError = null;
             try { checkpointer?.Finish(result.Bookmark); }
             catch (S3TailException e) { saveError = e; }
@@ -102,13 +123,18 @@ public static class TailCommand
         return code;
     }
 
-    private static (ILog Log, StreamWriter? File) OpenLog(RunSettings settings, TextWriter stderr)
+    private static (ILog Log, TextLog StderrLog, StreamWriter? File) OpenLog(RunSettings settings, TextWriter stderr, Lock stderrGate)
     {
-        if (settings.LogFile is null) return (new TextLog(stderr, settings.LogLevel), null);
+        if (settings.LogFile is null)
+        {
+            var only = new TextLog(stderr, settings.LogLevel, gate: stderrGate);
+            return (only, only, null);
+        }
         try
         {
             var file = new StreamWriter(settings.LogFile, append: true) { AutoFlush = true };
-            return (new TeeLog(new TextLog(file, settings.LogLevel, timestamps: true), new TextLog(stderr, LogLevel.Error)), file);
+            var errors = new TextLog(stderr, LogLevel.Error, gate: stderrGate);
+            return (new TeeLog(new TextLog(file, settings.LogLevel, timestamps: true), errors), errors, file);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -24,10 +24,22 @@ public static class S3TailEngine
     public static Task<TailResult> RunAsync(TailRequest request, LineHandler handler, CancellationToken cancellationToken = default) =>
         RunAsync(request, new HandlerLineSink(handler), cancellationToken);
 
+    /// <summary>The actor system a run needs, configured for the pipeline.</summary>
+    public static ActorSystem CreateActorSystem() =>
+        ActorSystem.Create("s3tail", ConfigurationFactory.ParseString(PipelineConfig.Hocon));
+
+    /// <summary>
+    /// Asks for the listing's first page now, to hand to <see cref="TailRequest.FirstPage"/>: a
+    /// short-lived program can list while its actor system starts (both take ~0.2 s cold).
+    /// </summary>
+    public static Task<ListPage> StartListing(IObjectSource source, string prefix, Bookmarks.Bookmark? bookmark,
+        CancellationToken cancellationToken = default) =>
+        source.ListAsync(prefix, ListerActor.InitialStartAfter(bookmark?.Key), 1000, cancellationToken);
+
     /// <summary>Runs in an ActorSystem of its own, made for this run and ended with it.</summary>
     public static async Task<TailResult> RunAsync(TailRequest request, ILineSink sink, CancellationToken cancellationToken = default)
     {
-        var system = ActorSystem.Create("s3tail", ConfigurationFactory.ParseString(PipelineConfig.Hocon));
+        var system = CreateActorSystem();
         try
         {
             return await RunAsync(system, request, sink, cancellationToken).ConfigureAwait(false);
@@ -49,7 +61,7 @@ public static class S3TailEngine
             throw S3TailException.Usage($"--prefetch must be between 1 and {TailRequest.MaxPrefetch}; got {request.Prefetch}.");
 
         using var spool = request.Cache is null && request.Source is not LocalFolderSource ? new SpoolFolder(request.SpoolParent) : null;
-        var fetcher = new ObjectFetcher(request.Source, request.Cache, spool, request.Retry, request.Log);
+        var fetcher = new ObjectFetcher(request.Source, request.Cache, spool, request.Retry, request.Log, request.Progress);
         using var stopping = new CancellationTokenSource();
         var completion = new TaskCompletionSource<TailResult>(TaskCreationOptions.RunContinuationsAsynchronously);
         var coordinator = system.ActorOf(RunCoordinatorActor.Props(request, sink, fetcher, stopping, completion),

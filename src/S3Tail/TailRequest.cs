@@ -52,6 +52,15 @@ public sealed record TailRequest
 
     public ILog Log { get; init; } = NullLog.Instance;
 
+    /// <summary>
+    /// The first page of the listing when the caller has already asked for it (see
+    /// <see cref="S3TailEngine.StartListing"/>), so the request overlaps the actor system's start-up.
+    /// </summary>
+    public Task<ListPage>? FirstPage { get; init; }
+
+    /// <summary>Live counters for a progress display (optional).</summary>
+    public RunProgress? Progress { get; init; }
+
     /// <summary>Keys listed a page (S3's maximum is 1000).</summary>
     public int ListPageSize { get; init; } = 1000;
 }

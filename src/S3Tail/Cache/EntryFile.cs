@@ -73,7 +73,9 @@ public static class EntryFile
         var file = new FileStream(path, new FileStreamOptions
         {
             Mode = FileMode.Open, Access = FileAccess.Read, Share = FileShare.ReadWrite | FileShare.Delete,
-            Options = FileOptions.SequentialScan, BufferSize = 64 * 1024,
+            // Unbuffered: the LZ4 decoder reads whole blocks, and a 64 KiB buffer per open was most
+            // of what a small cached object cost in allocations.
+            Options = FileOptions.SequentialScan, BufferSize = 0,
         });
         try
         {
@@ -131,7 +133,7 @@ public static class EntryFile
     internal static Stream Encode(Stream file) => LZ4Stream.Encode(file, Encoder, leaveOpen: true);
 
     /// <summary>Turns decoder failures into <see cref="CorruptEntryException"/> and checks the decoded length.</summary>
-    private sealed class CheckedStream(Stream frame, long expected, string path) : Stream
+    private sealed class CheckedStream(Stream frame, long expected, string path) : ReadOnlyStream
     {
         private long _read;
 
@@ -149,16 +151,9 @@ public static class EntryFile
             return n;
         }
 
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
         public override long Length => expected;
         public override long Position { get => _read; set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
 
         protected override void Dispose(bool disposing)
         {

@@ -12,7 +12,7 @@ namespace S3Tail.Decoding;
 /// Input is read asynchronously (a download must not hold a thread-pool thread while it waits
 /// for the network); inflating between reads is plain CPU work.
 /// </summary>
-internal sealed class GzipMemberStream : Stream
+internal sealed class GzipMemberStream : ReadOnlyStream
 {
     private const int InputBytes = 64 * 1024;
     private const int GzipWindowBits = 15 + 16; // 32 KiB window, gzip wrapper with CRC and length check
@@ -50,8 +50,6 @@ internal sealed class GzipMemberStream : Stream
         }
     }
 
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         while (true)
@@ -61,9 +59,6 @@ internal sealed class GzipMemberStream : Stream
             if (n != 0) return n < 0 ? 0 : n;
         }
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     private unsafe bool NeedsInput() => _z->AvailIn == 0 && !_inputEnded;
 
@@ -115,15 +110,6 @@ internal sealed class GzipMemberStream : Stream
         }
     }
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override unsafe void Dispose(bool disposing)
     {

@@ -29,9 +29,12 @@ public sealed class NullLog : ILog
 /// Writes <c>s3tail: LEVEL: message</c> lines to a writer (stderr, or a log file with a UTC
 /// timestamp in front); safe to call from any actor or task.
 /// </summary>
-public sealed class TextLog(TextWriter writer, LogLevel minimum, bool timestamps = false) : ILog
+public sealed class TextLog(TextWriter writer, LogLevel minimum, bool timestamps = false, Lock? gate = null) : ILog
 {
-    private readonly Lock _lock = new();
+    private readonly Lock _lock = gate ?? new();
+
+    /// <summary>Runs under the lock before each line (the CLI erases its progress line there).</summary>
+    public Action? BeforeWrite { get; set; }
 
     public LogLevel Minimum { get; } = minimum;
 
@@ -44,6 +47,7 @@ public sealed class TextLog(TextWriter writer, LogLevel minimum, bool timestamps
         if (timestamps) line = $"{DateTime.UtcNow:yyyy-MM-ddTHH:mm:ss.fffZ} {line}";
         lock (_lock)
         {
+            BeforeWrite?.Invoke();
             writer.WriteLine(line);
             writer.Flush();
         }

@@ -27,6 +27,8 @@ public sealed class ListerActor : ReceiveActor
     private readonly RetryPolicy _retry;
     private readonly ILog _log;
     private readonly Queue<ObjectInfo> _waiting = new();
+    private readonly Task<ListPage>? _firstPage;
+    private readonly RunProgress? _progress;
 
     private int _credit;
     private long _nextSeq;
@@ -37,8 +39,11 @@ public sealed class ListerActor : ReceiveActor
 
     /// <param name="firstKey">skip keys before this one (resuming from a bookmark on it).</param>
     public ListerActor(IObjectSource source, string prefix, string? firstKey, Func<string, bool>? filter, int prefetch,
-        int pageSize, IActorRef pool, IActorRef sequencer, RetryPolicy retry, ILog log, CancellationToken stopping)
+        int pageSize, IActorRef pool, IActorRef sequencer, RetryPolicy retry, ILog log, CancellationToken stopping,
+        Task<ListPage>? firstPage = null, RunProgress? progress = null)
     {
+        _firstPage = firstPage;
+        _progress = progress;
         _retry = retry;
         _log = log;
         _source = source;
@@ -50,21 +55,47 @@ public sealed class ListerActor : ReceiveActor
         _pool = pool;
         _sequencer = sequencer;
         _stopping = stopping;
-        // The listing's StartAfter is exclusive, and the bookmark's own key must be listed: start
-        // after the key less its last character (a prefix of it, so not after it) and drop the
-        // few keys between that and the bookmark's key here.
-        _startAfter = firstKey is { Length: > 0 } ? firstKey[..^(char.IsLowSurrogate(firstKey[^1]) && firstKey.Length > 1 ? 2 : 1)] : null;
+        _startAfter = InitialStartAfter(firstKey);
 
         Receive<PageListed>(OnPage);
+        Receive<FirstPageFailed>(_ => OnFirstPageFailed());
         Receive<ListFailed>(OnListFailed);
         Receive<ObjectsWritten>(m => { _credit += m.Count; Dispatch(); });
     }
 
     public static Props Props(IObjectSource source, string prefix, string? firstKey, Func<string, bool>? filter, int prefetch,
-        int pageSize, IActorRef pool, IActorRef sequencer, RetryPolicy retry, ILog log, CancellationToken stopping) =>
-        Akka.Actor.Props.Create(() => new ListerActor(source, prefix, firstKey, filter, prefetch, pageSize, pool, sequencer, retry, log, stopping));
+        int pageSize, IActorRef pool, IActorRef sequencer, RetryPolicy retry, ILog log, CancellationToken stopping,
+        Task<ListPage>? firstPage = null, RunProgress? progress = null) =>
+        Akka.Actor.Props.Create(() => new ListerActor(source, prefix, firstKey, filter, prefetch, pageSize, pool, sequencer, retry, log,
+            stopping, firstPage, progress));
 
-    protected override void PreStart() => RequestPage();
+    /// <summary>
+    /// Where the listing starts for a run that resumes on <paramref name="firstKey"/>. StartAfter
+    /// is exclusive and the bookmark's own key must be listed: start after the key less its last
+    /// character (a prefix of it, so not after it); the few keys between that and the bookmark's
+    /// key are dropped as pages arrive.
+    /// </summary>
+    public static string? InitialStartAfter(string? firstKey) =>
+        firstKey is { Length: > 0 } ? firstKey[..^(char.IsLowSurrogate(firstKey[^1]) && firstKey.Length > 1 ? 2 : 1)] : null;
+
+    protected override void PreStart()
+    {
+        if (_firstPage is null)
+        {
+            RequestPage();
+            return;
+        }
+        // The caller listed the first page while the actor system started; a failure here is
+        // retried the ordinary way.
+        _listing = true;
+        _firstPage.PipeTo(Self, success: p => new PageListed(p), failure: _ => new FirstPageFailed());
+    }
+
+    private void OnFirstPageFailed()
+    {
+        _listing = false;
+        RequestPage();
+    }
 
     private void OnPage(PageListed page)
     {
@@ -74,6 +105,7 @@ public sealed class ListerActor : ReceiveActor
             if (_firstKey is not null && Utf8Order.Instance.Compare(info.Key, _firstKey) < 0) continue;
             if (_filter is not null && !_filter(info.Key)) continue;
             _waiting.Enqueue(info);
+            _progress?.Listed();
         }
         if (page.Page.Objects.Count > 0) _startAfter = page.Page.Objects[^1].Key;
         _moreToList = page.Page.IsTruncated;
@@ -118,4 +150,6 @@ public sealed class ListerActor : ReceiveActor
     private sealed record PageListed(ListPage Page);
 
     private sealed record ListFailed(Exception Reason);
+
+    private sealed record FirstPageFailed;
 }

@@ -11,7 +11,8 @@ namespace S3Tail.Pipeline;
 /// a temporary file that becomes the cache entry, or a spool file when the cache is off.
 /// The downloader actors run this; it is a plain class so it can be used and tested alone.
 /// </summary>
-public sealed class ObjectFetcher(IObjectSource source, ObjectCache? cache, SpoolFolder? spool, RetryPolicy retry, ILog log)
+public sealed class ObjectFetcher(IObjectSource source, ObjectCache? cache, SpoolFolder? spool, RetryPolicy retry, ILog log,
+    RunProgress? progress = null)
 {
     /// <summary>Counts GETs made and cache hits, for the summary and the tests.</summary>
     public long Downloads => Interlocked.Read(ref _downloads);
@@ -67,6 +68,7 @@ public sealed class ObjectFetcher(IObjectSource source, ObjectCache? cache, Spoo
             if (state == EntryState.Valid && !bypassCache)
             {
                 Interlocked.Increment(ref _cacheHits);
+                progress?.CacheHit();
                 log.Debug($"cache hit for '{info.Key}'");
                 return new CachedContent(path);
             }
@@ -75,6 +77,7 @@ public sealed class ObjectFetcher(IObjectSource source, ObjectCache? cache, Spoo
         }
 
         Interlocked.Increment(ref _downloads);
+        progress?.Downloaded();
         EntryWriter writer;
         string finalPath;
         if (entryPath is not null) (writer, finalPath) = (cache!.CreateEntry(entryPath, info), entryPath);

@@ -45,14 +45,14 @@ public sealed class RunCoordinatorActor : ReceiveActor
     {
         var r = _request;
         var writer = Context.ActorOf(WriterActor.Props(_sink, _stopping.Token), "stdout-writer");
-        _sequencer = Context.ActorOf(SequencerActor.Props(writer, r.Bookmark, r.SkipErrors, r.Cache, _stopping, r.Log, r.BookmarkMoved), "sequencer");
+        _sequencer = Context.ActorOf(SequencerActor.Props(writer, r.Bookmark, r.SkipErrors, r.Cache, _stopping, r.Log, r.BookmarkMoved, r.Progress), "sequencer");
         var pool = Context.ActorOf(
             DownloaderActor.Props(_fetcher, _sequencer, _stopping.Token)
                 .WithRouter(new RoundRobinPool(r.Prefetch).WithSupervisorStrategy(new OneForOneStrategy(_ => Directive.Restart))),
             "downloaders");
         var lister = Context.ActorOf(
             ListerActor.Props(r.Source, r.Prefix, r.Bookmark?.Key, r.KeyFilter, r.Prefetch, r.ListPageSize, pool, _sequencer,
-                r.Retry, r.Log, _stopping.Token),
+                r.Retry, r.Log, _stopping.Token, r.FirstPage, r.Progress),
             "key-lister");
         _sequencer.Tell(new AttachPipeline(lister, pool));
     }

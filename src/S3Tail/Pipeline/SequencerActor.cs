@@ -36,6 +36,7 @@ public sealed class SequencerActor : ReceiveActor
     private readonly CancellationTokenSource _stopping;
     private readonly ILog _log;
     private readonly Action<Bookmark>? _bookmarkMoved;
+    private readonly RunProgress? _progress;
 
     private readonly Dictionary<long, object> _arrived = new();   // ObjectFetched or FetchFailed, by Seq
     private readonly Queue<SentObject> _sent = new();             // released objects not yet fully acknowledged
@@ -56,9 +57,10 @@ public sealed class SequencerActor : ReceiveActor
     private bool _finished;
 
     public SequencerActor(IActorRef writer, Bookmark? resume, bool skipErrors, ObjectCache? cache,
-        CancellationTokenSource stopping, ILog log, Action<Bookmark>? bookmarkMoved = null)
+        CancellationTokenSource stopping, ILog log, Action<Bookmark>? bookmarkMoved = null, RunProgress? progress = null)
     {
         _bookmarkMoved = bookmarkMoved;
+        _progress = progress;
         _writer = writer;
         _resume = resume;
         _bookmark = resume;
@@ -81,8 +83,8 @@ public sealed class SequencerActor : ReceiveActor
     }
 
     public static Props Props(IActorRef writer, Bookmark? resume, bool skipErrors, ObjectCache? cache,
-        CancellationTokenSource stopping, ILog log, Action<Bookmark>? bookmarkMoved = null) =>
-        Akka.Actor.Props.Create(() => new SequencerActor(writer, resume, skipErrors, cache, stopping, log, bookmarkMoved));
+        CancellationTokenSource stopping, ILog log, Action<Bookmark>? bookmarkMoved = null, RunProgress? progress = null) =>
+        Akka.Actor.Props.Create(() => new SequencerActor(writer, resume, skipErrors, cache, stopping, log, bookmarkMoved, progress));
 
     private void OnFetched(ObjectFetched fetched)
     {
@@ -118,6 +120,7 @@ public sealed class SequencerActor : ReceiveActor
         }
         _lines += ack.Lines;
         _bytes += ack.Bytes;
+        _progress?.Wrote(ack.Key, ack.Bytes);
         if (_sent.TryPeek(out var head) && head.Seq == ack.Seq) head.Outstanding--;
         switch (ack.Stop)
         {
@@ -281,7 +284,11 @@ public sealed class SequencerActor : ReceiveActor
         {
             _sent.Dequeue();
             head.Content?.Release();
-            if (head.Content is not null) _objects++;
+            if (head.Content is not null)
+            {
+                _objects++;
+                _progress?.Written();
+            }
             done++;
         }
         if (done > 0) GiveCredit(done);

@@ -7,7 +7,7 @@ namespace S3Tail.Storage;
 /// included — sees one unbroken stream with no byte repeated or missed.
 /// </summary>
 internal sealed class ResumableObjectStream(IObjectSource source, ObjectInfo info, RetryPolicy retry, Action<string>? onRetry)
-    : Stream
+    : ReadOnlyStream
 {
     private Stream? _body;
     private long _position;
@@ -42,18 +42,17 @@ internal sealed class ResumableObjectStream(IObjectSource source, ObjectInfo inf
         }
     }
 
-    public override int Read(byte[] buffer, int offset, int count) =>
-        ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+    /// <summary>Only for callers that cannot await (the engine always reads it asynchronously).</summary>
+    public override int Read(Span<byte> buffer)
+    {
+        var rented = new byte[buffer.Length];
+        int n = ReadAsync(rented).AsTask().GetAwaiter().GetResult();
+        rented.AsSpan(0, n).CopyTo(buffer);
+        return n;
+    }
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
     public override long Length => info.Size;
     public override long Position { get => _position; set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -1,0 +1,23 @@
+using BenchmarkDotNet.Running;
+using S3Tail.Benchmarks;
+
+// quick [--objects N]: the scripted short run of every scenario, printing a table of ratios.
+// smoke: one tiny scenario (the test suite checks the benchmarks still build and run).
+// bdn ARGS: the full BenchmarkDotNet run, e.g. `bdn --filter *`.
+string mode = args.Length > 0 ? args[0] : "quick";
+switch (mode)
+{
+    case "bdn":
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args[1..]);
+        return 0;
+    case "smoke":
+        return await QuickRunner.SmokeAsync();
+    case "quick":
+        int objects = args.Length > 2 && args[1] == "--objects" ? int.Parse(args[2]) : 1000;
+        return await QuickRunner.RunAsync(objects);
+    default:
+        Console.Error.WriteLine("usage: S3Tail.Benchmarks [quick [--objects N] | smoke | bdn BENCHMARKDOTNET-ARGS]");
+        return 2;
+}
+
+public partial class Program;

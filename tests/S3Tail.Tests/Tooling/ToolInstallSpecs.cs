@@ -1,0 +1,45 @@
+using System.Diagnostics;
+using S3Tail.Tests.Support;
+
+namespace S3Tail.Tests.Tooling;
+
+/// <summary>README's install: `dotnet pack` makes a .NET tool package that installs and runs.</summary>
+public sealed class ToolInstallSpecs
+{
+    [Fact]
+    public async Task Should_pack_a_dotnet_tool_that_installs_and_answers_its_version()
+    {
+        var root = Directory.CreateTempSubdirectory("s3tail-tool-").FullName;
+        try
+        {
+            var packages = Path.Combine(root, "packages");
+            var tools = Path.Combine(root, "tools");
+            var cli = Path.Combine(RepoPaths.Root, "src", "S3Tail.Cli", "S3Tail.Cli.csproj");
+            // A NuGet folder of its own, so a package cached by an earlier run cannot stand in.
+            var env = new Dictionary<string, string> { ["NUGET_PACKAGES"] = Path.Combine(root, "nuget") };
+
+            await Run("dotnet", ["pack", cli, "-c", "Release", "-o", packages], env);
+            Assert.Single(Directory.EnumerateFiles(packages, "s3tail.*.nupkg"));
+            await Run("dotnet", ["tool", "install", "s3tail", "--tool-path", tools, "--add-source", packages], env);
+            var version = await Run(Path.Combine(tools, "s3tail"), ["--version"], env);
+
+            Assert.Matches(@"^\d+\.\d+\.\d+\n$", version);
+        }
+        finally
+        {
+            Directory.Delete(root, true);
+        }
+    }
+
+    private static async Task<string> Run(string file, string[] args, Dictionary<string, string> env)
+    {
+        var psi = new ProcessStartInfo(file, args) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var (k, v) in env) psi.Environment[k] = v;
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        await p.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(5));
+        Assert.True(p.ExitCode == 0, $"{file} {string.Join(' ', args)}: {await stderr}{await stdout}");
+        return await stdout;
+    }
+}
