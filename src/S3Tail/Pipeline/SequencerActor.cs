@@ -40,6 +40,7 @@ public sealed class SequencerActor : ReceiveActor
 
     private readonly Dictionary<long, object> _arrived = new();   // ObjectFetched or FetchFailed, by Seq
     private readonly Queue<SentObject> _sent = new();             // released objects not yet fully acknowledged
+    private SentObject? _newestSent;                              // the last one enqueued
     private readonly List<string> _skipped = [];
     private IActorRef? _lister;
     private IActorRef? _pool;
@@ -248,7 +249,7 @@ public sealed class SequencerActor : ReceiveActor
                 ? $"skipped '{failed.Object.Key}': it was deleted after it was listed."
                 : $"skipped '{failed.Object.Key}': {Describe(reason)}");
             _skipped.Add(failed.Object.Key);
-            _sent.Enqueue(new SentObject(failed.Seq, null) { FullySent = true });
+            Enqueue(new SentObject(failed.Seq, null) { FullySent = true });
             CompleteWrittenObjects();
             return true;
         }
@@ -270,9 +271,14 @@ public sealed class SequencerActor : ReceiveActor
 
     private SentObject SentFor(Released released)
     {
-        if (_sent.Count > 0 && _sent.Last().Seq == released.Seq) return _sent.Last();
-        var sent = new SentObject(released.Seq, released.Content);
+        if (_newestSent is { } newest && newest.Seq == released.Seq && _sent.Count > 0) return newest;
+        return Enqueue(new SentObject(released.Seq, released.Content));
+    }
+
+    private SentObject Enqueue(SentObject sent)
+    {
         _sent.Enqueue(sent);
+        _newestSent = sent;
         return sent;
     }
 

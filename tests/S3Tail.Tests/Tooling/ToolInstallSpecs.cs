@@ -15,13 +15,15 @@ public sealed class ToolInstallSpecs
             var packages = Path.Combine(root, "packages");
             var tools = Path.Combine(root, "tools");
             var cli = Path.Combine(RepoPaths.Root, "src", "S3Tail.Cli", "S3Tail.Cli.csproj");
-            // A NuGet folder of its own, so a package cached by an earlier run cannot stand in.
-            var env = new Dictionary<string, string> { ["NUGET_PACKAGES"] = Path.Combine(root, "nuget") };
+            // The install gets a NuGet folder of its own, so an s3tail package cached by an earlier
+            // run cannot stand in. The pack must not: it restores the repository's own projects,
+            // whose obj/ would then point at a folder deleted below.
+            var isolated = new Dictionary<string, string> { ["NUGET_PACKAGES"] = Path.Combine(root, "nuget") };
 
-            await Run("dotnet", ["pack", cli, "-c", "Release", "-o", packages], env);
+            await Run("dotnet", ["pack", cli, "-c", "Release", "-o", packages], []);
             Assert.Single(Directory.EnumerateFiles(packages, "s3tail.*.nupkg"));
-            await Run("dotnet", ["tool", "install", "s3tail", "--tool-path", tools, "--add-source", packages], env);
-            var version = await Run(Path.Combine(tools, "s3tail"), ["--version"], env);
+            await Run("dotnet", ["tool", "install", "s3tail", "--tool-path", tools, "--add-source", packages], isolated);
+            var version = await Run(Path.Combine(tools, "s3tail"), ["--version"], isolated);
 
             Assert.Matches(@"^\d+\.\d+\.\d+\n$", version);
         }
