@@ -14,13 +14,18 @@ public abstract class ReadOnlyStream : Stream
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
+    // Stream's contract for what a forward-only reader cannot do: callers check CanSeek and
+    // CanWrite first; these throw only for a caller that ignores them.
     public override bool CanRead => true;
     public override bool CanSeek => false;
     public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+    public override long Length => throw ForwardOnly();
+    public override long Position { get => throw ForwardOnly(); set => throw ForwardOnly(); }
     public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    public override long Seek(long offset, SeekOrigin origin) => throw ForwardOnly();
+    public override void SetLength(long value) => throw ForwardOnly();
+    public override void Write(byte[] buffer, int offset, int count) => throw ForwardOnly();
+
+    protected static NotSupportedException ForwardOnly() =>
+        new("This stream is read once, forward only: it cannot seek, be resized or be written.");
 }

@@ -152,7 +152,7 @@ public static class EntryFile
         }
 
         public override long Length => expected;
-        public override long Position { get => _read; set => throw new NotSupportedException(); }
+        public override long Position { get => _read; set => throw ForwardOnly(); }
 
 
         protected override void Dispose(bool disposing)

@@ -64,11 +64,15 @@ public sealed class EntryWriter : IDisposable
         public override bool CanSeek => false;
         public override bool CanWrite => true;
         public override long Length => Written;
-        public override long Position { get => Written; set => throw new NotSupportedException(); }
+        public override long Position { get => Written; set => throw AppendOnly(); }
         public override void Flush() => inner.Flush();
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
+        public override int Read(byte[] buffer, int offset, int count) => throw AppendOnly();
+        public override long Seek(long offset, SeekOrigin origin) => throw AppendOnly();
+        public override void SetLength(long value) => throw AppendOnly();
+
+        // Stream's contract for an append-only writer (CanRead and CanSeek say so).
+        private static NotSupportedException AppendOnly() =>
+            new("A cache entry's content is written once, in order: it cannot be read, seeked or resized.");
         protected override void Dispose(bool disposing)
         {
             if (disposing) inner.Dispose();

@@ -52,7 +52,7 @@ internal sealed class ResumableObjectStream(IObjectSource source, ObjectInfo inf
     }
 
     public override long Length => info.Size;
-    public override long Position { get => _position; set => throw new NotSupportedException(); }
+    public override long Position { get => _position; set => throw ForwardOnly(); }
 
     protected override void Dispose(bool disposing)
     {
