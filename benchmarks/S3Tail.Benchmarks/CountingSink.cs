@@ -8,10 +8,10 @@ public sealed class CountingSink : ILineSink
     public long Bytes;
     public long Lines;
 
-    public SinkResult Write(string key, LineBatch batch)
+    public SinkResult Write(string key, LineBatch batch, CancellationToken stopping)
     {
         Bytes += batch.Length;
-        Lines += batch.LastLine - batch.FirstLine + 1;
-        return new SinkResult(batch.LastLine, false);
+        Lines += batch.Newlines;
+        return SinkResult.All(batch);
     }
 }

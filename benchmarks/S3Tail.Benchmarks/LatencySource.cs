@@ -12,6 +12,10 @@ public sealed class LatencySource(IReadOnlyList<(string Key, byte[] Stored)> obj
 
     public string BucketName => "in-process";
 
+    public string? InPlacePath(ObjectInfo info) => null;
+
+    public string Describe(string key) => $"{BucketName}/{key}";
+
     public string? CacheIdentity => "in-process|bench";
 
     public async Task<ListPage> ListAsync(string prefix, string? startAfter, int maxKeys, CancellationToken cancellationToken)

@@ -17,7 +17,7 @@ public static class SequentialTail
     public static async Task<long> RunAsync(IObjectSource source, string prefix, ObjectCache? cache, ILineSink sink,
         CancellationToken cancellationToken = default)
     {
-        using var spool = cache is null ? new SpoolFolder() : null;
+        using var spool = new SpoolFolder();
         var fetcher = new ObjectFetcher(source, cache, spool, RetryPolicy.Default, NullLog.Instance);
         long objects = 0;
         string? startAfter = null;
@@ -31,7 +31,7 @@ public static class SequentialTail
                 {
                     while (reader.Next() is { } batch)
                     {
-                        sink.Write(info.Key, batch);
+                        sink.Write(info.Key, batch, cancellationToken);
                         batch.Return();
                     }
                 }

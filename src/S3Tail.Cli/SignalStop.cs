@@ -3,9 +3,10 @@ using System.Runtime.InteropServices;
 namespace S3Tail.Cli;
 
 /// <summary>
-/// Turns SIGINT and SIGTERM into a cancellation the run ends on (with an exact bookmark), and
-/// remembers which came first for the exit code. The default handling (killing the process) is
-/// cancelled; a second Ctrl-C also goes to the run, which is already stopping.
+/// Turns SIGINT, SIGTERM and SIGHUP (a closed terminal, a killed ssh session) into a cancellation
+/// the run ends on — with an exact bookmark, printed and saved — and remembers which came first
+/// for the exit code. The default handling (killing the process) is cancelled; a second Ctrl-C
+/// also goes to the run, which is already stopping.
 /// </summary>
 public sealed class SignalStop : IDisposable
 {
@@ -19,6 +20,7 @@ public sealed class SignalStop : IDisposable
         [
             PosixSignalRegistration.Create(PosixSignal.SIGINT, On),
             PosixSignalRegistration.Create(PosixSignal.SIGTERM, On),
+            PosixSignalRegistration.Create(PosixSignal.SIGHUP, On),
         ];
     }
 

@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using S3Tail.Bookmarks;
 using S3Tail.Cache;
 using S3Tail.Logging;
+using S3Tail.Output;
 using S3Tail.Storage;
 
 namespace S3Tail.Cli;
@@ -14,14 +15,18 @@ public static class TailCommand
     {
         using var signals = new SignalStop();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(signals.Token, cancellationToken);
+        stderr = new SafeTextWriter(stderr);
         var stderrGate = new Lock();
         ILog log = new TextLog(stderr, LogLevel.Warning, gate: stderrGate);
         TextLog? stderrLog = null;
-        bool debug = false;
-        StreamWriter? logFile = null;
+        bool debug = false, quiet = cli.Quiet;
+        TextWriter? logFile = null;
+        // Whatever ends the run — an internal error included — prints the bookmark of what was written.
+        Bookmark? written = null;
         try
         {
             var settings = RunSettings.From(cli);
+            written = settings.Bookmark;
             // The settings are good: start the actor system on another core while this one
             // builds the S3 client and lists the first page (each ~0.2 s in a cold process).
             var actorSystem = settings.CacheLookup ? null : Task.Run(S3TailEngine.CreateActorSystem);
@@ -35,10 +40,18 @@ public static class TailCommand
             var (cache, sweep) = OpenCache(settings, source, log);
 
             if (settings.CacheLookup)
-                return await CacheLookupCommand.RunAsync(source, settings.Source.Prefix, cache, Console.Out, stop.Token);
+            {
+                try
+                {
+                    await CacheLookupCommand.RunAsync(source, settings.Source.Prefix, cache, Console.Out, stop.Token);
+                }
+                catch (OperationCanceledException) when (stop.IsCancellationRequested) { }
+                return signals.Signal is { } signal ? ExitCodes.For(signal) : ExitCode.Ok;
+            }
             // The sweep runs beside the work; a short run waits a moment for it rather than cut it off.
             await using var sweepWait = new AwaitOnDispose(sweep, TimeSpan.FromSeconds(1));
 
+            using var output = OpenStdout();
             using var checkpointer = settings.BookmarkName is { } name
                 ? new BookmarkCheckpointer(settings.ConfigPath, name, settings.Bookmark, log)
                 : null;
@@ -47,7 +60,11 @@ public static class TailCommand
             {
                 Progress = progress,
                 FirstPage = S3TailEngine.StartListing(source, settings.Source.Prefix, settings.Bookmark, stop.Token),
-                BookmarkMoved = checkpointer is null ? null : checkpointer.Moved,
+                BookmarkMoved = b =>
+                {
+                    Volatile.Write(ref written, b);
+                    checkpointer?.Moved(b);
+                },
                 Source = source,
                 Prefix = settings.Source.Prefix,
                 Bookmark = settings.Bookmark,
@@ -56,22 +73,23 @@ public static class TailCommand
                 SkipErrors = settings.SkipErrors,
                 Log = log,
             };
+            log.Debug($"stdout is written as {output.Kind}");
             var clock = Stopwatch.StartNew();
-            using var stdout = StandardOutput.Open();
             var system = await actorSystem!;
             var progressLine = progress is null ? null : new ProgressLine(progress, stderr, stderrGate);
             if (progressLine is not null && stderrLog is not null) stderrLog.BeforeWrite = progressLine.Clear;
             TailResult result;
             try
             {
-                result = await S3TailEngine.RunAsync(system, request, new StreamLineSink(stdout), stop.Token);
+                result = await S3TailEngine.RunAsync(system, request, new FileDescriptorSink(output), stop.Token);
             }
             finally
             {
                 progressLine?.Dispose();
+                // Not awaited: the process ends right after, which ends the system's threads too.
+                _ = system.Terminate();
             }
-            // Not awaited: the process ends right after, which ends the system's threads too.
-            _ = system.Terminate();
+            written = result.Bookmark;
             S3TailException? saveError = null;
             try { checkpointer?.Finish(result.Bookmark); }
             catch (S3TailException e) { saveError = e; }
@@ -80,17 +98,45 @@ public static class TailCommand
         catch (S3TailException e)
         {
             log.Error(debug ? e.ToString() : e.Message);
+            PrintBookmark(stderr, quiet, written);
+            if (signals.Signal is { } signal && e.Kind != ErrorKind.Usage) return ExitCodes.For(signal);
             return e.Kind == ErrorKind.Usage ? ExitCode.Usage : ExitCode.RuntimeError;
+        }
+        catch (OperationCanceledException) when (signals.Signal is { } signal)
+        {
+            PrintBookmark(stderr, quiet, written);
+            return ExitCodes.For(signal);
         }
         catch (Exception e)
         {
-            log.Error(debug ? e.ToString() : $"{e.GetType().Name}: {e.Message} (run with --log-level debug for details)");
+            log.Error(debug ? e.ToString() : $"internal error: {e.GetType().Name}: {e.Message} (run with --log-level debug for details)");
+            PrintBookmark(stderr, quiet, written);
             return ExitCode.RuntimeError;
         }
         finally
         {
             logFile?.Dispose();
         }
+    }
+
+    /// <summary>stdout, written through write(2) where the shell's file position is.</summary>
+    private static FileDescriptorOutput OpenStdout()
+    {
+        try
+        {
+            return FileDescriptorOutput.Open(1);
+        }
+        catch (IOException)
+        {
+            throw S3TailException.Usage("stdout is closed (was the command run with >&- ?); give it a file, a pipe or /dev/null.");
+        }
+    }
+
+    private static void PrintBookmark(TextWriter stderr, bool quiet, Bookmark? bookmark)
+    {
+        if (quiet || bookmark is null) return;
+        stderr.WriteLine($"Bookmark: {bookmark}");
+        stderr.Flush();
     }
 
     private static ExitCode Report(TailResult result, S3TailException? saveError, RunSettings settings, SignalStop signals,
@@ -106,7 +152,7 @@ public static class TailCommand
         var code = result.Reason switch
         {
             StopReason.Failed => result.Error is S3TailException { Kind: ErrorKind.Usage } ? ExitCode.Usage : ExitCode.RuntimeError,
-            StopReason.Cancelled => signals.Signal == PosixSignal.SIGTERM ? ExitCode.Terminated : ExitCode.Interrupted,
+            StopReason.Cancelled => ExitCodes.For(signals.Signal),
             _ => ExitCode.Ok,
         };
         if (result.Error is { } error) log.Error(debug ? error.ToString() : error.Message);
@@ -115,15 +161,11 @@ public static class TailCommand
             log.Error(saveError.Message);
             if (code == ExitCode.Ok) code = ExitCode.RuntimeError;
         }
-        if (!settings.Quiet && result.Bookmark is { } bookmark)
-        {
-            stderr.WriteLine($"Bookmark: {bookmark}");
-            stderr.Flush();
-        }
+        PrintBookmark(stderr, settings.Quiet, result.Bookmark);
         return code;
     }
 
-    private static (ILog Log, TextLog StderrLog, StreamWriter? File) OpenLog(RunSettings settings, TextWriter stderr, Lock stderrGate)
+    private static (ILog Log, TextLog StderrLog, TextWriter? File) OpenLog(RunSettings settings, TextWriter stderr, Lock stderrGate)
     {
         if (settings.LogFile is null)
         {
@@ -132,7 +174,10 @@ public static class TailCommand
         }
         try
         {
-            var file = new StreamWriter(settings.LogFile, append: true) { AutoFlush = true };
+            // Logs name keys and buckets: private to the user, like the cache.
+            var options = new FileStreamOptions { Mode = FileMode.Append, Access = FileAccess.Write, Share = FileShare.ReadWrite };
+            if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            var file = new SafeTextWriter(new StreamWriter(settings.LogFile, options) { AutoFlush = true });
             var errors = new TextLog(stderr, LogLevel.Error, gate: stderrGate);
             return (new TeeLog(new TextLog(file, settings.LogLevel, timestamps: true), errors), errors, file);
         }

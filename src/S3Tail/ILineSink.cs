@@ -1,50 +1,91 @@
+using System.Buffers;
 using S3Tail.Decoding;
 
 namespace S3Tail;
 
 /// <summary>
-/// Where lines go. The writer actor calls it with one batch at a time, from one thread.
-/// Returns the last line whose write completed (<c>batch.LastLine</c> when all were written)
-/// and whether to stop after it.
+/// Where lines go. The writer actor calls it with one batch at a time, from one thread, and
+/// builds the bookmark from <see cref="SinkResult.BytesWritten"/>: the last line whose '\n' is
+/// among the bytes that went out. <paramref name="stopping"/> fires when the run must end now: a
+/// sink blocked on a reader that does not read gives up then and says how far it got.
 /// </summary>
 public interface ILineSink
 {
-    SinkResult Write(string key, LineBatch batch);
+    SinkResult Write(string key, LineBatch batch, CancellationToken stopping);
 }
 
-public readonly record struct SinkResult(long LastLineWritten, bool Stop);
+/// <summary>How a sink's write ended.</summary>
+public enum SinkStatus
+{
+    /// <summary>All of the batch went out.</summary>
+    Written,
+    /// <summary>The library's line handler asked to stop after the bytes written.</summary>
+    HandlerStopped,
+    /// <summary>The run is stopping and the output could take no more.</summary>
+    Stopped,
+    /// <summary>The reader went away (EPIPE): a normal end.</summary>
+    OutputClosed,
+    /// <summary>Writing failed (disk full, an I/O error); <see cref="SinkResult.Error"/> says how.</summary>
+    Failed,
+}
+
+/// <summary>How many of the batch's bytes went out, and how the write ended.</summary>
+public readonly record struct SinkResult(long BytesWritten, SinkStatus Status, string? Error = null)
+{
+    public static SinkResult All(LineBatch batch) => new(batch.Length, SinkStatus.Written);
+}
 
 /// <summary>The library's line handler: return false to stop after this line.</summary>
 public delegate bool LineHandler(string key, long lineNumber, ReadOnlySpan<byte> line);
 
-/// <summary>Calls a <see cref="LineHandler"/> for each line (without its '\n').</summary>
+/// <summary>
+/// Calls a <see cref="LineHandler"/> for each whole line (without its '\n'). A line that arrives
+/// in several batches (longer than a batch) is put together first: the handler always sees
+/// whole lines, so this sink holds the longest line in memory.
+/// </summary>
 public sealed class HandlerLineSink(LineHandler handler) : ILineSink
 {
-    public SinkResult Write(string key, LineBatch batch)
+    private readonly ArrayBufferWriter<byte> _pending = new();
+
+    public SinkResult Write(string key, LineBatch batch, CancellationToken stopping)
     {
         var bytes = batch.Bytes;
         long line = batch.FirstLine;
-        while (!bytes.IsEmpty)
+        int consumed = 0;
+        if (!batch.StartsMidLine) _pending.Clear();
+        while (consumed < bytes.Length)
         {
-            int nl = bytes.IndexOf((byte)'\n');
-            if (!handler(key, line, bytes[..nl])) return new SinkResult(line, true);
-            bytes = bytes[(nl + 1)..];
+            int nl = bytes[consumed..].IndexOf((byte)'\n');
+            if (nl < 0)
+            {
+                _pending.Write(bytes[consumed..]);
+                return SinkResult.All(batch);
+            }
+            bool go;
+            if (_pending.WrittenCount > 0)
+            {
+                _pending.Write(bytes.Slice(consumed, nl));
+                go = handler(key, line, _pending.WrittenSpan);
+                _pending.Clear();
+            }
+            else go = handler(key, line, bytes.Slice(consumed, nl));
+            consumed += nl + 1;
             line++;
+            if (!go) return new SinkResult(consumed, SinkStatus.HandlerStopped);
         }
-        return new SinkResult(batch.LastLine, false);
+        return SinkResult.All(batch);
     }
 }
 
-/// <summary>The reader of the output went away (EPIPE).</summary>
-public sealed class OutputClosedException(Exception inner) : IOException("The output was closed by its reader.", inner);
-
 /// <summary>
-/// Writes batches to a stream (stdout) as they are: one write a batch, straight to the file
-/// descriptor, so when Write returns the bytes are the kernel's and the bookmark may move.
+/// Writes batches to a <see cref="Stream"/> as they are, one write and flush a batch, for
+/// programs that hand the engine a stream. A stream cannot say how much of a failed write went
+/// out, so a failed batch counts as not written (its lines come again on resume). For stdout,
+/// use <see cref="Output.FileDescriptorSink"/>, which knows to the byte.
 /// </summary>
 public sealed class StreamLineSink(Stream output) : ILineSink
 {
-    public SinkResult Write(string key, LineBatch batch)
+    public SinkResult Write(string key, LineBatch batch, CancellationToken stopping)
     {
         try
         {
@@ -53,9 +94,13 @@ public sealed class StreamLineSink(Stream output) : ILineSink
         }
         catch (IOException e) when (IsBrokenPipe(e))
         {
-            throw new OutputClosedException(e);
+            return new SinkResult(0, SinkStatus.OutputClosed);
         }
-        return new SinkResult(batch.LastLine, false);
+        catch (Exception e) when (e is IOException or ObjectDisposedException or NotSupportedException)
+        {
+            return new SinkResult(0, SinkStatus.Failed, e.Message);
+        }
+        return SinkResult.All(batch);
     }
 
     // EPIPE is 32 on Linux and macOS; .NET reports it in HResult's low bits or the message.

@@ -60,7 +60,8 @@ public static class S3TailEngine
         if (request.Prefetch is < 1 or > TailRequest.MaxPrefetch)
             throw S3TailException.Usage($"--prefetch must be between 1 and {TailRequest.MaxPrefetch}; got {request.Prefetch}.");
 
-        using var spool = request.Cache is null && request.Source is not LocalFolderSource ? new SpoolFolder(request.SpoolParent) : null;
+        // Made at first use: objects without a cache entry to go to (no cache, or gzip read from a local folder).
+        using var spool = new SpoolFolder(request.SpoolParent);
         var fetcher = new ObjectFetcher(request.Source, request.Cache, spool, request.Retry, request.Log, request.Progress);
         using var stopping = new CancellationTokenSource();
         var completion = new TaskCompletionSource<TailResult>(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -38,7 +38,7 @@ public sealed class BookmarkCheckpointer : IDisposable
         _timer.Dispose();
         lock (_gate)
         {
-            if (final is null) return;
+            if (final is null || final == _saved) return;
             NamedBookmarks.Save(_configPath, _name, final);
             _saved = final;
             _log.Debug($"saved bookmark '{_name}' = {final}");
@@ -56,9 +56,10 @@ public sealed class BookmarkCheckpointer : IDisposable
                 NamedBookmarks.Save(_configPath, _name, latest);
                 _saved = latest;
             }
-            catch (S3TailException e)
+            catch (Exception e)
             {
-                _log.Warn($"checkpoint failed: {e.Message}");
+                // On a timer thread: an exception here would end the process. A checkpoint only warns.
+                _log.Warn($"checkpoint of bookmark '{_name}' failed: {e.Message}");
             }
         }
     }

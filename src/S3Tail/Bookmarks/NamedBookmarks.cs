@@ -23,8 +23,10 @@ public static class NamedBookmarks
 
     public static Bookmark? Find(IniDocument config, string name, string configPath)
     {
-        var text = config.Get(Section, name);
-        if (text is null) return null;
+        var stored = config.Get(Section, name);
+        if (stored is null) return null;
+        if (!StoredValue.TryDecode(stored, out var text))
+            throw S3TailException.Usage($"Config file '{configPath}': the bookmark '{name}' has a broken quoted value ({stored}).");
         if (!Bookmark.TryParse(text, out var bookmark, out var error))
             throw S3TailException.Usage($"Config file '{configPath}': the bookmark '{name}' is not KEY:LINE ({error})");
         return bookmark;
@@ -33,20 +35,17 @@ public static class NamedBookmarks
     public static void Save(string configPath, string name, Bookmark bookmark)
     {
         string target = ResolveLinks(configPath);
+        CheckWritable(configPath, target, name);
         string folder = Path.GetDirectoryName(Path.GetFullPath(target))!;
-        using var _ = AcquireLock(target + ".lock");
-
-        var config = ConfigFile.Load(target);
-        config.Set(Section, name, bookmark.ToString());
-
         string temp = Path.Combine(folder, $".{Path.GetFileName(target)}.tmp-{Environment.ProcessId}-{Guid.NewGuid():N}");
         try
         {
+            using var _ = AcquireLock(target + ".lock", name, target);
+            var config = ConfigFile.Load(target);
+            config.Set(Section, name, StoredValue.Encode(bookmark.ToString()));
             using (var file = PrivateFiles.CreateNew(temp, 4096))
-            using (var writer = new StreamWriter(file))
             {
-                writer.Write(config.ToString());
-                writer.Flush();
+                file.Write(config.ToBytes());
                 file.Flush(flushToDisk: true);
             }
             if (File.Exists(target) && !OperatingSystem.IsWindows())
@@ -56,9 +55,45 @@ public static class NamedBookmarks
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             TryDelete(temp);
-            throw S3TailException.Runtime($"Cannot save the bookmark '{name}' to '{target}': {e.Message.TrimEnd('.')}.", e);
+            throw S3TailException.Runtime($"Cannot save the bookmark '{name}' to '{target}': {Reason(e)}.", e);
         }
     }
+
+    /// <summary>
+    /// Saving replaces the file: only a regular file that may be written is replaced. A device, a
+    /// FIFO (<c>-c &lt;(…)</c>) or a read-only file is the user's, not ours to swap for a text file.
+    /// </summary>
+    private static void CheckWritable(string configPath, string target, string name)
+    {
+        string shown = configPath == target ? $"'{configPath}'" : $"'{configPath}' (which is '{target}')";
+        string? folder = Path.GetDirectoryName(Path.GetFullPath(target));
+        if (folder is null || !Directory.Exists(folder))
+            throw S3TailException.Runtime($"Cannot save the bookmark '{name}': the folder of the config file {shown} does not exist.");
+        var kind = Output.Posix.KindOf(target);
+        if (kind is not null and not Output.FileKind.Regular)
+            throw S3TailException.Runtime(
+                $"Cannot save the bookmark '{name}': the config file {shown} is not a regular file (it is a {Describe(kind.Value)}); pass a regular file with -c.");
+        if (File.Exists(target) && !OperatingSystem.IsWindows()
+            && ((File.GetUnixFileMode(target) & UnixFileMode.UserWrite) == 0 || !Output.Posix.MayWrite(target)))
+            throw S3TailException.Runtime($"Cannot save the bookmark '{name}': the config file {shown} is read-only; make it writable (chmod u+w) or pass another with -c.");
+    }
+
+    private static string Describe(Output.FileKind kind) => kind switch
+    {
+        Output.FileKind.Fifo => "FIFO or pipe",
+        Output.FileKind.CharacterDevice => "character device",
+        Output.FileKind.BlockDevice => "block device",
+        Output.FileKind.Directory => "folder",
+        Output.FileKind.Socket => "socket",
+        _ => "special file",
+    };
+
+    private static string Reason(Exception e) => e switch
+    {
+        UnauthorizedAccessException => "permission denied (check the folder's permissions)",
+        IOException io when io.HResult == 30 || io.Message.Contains("Read-only file system", StringComparison.OrdinalIgnoreCase) => "the file system is read-only",
+        _ => e.Message.TrimEnd('.'),
+    };
 
     /// <summary>Saving through a symlinked config file replaces the file it points to, not the link.</summary>
     private static string ResolveLinks(string path)
@@ -68,7 +103,7 @@ public static class NamedBookmarks
     }
 
     /// <summary>An exclusive lock (flock on Unix) held while the stream is open.</summary>
-    private static FileStream AcquireLock(string lockPath)
+    private static FileStream AcquireLock(string lockPath, string name, string target)
     {
         var deadline = DateTime.UtcNow + LockTimeout;
         while (true)
@@ -80,6 +115,11 @@ public static class NamedBookmarks
             catch (IOException) when (DateTime.UtcNow < deadline)
             {
                 Thread.Sleep(20);
+            }
+            catch (IOException e) when (File.Exists(lockPath))
+            {
+                throw S3TailException.Runtime(
+                    $"Cannot save the bookmark '{name}' to '{target}': another process held '{lockPath}' for over {LockTimeout.TotalSeconds:0} s.", e);
             }
         }
     }

@@ -4,19 +4,28 @@ namespace S3Tail.Cache;
 
 /// <summary>
 /// With the cache off, prefetched objects wait here (same format as cache entries) until written
-/// out, then are deleted; the folder itself goes at the end of the run.
+/// out, then are deleted; the folder itself goes at the end of the run. The folder is made at
+/// the first use: a run that spools nothing (plain local files) leaves no trace.
 /// </summary>
-public sealed class SpoolFolder : IDisposable
+public sealed class SpoolFolder(string? parent = null) : IDisposable
 {
     private long _next;
-
-    public SpoolFolder(string? parent = null)
+    private readonly Lazy<string> _folder = new(() =>
     {
-        Folder = Path.Combine(parent ?? Path.GetTempPath(), $"s3tail-spool-{Environment.ProcessId}-{Guid.NewGuid():N}");
-        PrivateFiles.CreateFolder(Folder);
-    }
+        var folder = Path.Combine(parent ?? Path.GetTempPath(), $"s3tail-spool-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        try
+        {
+            PrivateFiles.CreateFolder(folder);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw S3TailException.Runtime(
+                $"Cannot make a spool folder in '{parent ?? Path.GetTempPath()}' ({e.Message.TrimEnd('.')}); set TMPDIR to a writable folder or enable the cache.", e);
+        }
+        return folder;
+    });
 
-    public string Folder { get; }
+    public string Folder => _folder.Value;
 
     /// <summary>A writer for one object and the path to commit it to.</summary>
     public (EntryWriter Writer, string FinalPath) Create(ObjectInfo info) =>
@@ -25,6 +34,7 @@ public sealed class SpoolFolder : IDisposable
 
     public void Dispose()
     {
+        if (!_folder.IsValueCreated) return;
         try { Directory.Delete(Folder, recursive: true); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
     }

@@ -9,18 +9,18 @@ public static class ConfigFile
     /// <summary>The parsed file; an empty document when it does not exist yet.</summary>
     public static IniDocument Load(string path)
     {
-        string text;
+        byte[] bytes;
         if (Directory.Exists(path))
             throw S3TailException.Usage($"The config file '{path}' is a folder; pass a file with -c.");
         try
         {
             if (!File.Exists(path)) return IniDocument.Parse("", path);
-            text = File.ReadAllText(path);
+            bytes = File.ReadAllBytes(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw S3TailException.Usage($"Cannot read the config file '{path}': {e.Message.TrimEnd('.')}; fix its permissions or pass another with -c.");
         }
-        return IniDocument.Parse(text, path);
+        return IniDocument.Parse(bytes, path);
     }
 }

@@ -26,10 +26,13 @@ public static class GzipDetection
         return Wrap(head, n, stored);
     }
 
+    /// <summary>True when <paramref name="head"/> (the first bytes) starts with the gzip magic.</summary>
+    public static bool IsGzip(ReadOnlySpan<byte> head) => head.Length >= 2 && head[0] == 0x1f && head[1] == 0x8b;
+
     private static Stream Wrap(byte[] head, int n, Stream stored)
     {
         var whole = new PrefixedStream(head.AsMemory(0, n), stored);
-        if (n < 2 || head[0] != 0x1f || head[1] != 0x8b) return whole;
+        if (!IsGzip(head.AsSpan(0, n))) return whole;
         // GZipStream cannot tell a truncated stream from a complete one; the system zlib can.
         // Where there is none (Windows), GZipStream is the best there is.
         return Zlib.IsAvailable

@@ -3,10 +3,12 @@ using System.Buffers;
 namespace S3Tail.Decoding;
 
 /// <summary>
-/// Cuts a decoded object into batches of whole lines of about <see cref="BatchBytes"/> bytes.
-/// A batch never ends inside a line, so a bookmark taken after any batch is exact; a line longer
-/// than a batch grows that one batch until its newline arrives. The last line gets a '\n' if the
-/// object lacks one, so objects never run together.
+/// Cuts a decoded object into batches of about <see cref="BatchBytes"/> bytes that end at a line
+/// end whenever the batch holds one. A line longer than a batch is handed out in batch-sized
+/// pieces, so memory stays bounded whatever the line lengths; the bookmark moves only over
+/// completed lines (<see cref="LineBatch.LastLine"/>). Short reads are normal: the reader keeps
+/// reading until a batch is full or the object ends. The last line gets a '\n' if the object
+/// lacks one, so objects never run together.
 /// </summary>
 public sealed class LineBatchReader : IDisposable
 {
@@ -20,9 +22,11 @@ public sealed class LineBatchReader : IDisposable
     private readonly int _batchBytes;
     private readonly long _skipThroughLine;
     private byte[] _buffer;
-    private int _filled;   // bytes held in _buffer, from index 0
+    private int _filled;     // bytes held in _buffer, from index 0
     private bool _eof;
-    private long _nextLine = 1;
+    private long _line = 1;  // the line _buffer[0] belongs to
+    private bool _midLine;   // part of line _line was already handed out or skipped
+    private bool _addedNewline; // the last byte in _buffer is the '\n' added to an unterminated object
 
     /// <param name="skipThroughLine">lines 1..N are read but not returned (resuming from a bookmark).</param>
     public LineBatchReader(Stream decoded, long skipThroughLine = 0, int batchBytes = BatchBytes)
@@ -33,67 +37,91 @@ public sealed class LineBatchReader : IDisposable
         _buffer = ArrayPool<byte>.Shared.Rent(batchBytes);
     }
 
+    /// <summary>Where the next batch starts: decoded bytes consumed so far, and the line state there.</summary>
+    public ReaderPosition Position { get; private set; } = new(0, 1, false);
+
+    /// <summary>
+    /// A reader over a fresh copy of the same decoded bytes that carries on at
+    /// <paramref name="position"/> (healing a cache entry found corrupt mid-object).
+    /// </summary>
+    public static LineBatchReader ResumeAt(Stream decoded, ReaderPosition position, long skipThroughLine, int batchBytes = BatchBytes)
+    {
+        var reader = new LineBatchReader(decoded, skipThroughLine, batchBytes);
+        long toDrop = position.Offset;
+        while (toDrop > 0)
+        {
+            int n = decoded.Read(reader._buffer, 0, (int)Math.Min(reader._buffer.Length, toDrop));
+            if (n == 0) throw new InvalidDataException("the fresh copy is shorter than what was already written");
+            toDrop -= n;
+        }
+        reader._line = position.Line;
+        reader._midLine = position.MidLine;
+        reader.Position = position;
+        return reader;
+    }
+
     /// <summary>The next batch, or null at the end of the object.</summary>
     public LineBatch? Next()
     {
-        int scanned = 0; // bytes [0, scanned) hold no '\n' (a line longer than the buffer)
         while (true)
         {
             while (!_eof && _filled < _batchBytes)
-                if (!ReadMore()) break;
+            {
+                int r = _decoded.Read(_buffer, _filled, _buffer.Length - _filled);
+                if (r == 0) _eof = true;
+                else _filled += r;
+            }
 
-            int nl = _buffer.AsSpan(scanned, _filled - scanned).LastIndexOf((byte)'\n');
-            if (nl >= 0)
+            if (_filled == 0)
             {
-                var batch = Cut(scanned + nl + 1);
-                if (batch is not null) return batch;
-                scanned = 0;
-                continue;
-            }
-            if (_eof)
-            {
-                if (_filled == 0) return null;
-                Grow(1);
+                if (!_midLine) return null;
+                // The object ended inside a line already (partly) handed out: complete it.
                 _buffer[_filled++] = (byte)'\n';
-                var last = Cut(_filled);
-                if (last is not null) return last;
-                continue;
+                _addedNewline = true;
             }
-            scanned = _filled;
-            Grow(_buffer.Length);
-            ReadMore();
+            else if (_eof && _buffer[_filled - 1] != '\n' && _filled < _buffer.Length)
+            {
+                _buffer[_filled++] = (byte)'\n';
+                _addedNewline = true;
+            }
+
+            int nl = _buffer.AsSpan(0, _filled).LastIndexOf((byte)'\n');
+            // Whole lines when there is a line end; else the buffer is full of one long line
+            // (or the object's unterminated tail): hand it all out.
+            int end = nl >= 0 ? nl + 1 : _filled;
+            var batch = Cut(end);
+            if (batch is not null) return batch;
         }
     }
 
-    private bool ReadMore()
-    {
-        int r = _decoded.Read(_buffer, _filled, _buffer.Length - _filled);
-        if (r == 0) { _eof = true; return false; }
-        _filled += r;
-        return true;
-    }
-
     /// <summary>
-    /// Hands out the lines in bytes [0, end) — less those still to skip — and keeps the rest in a
-    /// fresh buffer. Null when every line in the range was skipped.
+    /// Hands out bytes [0, end) less the lines still to skip, and keeps the rest in a fresh
+    /// buffer. Null when everything in the range was skipped.
     /// </summary>
     private LineBatch? Cut(int end)
     {
         var full = _buffer;
-        var lines = full.AsSpan(0, end);
-        int count = lines.Count((byte)'\n');
-        long first = _nextLine;
-        _nextLine += count;
-
+        var span = full.AsSpan(0, end);
+        long line = _line;
+        bool midLine = _midLine;
         int start = 0;
-        if (_skipThroughLine >= first)
+        while (line <= _skipThroughLine && start < end)
         {
-            long skip = Math.Min(count, _skipThroughLine - first + 1);
-            for (long i = 0; i < skip; i++) start += lines[start..].IndexOf((byte)'\n') + 1;
-            first += skip;
+            int nl = span[start..].IndexOf((byte)'\n');
+            if (nl < 0) { start = end; midLine = true; break; }
+            start += nl + 1;
+            line++;
+            midLine = false;
         }
+        int newlines = span[start..].Count((byte)'\n');
+        var batchStartsMid = midLine;
 
-        _buffer = ArrayPool<byte>.Shared.Rent(Math.Max(_batchBytes, _filled - end));
+        _line = line + newlines;
+        _midLine = span[^1] != '\n';
+        int consumed = _addedNewline && end == _filled ? end - 1 : end;
+        Position = new ReaderPosition(Position.Offset + consumed, _line, _midLine);
+
+        _buffer = ArrayPool<byte>.Shared.Rent(_batchBytes);
         full.AsSpan(end, _filled - end).CopyTo(_buffer);
         _filled -= end;
 
@@ -102,16 +130,7 @@ public sealed class LineBatchReader : IDisposable
             ArrayPool<byte>.Shared.Return(full);
             return null;
         }
-        return new LineBatch(full, start, end - start, first, _nextLine - 1);
-    }
-
-    private void Grow(int extra)
-    {
-        if (_buffer.Length - _filled >= extra) return;
-        var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(_buffer.Length * 2, _filled + extra));
-        _buffer.AsSpan(0, _filled).CopyTo(bigger);
-        ArrayPool<byte>.Shared.Return(_buffer);
-        _buffer = bigger;
+        return new LineBatch(full, start, end - start, line, newlines, batchStartsMid);
     }
 
     public void Dispose()
@@ -121,3 +140,6 @@ public sealed class LineBatchReader : IDisposable
         _decoded.Dispose();
     }
 }
+
+/// <summary>A place in a decoded object: bytes consumed, the line there, and whether it is inside that line.</summary>
+public readonly record struct ReaderPosition(long Offset, long Line, bool MidLine);

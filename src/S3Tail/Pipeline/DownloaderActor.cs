@@ -14,18 +14,18 @@ public sealed class DownloaderActor : ReceiveActor, IWithUnboundedStash
     private readonly IActorRef _sequencer;
     private readonly CancellationToken _stopping;
 
-    public DownloaderActor(ObjectFetcher fetcher, IActorRef sequencer, CancellationToken stopping)
+    public DownloaderActor(PipelineSettings settings, IActorRef sequencer)
     {
-        _fetcher = fetcher;
+        _fetcher = settings.Fetcher;
         _sequencer = sequencer;
-        _stopping = stopping;
+        _stopping = settings.Stopping.Token;
         Idle();
     }
 
     public IStash Stash { get; set; } = null!;
 
-    public static Props Props(ObjectFetcher fetcher, IActorRef sequencer, CancellationToken stopping) =>
-        Akka.Actor.Props.Create(() => new DownloaderActor(fetcher, sequencer, stopping));
+    public static Props Props(PipelineSettings settings, IActorRef sequencer) =>
+        Akka.Actor.Props.Create(() => new DownloaderActor(settings, sequencer));
 
     private void Idle()
     {
@@ -45,7 +45,7 @@ public sealed class DownloaderActor : ReceiveActor, IWithUnboundedStash
 
     private void Start(FetchObject fetch)
     {
-        _fetcher.FetchAsync(fetch.Object, fetch.BypassCache, _stopping)
+        _fetcher.FetchAsync(fetch.Object, bypassCache: false, _stopping)
             .PipeTo(Self,
                 success: content => new Done(new ObjectFetched(fetch.Seq, fetch.Object, content)),
                 failure: e => new Done(new FetchFailed(fetch.Seq, fetch.Object, ListerActor.Unwrap(e))));

@@ -37,25 +37,23 @@ public sealed class ListerActor : ReceiveActor
     private bool _listing;
     private bool _ended;
 
-    /// <param name="firstKey">skip keys before this one (resuming from a bookmark on it).</param>
-    public ListerActor(IObjectSource source, string prefix, string? firstKey, Func<string, bool>? filter, int prefetch,
-        int pageSize, IActorRef pool, IActorRef sequencer, RetryPolicy retry, ILog log, CancellationToken stopping,
-        Task<ListPage>? firstPage = null, RunProgress? progress = null)
+    public ListerActor(PipelineSettings settings, IActorRef pool, IActorRef sequencer)
     {
-        _firstPage = firstPage;
-        _progress = progress;
-        _retry = retry;
-        _log = log;
-        _source = source;
-        _prefix = prefix;
-        _firstKey = firstKey;
-        _filter = filter;
-        _credit = prefetch;
-        _pageSize = pageSize;
+        var r = settings.Request;
+        _source = r.Source;
+        _prefix = r.Prefix;
+        _firstKey = r.Bookmark?.Key;
+        _filter = r.KeyFilter;
+        _credit = r.Prefetch;
+        _pageSize = r.ListPageSize;
+        _firstPage = r.FirstPage;
+        _progress = r.Progress;
+        _retry = r.Retry;
+        _log = r.Log;
         _pool = pool;
         _sequencer = sequencer;
-        _stopping = stopping;
-        _startAfter = InitialStartAfter(firstKey);
+        _stopping = settings.Stopping.Token;
+        _startAfter = InitialStartAfter(_firstKey);
 
         Receive<PageListed>(OnPage);
         Receive<FirstPageFailed>(_ => OnFirstPageFailed());
@@ -63,11 +61,8 @@ public sealed class ListerActor : ReceiveActor
         Receive<ObjectsWritten>(m => { _credit += m.Count; Dispatch(); });
     }
 
-    public static Props Props(IObjectSource source, string prefix, string? firstKey, Func<string, bool>? filter, int prefetch,
-        int pageSize, IActorRef pool, IActorRef sequencer, RetryPolicy retry, ILog log, CancellationToken stopping,
-        Task<ListPage>? firstPage = null, RunProgress? progress = null) =>
-        Akka.Actor.Props.Create(() => new ListerActor(source, prefix, firstKey, filter, prefetch, pageSize, pool, sequencer, retry, log,
-            stopping, firstPage, progress));
+    public static Props Props(PipelineSettings settings, IActorRef pool, IActorRef sequencer) =>
+        Akka.Actor.Props.Create(() => new ListerActor(settings, pool, sequencer));
 
     /// <summary>
     /// Where the listing starts for a run that resumes on <paramref name="firstKey"/>. StartAfter

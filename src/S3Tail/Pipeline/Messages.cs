@@ -8,8 +8,8 @@ namespace S3Tail.Pipeline;
 // sequencer releases them strictly in that order. Messages carry file references and batches of
 // lines, never single lines or whole objects.
 
-/// <summary>Lister → downloader pool: fetch this object. BypassCache re-downloads over a bad entry.</summary>
-public sealed record FetchObject(long Seq, ObjectInfo Object, bool BypassCache = false);
+/// <summary>Lister → downloader pool: fetch this object.</summary>
+public sealed record FetchObject(long Seq, ObjectInfo Object);
 
 /// <summary>Downloader → sequencer: the object's decoded bytes wait in <see cref="Content"/>.</summary>
 public sealed record ObjectFetched(long Seq, ObjectInfo Object, ObjectContent Content);
@@ -26,18 +26,18 @@ public sealed record ListingFailed(long ObjectCount, Exception Reason);
 /// <summary>Sequencer → lister: objects were written out; that much room opened in the prefetch window.</summary>
 public sealed record ObjectsWritten(int Count);
 
-/// <summary>Sequencer → writer: write these lines of object <see cref="Key"/>.</summary>
+/// <summary>Sequencer → writer: write this batch of object <see cref="Key"/>.</summary>
 public sealed record WriteLines(long Seq, string Key, LineBatch Batch);
 
 /// <summary>
 /// Writer → sequencer: a batch is done with. <see cref="LastLineWritten"/> is the last line whose
-/// write completed (null when none of the batch was written); <see cref="Stop"/> says the writer
-/// stops taking lines, and why.
+/// '\n' went out (null when the written part completes no line); <see cref="Bytes"/> how many of
+/// the batch's bytes went out; <see cref="Stop"/> says the writer stops taking lines, and why.
 /// </summary>
 public sealed record LinesWritten(long Seq, string Key, long? LastLineWritten, long Lines, long Bytes, WriterStop? Stop);
 
-/// <summary>Coordinator → sequencer: who gets window credit and refetch requests.</summary>
-public sealed record AttachPipeline(IActorRef Lister, IActorRef Pool);
+/// <summary>Coordinator → sequencer: who gets window credit.</summary>
+public sealed record AttachLister(IActorRef Lister);
 
 /// <summary>Why the writer stopped taking lines.</summary>
 public abstract record WriterStop

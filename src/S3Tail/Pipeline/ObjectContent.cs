@@ -1,5 +1,6 @@
 using S3Tail.Cache;
 using S3Tail.Decoding;
+using S3Tail.Storage;
 
 namespace S3Tail.Pipeline;
 
@@ -33,10 +34,16 @@ public sealed record SpooledContent(string SpoolPath) : ObjectContent
     }
 }
 
-/// <summary>A file of a local-folder source, read in place (gunzipped if it is gzip).</summary>
-public sealed record InPlaceContent(string FilePath) : ObjectContent
+/// <summary>
+/// A plain file of a local folder, read in place up to the size it had when listed: a file
+/// still growing is read as the snapshot the listing saw (see README, "Local folders").
+/// </summary>
+public sealed record InPlaceContent(string FilePath, long ListedSize) : ObjectContent
 {
     public override Stream OpenDecoded() =>
-        GzipDetection.Decode(new FileStream(FilePath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete,
-            64 * 1024, FileOptions.SequentialScan));
+        new LimitedStream(new FileStream(FilePath, new FileStreamOptions
+        {
+            Mode = FileMode.Open, Access = FileAccess.Read, Share = FileShare.ReadWrite | FileShare.Delete,
+            Options = FileOptions.SequentialScan, BufferSize = 0,
+        }), ListedSize);
 }

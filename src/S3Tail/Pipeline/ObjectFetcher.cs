@@ -6,9 +6,15 @@ using S3Tail.Storage;
 namespace S3Tail.Pipeline;
 
 /// <summary>
-/// Fetches one object to local disk: a valid cache entry is used as it is; otherwise the object
-/// is downloaded (continuing after cuts), gunzipped if it is gzip, and written LZ4-compressed to
-/// a temporary file that becomes the cache entry, or a spool file when the cache is off.
+/// Gets one object's decoded bytes onto local disk, by one path for every source:
+/// <list type="bullet">
+/// <item>a plain file the source can read in place (a local folder) is used where it is;</item>
+/// <item>a valid cache entry is used as it is;</item>
+/// <item>anything else — every S3 object, and gzip from any source — is read (continuing after
+/// cuts), gunzipped if it is gzip, and written LZ4-compressed to a temporary file that becomes
+/// the cache entry, or a spool file when there is no cache. So gzip is checked end to end before
+/// its first line is written, whatever the source.</item>
+/// </list>
 /// The downloader actors run this; it is a plain class so it can be used and tested alone.
 /// </summary>
 public sealed class ObjectFetcher(IObjectSource source, ObjectCache? cache, SpoolFolder? spool, RetryPolicy retry, ILog log,
@@ -49,6 +55,13 @@ public sealed class ObjectFetcher(IObjectSource source, ObjectCache? cache, Spoo
         }
     }
 
+    /// <summary>A cache entry failed its checks while being read: delete it and fetch the object afresh.</summary>
+    public Task<ObjectContent> RefetchAsync(ObjectInfo info, string corruptEntryPath, CancellationToken cancellationToken)
+    {
+        cache?.Remove(corruptEntryPath);
+        return FetchAsync(info, bypassCache: true, cancellationToken);
+    }
+
     private static TaskCompletionSource CompletedIdle()
     {
         var done = new TaskCompletionSource();
@@ -58,33 +71,50 @@ public sealed class ObjectFetcher(IObjectSource source, ObjectCache? cache, Spoo
 
     private async Task<ObjectContent> FetchCoreAsync(ObjectInfo info, bool bypassCache, CancellationToken cancellationToken)
     {
-        if (source is LocalFolderSource local) return new InPlaceContent(local.PathOf(info.Key));
+        if (source.InPlacePath(info) is { } path)
+        {
+            var local = await source.OpenReadAsync(info, 0, cancellationToken).ConfigureAwait(false);
+            var head = new byte[2];
+            int n = local.ReadAtLeast(head, 2, throwOnEndOfStream: false);
+            if (!GzipDetection.IsGzip(head.AsSpan(0, n)))
+            {
+                await local.DisposeAsync().ConfigureAwait(false);
+                return new InPlaceContent(path, info.Size);
+            }
+            await using var stored = new PrefixedStream(head.AsMemory(0, n), local);
+            return await DecodeToFileAsync(info, stored, null, cancellationToken).ConfigureAwait(false);
+        }
 
         string? entryPath = null;
         if (cache is not null && source.CacheIdentity is { } identity)
         {
-            var (state, path) = cache.Find(identity, info);
-            entryPath = path;
+            var (state, entry) = cache.Find(identity, info);
+            entryPath = entry;
             if (state == EntryState.Valid && !bypassCache)
             {
                 Interlocked.Increment(ref _cacheHits);
                 progress?.CacheHit();
                 log.Debug($"cache hit for '{info.Key}'");
-                return new CachedContent(path);
+                return new CachedContent(entry);
             }
             if (state == EntryState.Corrupt)
-                log.Warn($"The cache entry '{path}' is corrupt: its header or length is wrong. Fetching '{info.Key}' again.");
+                log.Warn($"The cache entry '{entry}' is corrupt: its header or length is wrong. Fetching '{info.Key}' again.");
         }
 
         Interlocked.Increment(ref _downloads);
         progress?.Downloaded();
-        EntryWriter writer;
-        string finalPath;
-        if (entryPath is not null) (writer, finalPath) = (cache!.CreateEntry(entryPath, info), entryPath);
-        else (writer, finalPath) = spool!.Create(info);
+        await using var download = new ResumableObjectStream(source, info, retry, m => log.Warn(m));
+        return await DecodeToFileAsync(info, download, entryPath, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Decodes the stored bytes into a cache entry (when <paramref name="entryPath"/> is set) or a spool file.</summary>
+    private async Task<ObjectContent> DecodeToFileAsync(ObjectInfo info, Stream stored, string? entryPath, CancellationToken cancellationToken)
+    {
+        if (entryPath is null && spool is null)
+            throw new InvalidOperationException("a fetch needs the cache or a spool folder");
+        var (writer, finalPath) = entryPath is not null ? (cache!.CreateEntry(entryPath, info), entryPath) : spool!.Create(info);
         using (writer)
         {
-            await using var stored = new ResumableObjectStream(source, info, retry, m => log.Warn(m));
             await using var decoded = await GzipDetection.DecodeAsync(stored, cancellationToken).ConfigureAwait(false);
             try
             {
@@ -92,7 +122,7 @@ public sealed class ObjectFetcher(IObjectSource source, ObjectCache? cache, Spoo
             }
             catch (InvalidDataException e)
             {
-                throw S3TailException.Runtime($"The object s3://{source.BucketName}/{info.Key} is not valid gzip ({e.Message.TrimEnd('.')}).", e);
+                throw S3TailException.Runtime($"The object {source.Describe(info.Key)} is not valid gzip ({e.Message.TrimEnd('.')}).", e);
             }
             writer.Commit(finalPath);
         }

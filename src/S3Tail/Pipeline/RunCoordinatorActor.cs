@@ -43,18 +43,15 @@ public sealed class RunCoordinatorActor : ReceiveActor
 
     protected override void PreStart()
     {
-        var r = _request;
+        var settings = new PipelineSettings(_request, _fetcher, _stopping);
         var writer = Context.ActorOf(WriterActor.Props(_sink, _stopping.Token), "stdout-writer");
-        _sequencer = Context.ActorOf(SequencerActor.Props(writer, r.Bookmark, r.SkipErrors, r.Cache, _stopping, r.Log, r.BookmarkMoved, r.Progress), "sequencer");
+        _sequencer = Context.ActorOf(SequencerActor.Props(settings, writer), "sequencer");
         var pool = Context.ActorOf(
-            DownloaderActor.Props(_fetcher, _sequencer, _stopping.Token)
-                .WithRouter(new RoundRobinPool(r.Prefetch).WithSupervisorStrategy(new OneForOneStrategy(_ => Directive.Restart))),
+            DownloaderActor.Props(settings, _sequencer)
+                .WithRouter(new RoundRobinPool(_request.Prefetch).WithSupervisorStrategy(new OneForOneStrategy(_ => Directive.Restart))),
             "downloaders");
-        var lister = Context.ActorOf(
-            ListerActor.Props(r.Source, r.Prefix, r.Bookmark?.Key, r.KeyFilter, r.Prefetch, r.ListPageSize, pool, _sequencer,
-                r.Retry, r.Log, _stopping.Token, r.FirstPage, r.Progress),
-            "key-lister");
-        _sequencer.Tell(new AttachPipeline(lister, pool));
+        var lister = Context.ActorOf(ListerActor.Props(settings, pool, _sequencer), "key-lister");
+        _sequencer.Tell(new AttachLister(lister));
     }
 
     protected override SupervisorStrategy SupervisorStrategy() =>

@@ -1,6 +1,4 @@
 using Akka.Actor;
-using S3Tail.Bookmarks;
-using S3Tail.Cache;
 using S3Tail.Decoding;
 using S3Tail.Logging;
 using S3Tail.Storage;
@@ -8,18 +6,24 @@ using S3Tail.Storage;
 namespace S3Tail.Pipeline;
 
 /// <summary>
-/// Puts the parallel downloads back in key order. Fetch outcomes arrive in any order and wait
-/// here (as file references) until their turn: object <c>seq</c> is released only after every
-/// object before it. A released object is read in batches of whole lines, at most
-/// <see cref="BatchWindow"/> batches in flight to the writer. The writer's acknowledgements move
-/// the bookmark — so it always names a line whose write completed — and, when an object's last
-/// batch is acknowledged, give the lister one credit back.
+/// Puts the parallel downloads back in key order and feeds the writer. Its rules live in
+/// <see cref="ReorderWindow{TOutcome}"/> (a plain type with property tests); its I/O in
+/// <see cref="ObjectReader"/>, whose reads run as tasks piped back here. What is left is the
+/// actor's own concern: turning events into window updates and messages.
 ///
-/// Every end goes through <see cref="BeginStop"/>; once no batch is in flight the result goes
-/// to the coordinator. A stop from outside cancels the shared token at once (downloads stop, the
-/// writer drops what it has not started: a signal must be obeyed promptly). A failed object
-/// lets the writer finish the batches already handed to it first — they are good lines, and at
-/// most <see cref="BatchWindow"/> of them.
+/// <list type="bullet">
+/// <item>Fetch outcomes arrive in any order and wait in the window as file references.</item>
+/// <item>The released object is read one batch at a time; at most <see cref="BatchWindow"/>
+/// batches are with the writer.</item>
+/// <item>The writer's acknowledgements move the bookmark, and an object that ends gives the
+/// lister one credit back.</item>
+/// <item>An object that cannot be read — before or after some of it was written — is skipped
+/// with a warning when it vanished or with --skip-errors, and otherwise ends the run.</item>
+/// </list>
+/// Every end goes through <see cref="BeginStop"/>; once no batch is in flight the result goes to
+/// the coordinator. A stop from outside cancels the shared token at once (downloads stop, the
+/// writer gives up a blocked write). A failed object lets the writer finish the batches already
+/// handed to it first: they are good lines, and at most <see cref="BatchWindow"/> of them.
 /// </summary>
 public sealed class SequencerActor : ReceiveActor
 {
@@ -29,275 +33,169 @@ public sealed class SequencerActor : ReceiveActor
     /// </summary>
     public const int BatchWindow = 4;
 
+    private readonly PipelineSettings _settings;
+    private readonly TailRequest _request;
     private readonly IActorRef _writer;
-    private readonly Bookmark? _resume;
-    private readonly bool _skipErrors;
-    private readonly ObjectCache? _cache;
-    private readonly CancellationTokenSource _stopping;
-    private readonly ILog _log;
-    private readonly Action<Bookmark>? _bookmarkMoved;
-    private readonly RunProgress? _progress;
-
-    private readonly Dictionary<long, object> _arrived = new();   // ObjectFetched or FetchFailed, by Seq
-    private readonly Queue<SentObject> _sent = new();             // released objects not yet fully acknowledged
-    private SentObject? _newestSent;                              // the last one enqueued
+    private readonly ReorderWindow<object> _window;
     private readonly List<string> _skipped = [];
     private IActorRef? _lister;
-    private IActorRef? _pool;
     private int _creditOwed;
 
-    private Released? _current;
-    private long _next;            // the Seq of the next object to release
-    private long? _total;          // objects the lister handed out, once the listing has ended
+    private ObjectReader? _reader;          // the object being read
+    private long _readerSeq;
+    private Task? _readRunning;             // a read task whose batch has not come back yet
     private Exception? _listingError;
-    private int _inFlight;
-    private Bookmark? _bookmark;
     private long _objects, _lines, _bytes;
     private StopReason? _stop;
     private Exception? _error;
     private bool _finished;
 
-    public SequencerActor(IActorRef writer, Bookmark? resume, bool skipErrors, ObjectCache? cache,
-        CancellationTokenSource stopping, ILog log, Action<Bookmark>? bookmarkMoved = null, RunProgress? progress = null)
+    public SequencerActor(PipelineSettings settings, IActorRef writer)
     {
-        _bookmarkMoved = bookmarkMoved;
-        _progress = progress;
+        _settings = settings;
+        _request = settings.Request;
         _writer = writer;
-        _resume = resume;
-        _bookmark = resume;
-        _skipErrors = skipErrors;
-        _cache = cache;
-        _stopping = stopping;
-        _log = log;
+        _window = new ReorderWindow<object>(_request.Bookmark);
 
-        Receive<AttachPipeline>(m =>
+        Receive<AttachLister>(m =>
         {
-            (_lister, _pool) = (m.Lister, m.Pool);
+            _lister = m.Lister;
             GiveCredit(0);
         });
-        Receive<ObjectFetched>(OnFetched);
-        Receive<FetchFailed>(OnFetchFailed);
-        Receive<ListingCompleted>(m => { _total = m.ObjectCount; Pump(); });
-        Receive<ListingFailed>(m => { _total = m.ObjectCount; _listingError = m.Reason; Pump(); });
+        Receive<ObjectFetched>(m => Arrive(m.Seq, m));
+        Receive<FetchFailed>(m => Arrive(m.Seq, m));
+        Receive<ListingCompleted>(m => { _window.ListingEnded(m.ObjectCount); Pump(); });
+        Receive<ListingFailed>(m => { _window.ListingEnded(m.ObjectCount); _listingError = m.Reason; Pump(); });
+        Receive<BatchRead>(OnBatchRead);
         Receive<LinesWritten>(OnWritten);
-        Receive<StopRun>(m => { _log.Debug($"stopping: {m.Reason}"); BeginStop(StopReason.Cancelled, null); });
+        Receive<StopRun>(m => { _request.Log.Debug($"stopping: {m.Reason}"); BeginStop(StopReason.Cancelled, null); });
     }
 
-    public static Props Props(IActorRef writer, Bookmark? resume, bool skipErrors, ObjectCache? cache,
-        CancellationTokenSource stopping, ILog log, Action<Bookmark>? bookmarkMoved = null, RunProgress? progress = null) =>
-        Akka.Actor.Props.Create(() => new SequencerActor(writer, resume, skipErrors, cache, stopping, log, bookmarkMoved, progress));
+    public static Props Props(PipelineSettings settings, IActorRef writer) =>
+        Akka.Actor.Props.Create(() => new SequencerActor(settings, writer));
 
-    private void OnFetched(ObjectFetched fetched)
+    private void Arrive(long seq, object outcome)
     {
-        if (_current is { AwaitingRefetch: true } c && c.Seq == fetched.Seq)
+        if (_finished || _stop is not null)
         {
-            c.Content = fetched.Content;
-            c.AwaitingRefetch = false;
-            Open(c);
+            (outcome as ObjectFetched)?.Content.Release();
+            return;
         }
-        else if (_finished || _stop is not null) fetched.Content.Release();
-        else _arrived[fetched.Seq] = fetched;
+        _window.Arrive(seq, outcome);
         Pump();
     }
 
-    private void OnFetchFailed(FetchFailed failed)
+    /// <summary>Releases objects and starts reads while the order and the batch window allow.</summary>
+    private void Pump()
     {
-        if (_current is { AwaitingRefetch: true } c && c.Seq == failed.Seq)
+        while (_stop is null && _reader is null && _window.TryRelease(out long seq, out var outcome))
         {
-            _current = null;
-            if (!Skip(failed)) return;
+            switch (outcome)
+            {
+                case FetchFailed failed:
+                    if (!SkipOrStop(failed.Object, failed.Reason, linesWritten: false)) return;
+                    _window.Abandon(seq);
+                    break;
+                case ObjectFetched fetched:
+                    var resume = _request.Bookmark is { } b && b.Key == fetched.Object.Key ? b.Line : 0;
+                    _reader = new ObjectReader(fetched.Object, fetched.Content, resume, _settings.Fetcher, _request.Log,
+                        _settings.Stopping.Token);
+                    _readerSeq = seq;
+                    break;
+            }
         }
-        else _arrived[failed.Seq] = failed;
+        if (_stop is null && _reader is not null && _readRunning is null && _window.BatchesInFlight < BatchWindow)
+        {
+            var reader = _reader;
+            long seq = _readerSeq;
+            var read = reader.NextAsync();
+            _readRunning = read;
+            read.PipeTo(Self, success: batch => new BatchRead(seq, batch, null), failure: e => new BatchRead(seq, null, ListerActor.Unwrap(e)));
+        }
+        ReturnCredit();
+        TryFinish();
+    }
+
+    private void OnBatchRead(BatchRead read)
+    {
+        _readRunning = null;
+        if (_stop is not null || _finished)
+        {
+            read.Batch?.Return();
+            TryFinish();
+            return;
+        }
+        var reader = _reader!;
+        if (read.Error is { } error)
+        {
+            reader.Dispose();
+            _reader = null;
+            if (SkipOrStop(reader.Info, error, linesWritten: _window.Bookmark?.Key == reader.Info.Key)) _window.Abandon(read.Seq);
+        }
+        else if (read.Batch is null)
+        {
+            reader.Dispose();
+            _reader = null;
+            _window.ReadCompleted(read.Seq);
+        }
+        else
+        {
+            _window.BatchSent(read.Seq);
+            _writer.Tell(new WriteLines(read.Seq, reader.Info.Key, read.Batch));
+        }
         Pump();
     }
 
     private void OnWritten(LinesWritten ack)
     {
-        _inFlight--;
-        if (ack.LastLineWritten is { } line)
-        {
-            _bookmark = new Bookmark(ack.Key, line);
-            _bookmarkMoved?.Invoke(_bookmark);
-        }
+        if (_window.BatchAcknowledged(ack.Seq, ack.Key, ack.LastLineWritten)) _request.BookmarkMoved?.Invoke(_window.Bookmark!);
         _lines += ack.Lines;
         _bytes += ack.Bytes;
-        _progress?.Wrote(ack.Key, ack.Bytes);
-        if (_sent.TryPeek(out var head) && head.Seq == ack.Seq) head.Outstanding--;
+        _request.Progress?.Wrote(ack.Key, ack.Bytes);
         switch (ack.Stop)
         {
             case WriterStop.OutputClosed: BeginStop(StopReason.OutputClosed, null); break;
             case WriterStop.HandlerStopped: BeginStop(StopReason.HandlerStopped, null); break;
             case WriterStop.WriteFailed f:
-                BeginStop(StopReason.Failed, S3TailException.Runtime($"Error writing the output: {f.Reason.Message}", f.Reason));
+                BeginStop(StopReason.Failed, S3TailException.Runtime($"Error writing the output: {f.Reason.Message.TrimEnd('.')}.", f.Reason));
                 break;
         }
-        CompleteWrittenObjects();
         Pump();
     }
 
-    /// <summary>Releases objects and sends batches while the order and the window allow.</summary>
-    private void Pump()
-    {
-        while (_stop is null)
-        {
-            if (_current is null)
-            {
-                if (_arrived.Remove(_next, out var outcome))
-                {
-                    _next++;
-                    if (outcome is FetchFailed failed)
-                    {
-                        if (!Skip(failed)) return;
-                        continue;
-                    }
-                    var fetched = (ObjectFetched)outcome;
-                    _current = new Released(fetched.Seq, fetched.Object, fetched.Content);
-                    Open(_current);
-                    continue;
-                }
-                break;
-            }
-            if (_current.AwaitingRefetch || _inFlight >= BatchWindow) break;
-            if (!TryRead(_current, out var batch)) continue;
-            if (batch is null)
-            {
-                FinishReleased();
-                continue;
-            }
-            _current.LastLineSent = batch.LastLine;
-            SentFor(_current).Outstanding++;
-            _inFlight++;
-            _writer.Tell(new WriteLines(_current.Seq, _current.Info.Key, batch));
-        }
-        TryFinish();
-    }
-
-    /// <summary>Opens the released object; on failure it is healed, skipped, or ends the run.</summary>
-    private void Open(Released released)
-    {
-        long skip = Math.Max(released.LastLineSent, _resume?.Key == released.Info.Key ? _resume.Line : 0);
-        try
-        {
-            released.Reader = new LineBatchReader(released.Content.OpenDecoded(), skip);
-        }
-        catch (CorruptEntryException e)
-        {
-            Heal(released, e);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
-        {
-            _current = null;
-            Skip(new FetchFailed(released.Seq, released.Info, e));
-        }
-    }
-
-    /// <summary>Reads the next batch; false when reading failed (healing started, skipped or stopped).</summary>
-    private bool TryRead(Released released, out LineBatch? batch)
-    {
-        batch = null;
-        try
-        {
-            batch = released.Reader!.Next();
-            return true;
-        }
-        catch (CorruptEntryException e)
-        {
-            Heal(released, e);
-            return false;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
-        {
-            released.Reader!.Dispose();
-            _current = null;
-            Skip(new FetchFailed(released.Seq, released.Info, e));
-            return false;
-        }
-    }
-
     /// <summary>
-    /// A cache entry failed its checks: delete it and fetch the object again, bypassing the cache.
-    /// The lines already sent stay sent; the fresh copy is read from the line after them.
+    /// An object cannot be written (further). One deleted since the listing, or any with
+    /// --skip-errors, is skipped with a warning; anything else ends the run. True when the run goes on.
     /// </summary>
-    private void Heal(Released released, CorruptEntryException e)
+    private bool SkipOrStop(ObjectInfo info, Exception reason, bool linesWritten)
     {
-        released.Reader?.Dispose();
-        released.Reader = null;
-        if (released.Healed || _pool is null)
+        if (reason is OperationCanceledException && _settings.Stopping.IsCancellationRequested) return false;
+        if (reason is ObjectMissingException || _request.SkipErrors)
         {
-            _current = null;
-            Skip(new FetchFailed(released.Seq, released.Info, e));
-            return;
-        }
-        _log.Warn($"{e.Message} Fetching '{released.Info.Key}' again.");
-        _cache?.Remove(e.EntryPath);
-        released.Healed = true;
-        released.AwaitingRefetch = true;
-        _pool.Tell(new FetchObject(released.Seq, released.Info, BypassCache: true));
-    }
-
-    /// <summary>
-    /// An object cannot be written. One deleted since the listing, or any with --skip-errors, is
-    /// skipped with a warning; anything else ends the run. True when the run goes on.
-    /// </summary>
-    private bool Skip(FetchFailed failed)
-    {
-        var reason = failed.Reason;
-        if (reason is OperationCanceledException && _stopping.IsCancellationRequested) return false;
-        if (reason is ObjectMissingException || _skipErrors)
-        {
-            _log.Warn(reason is ObjectMissingException
-                ? $"skipped '{failed.Object.Key}': it was deleted after it was listed."
-                : $"skipped '{failed.Object.Key}': {Describe(reason)}");
-            _skipped.Add(failed.Object.Key);
-            Enqueue(new SentObject(failed.Seq, null) { FullySent = true });
-            CompleteWrittenObjects();
+            string after = linesWritten ? $" after line {_window.Bookmark!.Line} was written" : "";
+            _request.Log.Warn(reason is ObjectMissingException
+                ? $"skipped '{info.Key}'{after}: it was deleted after it was listed."
+                : $"skipped '{info.Key}'{after}: {reason.Message}");
+            _skipped.Add(info.Key);
             return true;
         }
         BeginStop(StopReason.Failed, reason is S3TailException ? reason
-            : S3TailException.Runtime($"Error reading '{failed.Object.Key}': {Describe(reason)}", reason));
+            : S3TailException.Runtime($"Error reading '{info.Key}': {reason.Message}", reason));
         return false;
     }
 
-    private static string Describe(Exception e) => e.Message;
-
-    private void FinishReleased()
+    /// <summary>Ended objects give their credit back to the lister.</summary>
+    private void ReturnCredit()
     {
-        var released = _current!;
-        released.Reader!.Dispose();
-        SentFor(released).FullySent = true;
-        _current = null;
-        CompleteWrittenObjects();
-    }
-
-    private SentObject SentFor(Released released)
-    {
-        if (_newestSent is { } newest && newest.Seq == released.Seq && _sent.Count > 0) return newest;
-        return Enqueue(new SentObject(released.Seq, released.Content));
-    }
-
-    private SentObject Enqueue(SentObject sent)
-    {
-        _sent.Enqueue(sent);
-        _newestSent = sent;
-        return sent;
-    }
-
-    /// <summary>Objects whose every batch was acknowledged are done: free their files, give credit.</summary>
-    private void CompleteWrittenObjects()
-    {
-        int done = 0;
-        while (_sent.TryPeek(out var head) && head.FullySent && head.Outstanding == 0)
+        var ended = _window.TakeEnded();
+        if (ended.Count == 0) return;
+        foreach (var e in ended)
         {
-            _sent.Dequeue();
-            head.Content?.Release();
-            if (head.Content is not null)
-            {
-                _objects++;
-                _progress?.Written();
-            }
-            done++;
+            if (e.Skipped) continue;
+            _objects++;
+            _request.Progress?.Written();
         }
-        if (done > 0) GiveCredit(done);
+        GiveCredit(ended.Count);
     }
 
     private void GiveCredit(int count)
@@ -313,53 +211,32 @@ public sealed class SequencerActor : ReceiveActor
         if (_stop is not null) return;
         _stop = reason;
         _error = error;
-        if (reason != StopReason.Failed) _stopping.Cancel();
+        if (reason != StopReason.Failed) _settings.Stopping.Cancel();
         TryFinish();
     }
 
     private void TryFinish()
     {
-        if (_finished || _inFlight > 0) return;
+        if (_finished || _window.BatchesInFlight > 0) return;
         if (_stop is null)
         {
-            if (_total is null || _next < _total || _current is not null) return;
-            if (_listingError is not null)
-            {
-                _stop = StopReason.Failed;
-                _error = _listingError;
-                _stopping.Cancel();
-            }
+            if (!_window.AllEnded) return;
+            if (_listingError is not null) (_stop, _error) = (StopReason.Failed, _listingError);
             else _stop = StopReason.Completed;
         }
         _finished = true;
-        _stopping.Cancel();
-        _current?.Reader?.Dispose();
-        _current?.Content.Release();
-        foreach (var sent in _sent) sent.Content?.Release();
-        foreach (var outcome in _arrived.Values) (outcome as ObjectFetched)?.Content.Release();
-        _arrived.Clear();
+        _settings.Stopping.Cancel();
+        if (_reader is { } reader)
+        {
+            // A read still running owns the reader until it returns.
+            if (_readRunning is { } running) running.ContinueWith(_ => reader.Dispose(), TaskScheduler.Default);
+            else reader.Dispose();
+        }
+        foreach (var outcome in _window.DrainArrived()) (outcome as ObjectFetched)?.Content.Release();
         var stats = new RunStatistics(_objects, _lines, _bytes, 0, 0, _skipped);
-        Context.Parent.Tell(new RunFinished(new TailResult(_bookmark, _stop.Value, _error, stats)));
+        Context.Parent.Tell(new RunFinished(new TailResult(_window.Bookmark, _stop.Value, _error, stats)));
     }
 
-    /// <summary>The object being read out.</summary>
-    private sealed class Released(long seq, ObjectInfo info, ObjectContent content)
-    {
-        public long Seq { get; } = seq;
-        public ObjectInfo Info { get; } = info;
-        public ObjectContent Content { get; set; } = content;
-        public LineBatchReader? Reader { get; set; }
-        public long LastLineSent { get; set; }
-        public bool Healed { get; set; }
-        public bool AwaitingRefetch { get; set; }
-    }
-
-    /// <summary>A released object with batches still to be acknowledged. Content null: skipped.</summary>
-    private sealed class SentObject(long seq, ObjectContent? content)
-    {
-        public long Seq { get; } = seq;
-        public ObjectContent? Content { get; } = content;
-        public int Outstanding { get; set; }
-        public bool FullySent { get; set; }
-    }
+    /// <summary>A read task's result: a batch, the end of the object (null), or an error.</summary>
+    private sealed record BatchRead(long Seq, LineBatch? Batch, Exception? Error);
 }

@@ -3,10 +3,12 @@ using Akka.Actor;
 namespace S3Tail.Pipeline;
 
 /// <summary>
-/// Owns the output. Writes each batch through the sink and acknowledges it only once the write
-/// has completed, so the bookmark the sequencer builds from acknowledgements never names a line
-/// that was merely queued. Runs on its own thread (a pinned dispatcher): a blocked pipe stalls
-/// only the writer. Once stopping, it drops batches unwritten; a closed pipe is a stop, not a crash.
+/// Owns the output. Writes each batch through the sink and acknowledges it with what actually
+/// went out — the last line whose '\n' was written — so the bookmark the sequencer builds from
+/// acknowledgements never names a line that was merely queued or cut short. Runs on its own
+/// thread (a pinned dispatcher): a blocked pipe stalls only the writer, and the sink gives up a
+/// blocked write when the run stops. Once stopped, it drops batches unwritten; a closed pipe is
+/// a stop, not a crash.
 /// </summary>
 public sealed class WriterActor : ReceiveActor
 {
@@ -39,25 +41,25 @@ public sealed class WriterActor : ReceiveActor
             SinkResult result;
             try
             {
-                result = _sink.Write(message.Key, batch);
-            }
-            catch (OutputClosedException)
-            {
-                _stopped = true;
-                Sender.Tell(new LinesWritten(message.Seq, message.Key, null, 0, 0, new WriterStop.OutputClosed()));
-                return;
+                result = _sink.Write(message.Key, batch, _stopping);
             }
             catch (Exception e)
             {
-                _stopped = true;
-                Sender.Tell(new LinesWritten(message.Seq, message.Key, null, 0, 0, new WriterStop.WriteFailed(e)));
-                return;
+                result = new SinkResult(0, SinkStatus.Failed, e.Message);
             }
-            long lines = Math.Max(0, result.LastLineWritten - batch.FirstLine + 1);
-            long bytes = result.LastLineWritten == batch.LastLine ? batch.Length : 0;
-            long? last = lines > 0 ? result.LastLineWritten : null;
-            _stopped = result.Stop;
-            Sender.Tell(new LinesWritten(message.Seq, message.Key, last, lines, bytes, result.Stop ? new WriterStop.HandlerStopped() : null));
+            long written = Math.Clamp(result.BytesWritten, 0, batch.Length);
+            long? last = batch.LastLineWithin(written);
+            long lines = last is { } l ? l - batch.FirstLine + 1 : 0;
+            WriterStop? stop = result.Status switch
+            {
+                SinkStatus.Written => null,
+                SinkStatus.Stopped => null,
+                SinkStatus.HandlerStopped => new WriterStop.HandlerStopped(),
+                SinkStatus.OutputClosed => new WriterStop.OutputClosed(),
+                _ => new WriterStop.WriteFailed(new IOException(result.Error ?? "the write failed")),
+            };
+            _stopped = stop is not null || result.Status == SinkStatus.Stopped;
+            Sender.Tell(new LinesWritten(message.Seq, message.Key, last, lines, written, stop));
         }
         finally
         {

@@ -16,6 +16,15 @@ public interface IObjectSource : IDisposable
     /// </summary>
     string? CacheIdentity { get; }
 
+    /// <summary>
+    /// A local file holding the object's stored bytes that can be read where it is (a local
+    /// folder's file), or null when the bytes must be fetched (S3).
+    /// </summary>
+    string? InPlacePath(ObjectInfo info);
+
+    /// <summary>How to name the object in a message: <c>s3://BUCKET/KEY</c>, or a file's path.</summary>
+    string Describe(string key);
+
     /// <summary>Keys under <paramref name="prefix"/> strictly after <paramref name="startAfter"/>.</summary>
     Task<ListPage> ListAsync(string prefix, string? startAfter, int maxKeys, CancellationToken cancellationToken);
 

@@ -24,6 +24,10 @@ public sealed class S3ObjectSource : IObjectSource
 
     public string CacheIdentity => $"{_endpoint ?? ""}|{BucketName}";
 
+    public string? InPlacePath(ObjectInfo info) => null;
+
+    public string Describe(string key) => $"s3://{BucketName}/{key}";
+
     public async Task<ListPage> ListAsync(string prefix, string? startAfter, int maxKeys, CancellationToken cancellationToken)
     {
         var request = new ListObjectsV2Request
@@ -50,12 +54,10 @@ public sealed class S3ObjectSource : IObjectSource
     public async Task<Stream> OpenReadAsync(ObjectInfo info, long offset, CancellationToken cancellationToken)
     {
         var request = new GetObjectRequest { BucketName = BucketName, Key = info.Key };
-        if (offset > 0)
-        {
-            // A continuation must read the same object version it started with.
-            request.ByteRange = new ByteRange($"bytes={offset}-");
-            if (info.ETag.Length > 0) request.EtagToMatch = info.ETag;
-        }
+        // Every GET reads the version that was listed: an object replaced since would be cached
+        // under the old ETag, and a continuation would splice two versions.
+        if (info.ETag.Length > 0) request.EtagToMatch = info.ETag;
+        if (offset > 0) request.ByteRange = new ByteRange($"bytes={offset}-");
         try
         {
             var response = await _client.GetObjectAsync(request, cancellationToken).ConfigureAwait(false);

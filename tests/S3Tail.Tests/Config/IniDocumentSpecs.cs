@@ -34,7 +34,8 @@ public sealed class IniDocumentSpecs
         doc.Set("bookmarks", "barf", "k:1");
         doc.Set("bookmarks", "new", "k2:2");
         var expected = Original.Replace("barf = production/s3/collab-production-s3-access-2016-09-11-02-26-19-718F6332DA1867B6:2935",
-            "barf = k:1\nnew = k2:2") + "\n";
+            "barf = k:1\nnew = k2:2");
+        // The file had no line end after its last line, and still has none.
         Assert.Equal(expected, doc.ToString());
     }
 
@@ -55,5 +56,30 @@ public sealed class IniDocumentSpecs
         var e = Assert.Throws<S3TailException>(() => IniDocument.Parse(text, "rc"));
         Assert.Contains($"line {line}", e.Message);
         Assert.Equal(ErrorKind.Usage, e.Kind);
+    }
+
+    [Fact]
+    public void Should_keep_the_bytes_of_every_line_it_did_not_change()
+    {
+        // A BOM, CRLF line ends, a Latin-1 comment and value (not UTF-8), and no final line end.
+        var latin1 = System.Text.Encoding.Latin1;
+        var bytes = new byte[] { 0xEF, 0xBB, 0xBF }
+            .Concat(latin1.GetBytes("# caf\u00e9 cr\u00e8me\r\n[options]\r\nlog_file = /var/log/s3t\u00e4il.log\r\n[bookmarks]\r\nold = k:1"))
+            .ToArray();
+        var doc = IniDocument.Parse(bytes, "rc");
+        doc.Set("bookmarks", "old", "k:2");
+        doc.Set("bookmarks", "new", "n:3");
+        var expected = new byte[] { 0xEF, 0xBB, 0xBF }
+            .Concat(latin1.GetBytes("# caf\u00e9 cr\u00e8me\r\n[options]\r\nlog_file = /var/log/s3t\u00e4il.log\r\n[bookmarks]\r\nold = k:2"))
+            .Concat(System.Text.Encoding.UTF8.GetBytes("\r\nnew = n:3\r\n"))
+            .ToArray();
+        Assert.Equal(expected, doc.ToBytes());
+    }
+
+    [Fact]
+    public void Should_give_the_line_number_of_a_value()
+    {
+        var doc = IniDocument.Parse("[options]\n\nprefetch = x\n", "rc");
+        Assert.Equal(("x", 3), doc.Find("options", "prefetch"));
     }
 }

@@ -1,19 +1,36 @@
 using System.Text;
 using S3Tail.Decoding;
+using S3Tail.Tests.Support;
 
 namespace S3Tail.Tests.Decoding;
 
 public sealed class LineBatchReaderSpecs
 {
-    private static List<LineBatch> ReadAll(byte[] content, long skip = 0, int batchBytes = 16)
+    private static List<LineBatch> ReadAll(Stream content, long skip = 0, int batchBytes = 16)
     {
-        using var reader = new LineBatchReader(new MemoryStream(content), skip, batchBytes);
+        using var reader = new LineBatchReader(content, skip, batchBytes);
         var batches = new List<LineBatch>();
         while (reader.Next() is { } b) batches.Add(b);
         return batches;
     }
 
+    private static List<LineBatch> ReadAll(byte[] content, long skip = 0, int batchBytes = 16) =>
+        ReadAll(new MemoryStream(content), skip, batchBytes);
+
     private static string Join(IEnumerable<LineBatch> batches) => string.Concat(batches.Select(b => Encoding.UTF8.GetString(b.Bytes)));
+
+    /// <summary>What the reader must produce: lines after <paramref name="skip"/>, with a final newline added.</summary>
+    private static byte[] Expected(byte[] content, long skip)
+    {
+        var all = content.Length > 0 && content[^1] != '\n' ? [.. content, (byte)'\n'] : content;
+        int start = 0;
+        for (long i = 0; i < skip && start < all.Length; i++)
+        {
+            int nl = Array.IndexOf(all, (byte)'\n', start);
+            start = nl < 0 ? all.Length : nl + 1;
+        }
+        return all[start..];
+    }
 
     [Fact]
     public void Should_cut_only_at_line_ends_and_number_lines_without_gaps()
@@ -28,12 +45,76 @@ public sealed class LineBatchReaderSpecs
     }
 
     [Fact]
-    public void Should_grow_a_batch_for_a_line_longer_than_the_buffer()
+    public void Should_carry_a_line_longer_than_a_batch_in_bounded_pieces()
     {
         var text = "short\n" + new string('x', 1000) + "\nend";
         var batches = ReadAll(Encoding.UTF8.GetBytes(text));
         Assert.Equal(text + "\n", Join(batches));
+        Assert.All(batches, b => Assert.True(b.Length <= 16, $"a batch of {b.Length} bytes"));
+        // The pieces of line 2 complete no line until the one holding its '\n'.
+        var pieces = batches.Where(b => b.FirstLine == 2).ToList();
+        Assert.True(pieces.Count > 50);
+        Assert.All(pieces.SkipLast(1), p => Assert.Equal(0, p.Newlines));
+        Assert.True(pieces.Skip(1).All(p => p.StartsMidLine));
         Assert.Equal(3, batches[^1].LastLine);
+    }
+
+    [Fact]
+    public void Should_read_a_12_MiB_line_from_a_stream_of_short_reads_in_bounded_memory()
+    {
+        var content = Encoding.UTF8.GetBytes("a\n" + new string('j', 12 * 1024 * 1024) + "\nb\n");
+        long total = 0;
+        int largest = 0;
+        using var reader = new LineBatchReader(new ShortReadStream(content, seed: 1, maxRead: 4096), 0, LineBatchReader.BatchBytes);
+        long lastLine = 0;
+        while (reader.Next() is { } batch)
+        {
+            total += batch.Length;
+            largest = Math.Max(largest, batch.Length);
+            lastLine = Math.Max(lastLine, batch.LastLine);
+            batch.Return();
+        }
+        Assert.Equal(content.Length, total);
+        Assert.Equal(3, lastLine);
+        Assert.True(largest <= LineBatchReader.BatchBytes, $"a batch of {largest} bytes");
+    }
+
+    [Fact]
+    public void Should_give_the_same_bytes_and_numbers_for_any_read_sizes_batch_sizes_and_skips()
+    {
+        var random = new Random(20261128);
+        for (int round = 0; round < 300; round++)
+        {
+            var text = new StringBuilder();
+            int lines = random.Next(0, 30);
+            for (int l = 0; l < lines; l++) text.Append(new string((char)('a' + l % 26), random.Next(0, random.Next(2) == 0 ? 5 : 80))).Append(random.Next(5) == 0 ? "\r\n" : "\n");
+            if (lines > 0 && random.Next(3) == 0) text.Length--;
+            var content = Encoding.UTF8.GetBytes(text.ToString());
+            long skip = random.Next(0, lines + 2);
+            int batchBytes = random.Next(1, 64);
+
+            var batches = ReadAll(new ShortReadStream(content, random.Next(), random.Next(1, 20)), skip, batchBytes);
+            var output = batches.SelectMany(b => b.Bytes.ToArray()).ToArray();
+            Assert.Equal(Expected(content, skip), output);
+            if (batches.Count > 0) Assert.Equal(skip + 1, batches[0].FirstLine);
+            for (int i = 1; i < batches.Count; i++) Assert.Equal(batches[i - 1].LastLine + 1, batches[i].FirstLine);
+            Assert.All(batches, b => Assert.Equal(b.Bytes.Count((byte)'\n'), b.Newlines));
+        }
+    }
+
+    [Fact]
+    public void Should_resume_at_a_position_on_a_fresh_copy_without_repeating_or_losing_a_byte()
+    {
+        var content = Encoding.UTF8.GetBytes("one\n" + new string('x', 50) + "\nthree\nfour");
+        for (int cut = 1; cut < 8; cut++)
+        {
+            using var first = new LineBatchReader(new MemoryStream(content), 0, 16);
+            var output = new List<byte>();
+            for (int i = 0; i < cut && first.Next() is { } b; i++) output.AddRange(b.Bytes.ToArray());
+            using var rest = LineBatchReader.ResumeAt(new MemoryStream(content), first.Position, 0, 16);
+            while (rest.Next() is { } b) output.AddRange(b.Bytes.ToArray());
+            Assert.Equal(Expected(content, 0), output.ToArray());
+        }
     }
 
     [Theory]

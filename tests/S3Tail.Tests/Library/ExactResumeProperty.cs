@@ -32,11 +32,11 @@ public sealed class ExactResumeProperty() : TestKit(PipelineConfig.Hocon)
         public MemoryStream Output { get; } = new();
         private int _batches;
 
-        public SinkResult Write(string key, LineBatch batch)
+        public SinkResult Write(string key, LineBatch batch, CancellationToken stopping)
         {
             Output.Write(batch.Bytes);
             if (++_batches == batches) cancelAfter?.Cancel();
-            return new SinkResult(batch.LastLine, false);
+            return SinkResult.All(batch);
         }
     }
 

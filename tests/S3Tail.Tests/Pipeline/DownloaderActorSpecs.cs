@@ -16,6 +16,9 @@ public sealed class DownloaderActorSpecs : TestKit, IDisposable
 
     void IDisposable.Dispose() => _spool.Dispose();
 
+    private static PipelineSettings Settings(IObjectSource source, ObjectFetcher fetcher) =>
+        new(new TailRequest { Source = source }, fetcher, new CancellationTokenSource());
+
     [Fact]
     public void Should_report_one_failed_download_without_disturbing_the_others()
     {
@@ -24,7 +27,7 @@ public sealed class DownloaderActorSpecs : TestKit, IDisposable
         source.Failures["k05"] = S3TailException.Runtime("Access denied to k05.");
         var fetcher = new ObjectFetcher(source, null, _spool, RetryPolicy.Default, NullLog.Instance);
         var sequencer = CreateTestProbe();
-        var pool = Sys.ActorOf(DownloaderActor.Props(fetcher, sequencer, CancellationToken.None)
+        var pool = Sys.ActorOf(DownloaderActor.Props(Settings(source, fetcher), sequencer)
             .WithRouter(new RoundRobinPool(4)));
 
         for (int i = 0; i < objects.Count; i++)
@@ -52,7 +55,7 @@ public sealed class DownloaderActorSpecs : TestKit, IDisposable
         var source = new MemorySource(objects) { OpenDelay = TimeSpan.FromMilliseconds(400) };
         var fetcher = new ObjectFetcher(source, null, _spool, RetryPolicy.Default, NullLog.Instance);
         var sequencer = CreateTestProbe();
-        var pool = Sys.ActorOf(DownloaderActor.Props(fetcher, sequencer, CancellationToken.None).WithRouter(new RoundRobinPool(8)));
+        var pool = Sys.ActorOf(DownloaderActor.Props(Settings(source, fetcher), sequencer).WithRouter(new RoundRobinPool(8)));
 
         for (int i = 0; i < objects.Count; i++) pool.Tell(new FetchObject(i, new ObjectInfo(objects[i].Key, "e", 2)));
         for (int i = 0; i < objects.Count; i++) sequencer.ExpectMsg<ObjectFetched>(TimeSpan.FromSeconds(10));

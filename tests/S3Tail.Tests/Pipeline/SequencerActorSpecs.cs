@@ -4,6 +4,7 @@ using S3Tail.Bookmarks;
 using S3Tail.Logging;
 using S3Tail.Pipeline;
 using S3Tail.Storage;
+using S3Tail.Tests.Support;
 using static S3Tail.Tests.Support.Objects;
 
 namespace S3Tail.Tests.Pipeline;
@@ -23,7 +24,7 @@ public sealed class SequencerActorSpecs : TestKit, IDisposable
     {
         var path = Path.Combine(_dir, $"o{i}");
         File.WriteAllBytes(path, Text(text));
-        return (new ObjectInfo($"key-{i:D3}", "e", text.Length), new InPlaceContent(path));
+        return (new ObjectInfo($"key-{i:D3}", "e", text.Length), new InPlaceContent(path, new FileInfo(path).Length));
     }
 
     private (IActorRef Sequencer, Akka.TestKit.TestProbe Parent, Akka.TestKit.TestProbe Writer, Akka.TestKit.TestProbe Lister) Start(Bookmark? resume = null)
@@ -32,8 +33,11 @@ public sealed class SequencerActorSpecs : TestKit, IDisposable
         var writer = CreateTestProbe();
         var lister = CreateTestProbe();
         var pool = CreateTestProbe();
-        var sequencer = parent.ChildActorOf(SequencerActor.Props(writer, resume, false, null, _stopping, NullLog.Instance));
-        sequencer.Tell(new AttachPipeline(lister, pool));
+        var source = new MemorySource([]);
+        var request = new TailRequest { Source = source, Bookmark = resume };
+        var fetcher = new ObjectFetcher(source, null, null, RetryPolicy.Default, NullLog.Instance);
+        var sequencer = parent.ChildActorOf(SequencerActor.Props(new PipelineSettings(request, fetcher, _stopping), writer));
+        sequencer.Tell(new AttachLister(lister));
         return (sequencer, parent, writer, lister);
     }
 
@@ -42,8 +46,7 @@ public sealed class SequencerActorSpecs : TestKit, IDisposable
     {
         var write = writer.ExpectMsg<WriteLines>();
         string text = System.Text.Encoding.UTF8.GetString(write.Batch.Bytes);
-        writer.Reply(new LinesWritten(write.Seq, write.Key, write.Batch.LastLine, write.Batch.LastLine - write.Batch.FirstLine + 1,
-            write.Batch.Length, null));
+        writer.Reply(new LinesWritten(write.Seq, write.Key, write.Batch.LastLine, write.Batch.Newlines, write.Batch.Length, null));
         Assert.EndsWith("\n", text);
         return write;
     }

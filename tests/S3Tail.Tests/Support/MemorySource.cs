@@ -26,6 +26,10 @@ public sealed class MemorySource(IEnumerable<(string Key, byte[] Content)> objec
 
     public string BucketName => "memory";
 
+    public string? InPlacePath(ObjectInfo info) => null;
+
+    public string Describe(string key) => $"{BucketName}/{key}";
+
     public string? CacheIdentity => "memory|memory";
 
     public Task<ListPage> ListAsync(string prefix, string? startAfter, int maxKeys, CancellationToken cancellationToken)

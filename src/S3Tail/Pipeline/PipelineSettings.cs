@@ -1,0 +1,8 @@
+namespace S3Tail.Pipeline;
+
+/// <summary>
+/// What every actor of one run shares: the request, the fetcher, and the run's stop switch.
+/// Cancelling <see cref="Stopping"/> stops listing and downloads at once and makes the writer
+/// drop what it has not started.
+/// </summary>
+public sealed record PipelineSettings(TailRequest Request, ObjectFetcher Fetcher, CancellationTokenSource Stopping);
