@@ -53,16 +53,19 @@ public sealed unsafe class FileDescriptorOutput : IDisposable
         _ownsFd = ownsFd;
     }
 
+    /// <summary>True when descriptor <paramref name="fd"/> is open for writing, as the process was started with it.</summary>
+    public static bool IsUsable(int fd) => OperatingSystem.IsWindows() || Posix.IsUsableForWriting(fd);
+
     /// <summary>A human name for the way the descriptor is written, for the debug log and tests.</summary>
     public string Kind => _mode.ToString();
 
     /// <summary>
     /// Opens descriptor <paramref name="fd"/> (default stdout) for writing. Throws
-    /// <see cref="IOException"/> when it is not open (a command run with <c>&gt;&amp;-</c>).
+    /// <see cref="IOException"/> when it is not open for writing (a command run with <c>&gt;&amp;-</c>).
     /// </summary>
     public static FileDescriptorOutput Open(int fd = 1)
     {
-        if (!Posix.IsOpen(fd)) throw new IOException($"file descriptor {fd} is not open");
+        if (!Posix.IsUsableForWriting(fd)) throw new IOException($"file descriptor {fd} is not open for writing");
         if (Posix.LSeek(fd, 0, Posix.SEEK_CUR) >= 0 || Posix.Errno != Posix.ESPIPE)
             return new FileDescriptorOutput(fd, Mode.Direct, false);
         if (Posix.Send(fd, null, 0, Posix.MSG_DONTWAIT | Posix.MSG_NOSIGNAL) >= 0)

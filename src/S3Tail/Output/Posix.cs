@@ -25,7 +25,7 @@ internal static unsafe partial class Posix
     public static readonly int O_CLOEXEC = IsMac ? 0x1000000 : 0x80000;
     public static readonly int MSG_DONTWAIT = IsMac ? 0x80 : 0x40;
     public static readonly int MSG_NOSIGNAL = IsMac ? 0 : 0x4000;
-    public const int F_GETFD = 1;
+    public const int F_GETFD = 1, F_GETFL = 3, O_ACCMODE = 3;
 
     [StructLayout(LayoutKind.Sequential)]
     public struct PollFd
@@ -104,6 +104,39 @@ internal static unsafe partial class Posix
 
     /// <summary>True when <paramref name="fd"/> is an open descriptor.</summary>
     public static bool IsOpen(int fd) => Fcntl(fd, F_GETFD) >= 0 || Errno != EBADF;
+
+    /// <summary>
+    /// True when <paramref name="fd"/> is open for writing and is what the process was started
+    /// with. A standard descriptor closed by the caller (<c>&gt;&amp;-</c>) is reused by the first
+    /// file the runtime opens — often one end of its own internal pipe — and writing there would
+    /// feed the runtime garbage. Such a descriptor is read-only, or is a pipe whose read end this
+    /// process itself holds (at a descriptor of 3 or more; a dup of stdout is write-only).
+    /// </summary>
+    public static bool IsUsableForWriting(int fd)
+    {
+        int flags = Fcntl(fd, F_GETFL);
+        if (flags < 0 || (flags & O_ACCMODE) == O_RDONLY) return false;
+        if (!OperatingSystem.IsLinux()) return true;
+        string? target = LinkTarget($"/proc/self/fd/{fd}");
+        if (target is null || !target.StartsWith("pipe:", StringComparison.Ordinal)) return true;
+        try
+        {
+            foreach (var entry in Directory.EnumerateFileSystemEntries("/proc/self/fd"))
+            {
+                if (!int.TryParse(Path.GetFileName(entry), out int other) || other < 3) continue;
+                if (LinkTarget(entry) == target && (Fcntl(other, F_GETFL) & O_ACCMODE) == O_RDONLY) return false;
+            }
+        }
+        catch (IOException) { }
+        return true;
+    }
+
+    private static string? LinkTarget(string path)
+    {
+        try { return new FileInfo(path).LinkTarget; }
+        catch (IOException) { return null; }
+        catch (UnauthorizedAccessException) { return null; }
+    }
 }
 
 /// <summary>The type of a file, as stat(2) gives it.</summary>

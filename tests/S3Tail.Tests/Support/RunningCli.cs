@@ -65,5 +65,5 @@ public sealed partial class RunningCli : IDisposable
     public const int SIGKILL = 9, SIGINT = 2, SIGTERM = 15;
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static partial int Kill(int pid, int signal);
+    public static partial int Kill(int pid, int signal);
 }
