@@ -22,8 +22,23 @@ public sealed class CacheSpecs(S3ServerFixture fixture)
     private Task<CliResult> Run(CliProcess cli, string bucket, params string[] more) =>
         cli.RunAsync(["--endpoint-url", _server.Endpoint, .. more, $"s3://{bucket}/logs/"], null);
 
-    private string EntryPath(CliProcess cli, string bucket, string key) =>
-        new ObjectCache(Path.Combine(cli.Home, ".s3tailcache"), TimeSpan.FromHours(1)).EntryPath($"{_server.Endpoint}|{bucket}", key);
+    /// <summary>Where design.md §6 puts an entry, computed here without the code under test.</summary>
+    private string EntryPath(CliProcess cli, string bucket, string key) => DesignEntryPath(Path.Combine(cli.Home, ".s3tailcache"), _server.Endpoint, bucket, key);
+
+    private static string DesignEntryPath(string root, string endpoint, string bucket, string key)
+    {
+        var sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{endpoint}|{bucket}|{key}")));
+        return Path.Combine(root, sha[..2], sha);
+    }
+
+    [Fact]
+    public void Should_name_entries_by_the_sha256_the_design_gives()
+    {
+        // printf '%s' 'http://127.0.0.1:9000|my-logs|s3/x' | sha256sum
+        const string sha = "b8e88da1640ce978bac4c88a9fda1cfbcc5071b62076bdc82d4867db02388605";
+        Assert.Equal(Path.Combine("/c", "b8", sha), DesignEntryPath("/c", "http://127.0.0.1:9000", "my-logs", "s3/x"));
+        Assert.Equal(Path.Combine("/c", "b8", sha), new ObjectCache("/c", TimeSpan.FromHours(1)).EntryPath("http://127.0.0.1:9000|my-logs", "s3/x"));
+    }
 
     [Fact]
     public async Task Should_make_no_get_on_a_second_run_and_give_identical_output()

@@ -31,7 +31,10 @@ public sealed class DumpSpecs(S3ServerFixture fixture)
             ("logs/no-newline-at-end", Text("first\nlast line without newline")),
             ("logs/with:colons:in:key", Text("colons\n")),
             ("logs/ünïcödé-日本-🪵", Text("non-ascii key\n")),
-            ("logs/\uE000-private-use", Text("sorts before the emoji in UTF-8, after it in UTF-16\n")),
+            // These two differ at their sixth character: U+E000 sorts before the emoji (U+1FAB5) by
+            // UTF-8 bytes (EE.. < F0..), after it by UTF-16 code units (E000 > D83E).
+            ("logs/\uE000-private-use", Text("before the emoji in UTF-8 order\n")),
+            ("logs/🪵-emoji", Text("after the private-use character in UTF-8 order\n")),
             ("logs/long-line", bigLineObject),
             ("logs/access", log),
         };
@@ -60,7 +63,7 @@ public sealed class DumpSpecs(S3ServerFixture fixture)
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Equal(ExpectedOutput(cases.Select(c => (c.Key, c.Decoded))), result.Stdout);
         var last = cases.OrderBy(c => c.Key, Utf8Order.Instance).Last();
-        Assert.Equal("logs/\uE000-private-use", last.Key);
+        Assert.Equal("logs/🪵-emoji", last.Key);
         Assert.Equal($"{last.Key}:1", result.Bookmark);
     }
 
