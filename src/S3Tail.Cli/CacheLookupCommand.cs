@@ -7,12 +7,13 @@ namespace S3Tail.Cli;
 public static class CacheLookupCommand
 {
     public static async Task<ExitCode> RunAsync(IObjectSource source, string prefix, ObjectCache? cache, TextWriter output,
-        CancellationToken cancellationToken)
+        RetryPolicy retry, CancellationToken cancellationToken)
     {
         string? startAfter = null;
         while (!cancellationToken.IsCancellationRequested)
         {
-            var page = await source.ListAsync(prefix, startAfter, 1000, cancellationToken);
+            string? after = startAfter;
+            var page = await retry.RunAsync(ct => source.ListAsync(prefix, after, 1000, ct), null, cancellationToken);
             foreach (var info in page.Objects)
             {
                 string? entry = cache is not null && source.CacheIdentity is { } id ? cache.Lookup(id, info, markUsed: false) : null;

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
-using System.Globalization;
+using S3Tail.Config;
 
 namespace S3Tail.Cli;
 
@@ -29,7 +29,7 @@ public static class CliCommand
     {
         Description = $"Objects fetched ahead of the one being written, 1 = sequential (default {TailRequest.DefaultPrefetch})",
         HelpName = "N",
-        CustomParser = r => Number(r, "--prefetch", "a whole number from 1 to 1024", s => int.Parse(s, CultureInfo.InvariantCulture)),
+        CustomParser = r => Checked(r, s => ConfigOptions.Values.Prefetch(s)),
     };
 
     public static readonly Option<string?> LogLevel = new("--log-level", "-l")
@@ -42,7 +42,14 @@ public static class CliCommand
     {
         Description = "Keep cached objects N hours after last use; 0 disables the cache (default 24)",
         HelpName = "N",
-        CustomParser = r => Number(r, "--cache-hours", "a number of hours, 0 or more", s => double.Parse(s, NumberStyles.Float, CultureInfo.InvariantCulture)),
+        CustomParser = r => Checked(r, s => ConfigOptions.Values.CacheHours(s)),
+    };
+
+    public static readonly Option<double?> Timeout = new("--timeout")
+    {
+        Description = "Seconds a request may make no progress before it is retried (default 30)",
+        HelpName = "SECONDS",
+        CustomParser = r => Checked(r, s => ConfigOptions.Values.TimeoutSeconds(s)),
     };
 
     public static readonly Option<string?> CachePath = new("--cache-path")
@@ -69,23 +76,23 @@ public static class CliCommand
             "and remembers exactly where it stopped.")
         {
             Uri, ConfigFile, Region, Profile, EndpointUrl, Bookmark, Prefetch, LogLevel, LogFile,
-            CacheHours, CachePath, CacheLookup, SkipErrors, Quiet, Progress, NoProgress,
+            CacheHours, CachePath, CacheLookup, SkipErrors, Timeout, Quiet, Progress, NoProgress,
         };
         root.SetAction(async (parse, cancellationToken) => (int)await TailCommand.RunAsync(Read(parse), Console.Error, cancellationToken));
         return root;
     }
 
-    /// <summary>Parses a number, or reports one plain sentence (not a .NET type name).</summary>
-    private static T? Number<T>(ArgumentResult result, string option, string expected, Func<string, T> parse) where T : struct
+    /// <summary>Parses a value with the same check the config file gets, reporting one plain sentence.</summary>
+    private static T? Checked<T>(ArgumentResult result, Func<string, T> parse) where T : struct
     {
         string text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
         try
         {
             return parse(text);
         }
-        catch (Exception e) when (e is FormatException or OverflowException)
+        catch (S3TailException e)
         {
-            result.AddError($"{option} takes {expected}; got '{text}'.");
+            result.AddError(e.Message);
             return null;
         }
     }
@@ -94,5 +101,5 @@ public static class CliCommand
         p.GetValue(Uri)!, p.GetValue(ConfigFile), p.GetValue(Region), p.GetValue(Profile), p.GetValue(EndpointUrl),
         p.GetValue(Bookmark), p.GetValue(Prefetch), p.GetValue(LogLevel), p.GetValue(LogFile), p.GetValue(CacheHours),
         p.GetValue(CachePath), p.GetValue(CacheLookup), p.GetValue(SkipErrors), p.GetValue(Quiet),
-        p.GetValue(NoProgress) ? false : p.GetValue(Progress) ? true : null);
+        p.GetValue(NoProgress) ? false : p.GetValue(Progress) ? true : null, p.GetValue(Timeout));
 }

@@ -16,4 +16,5 @@ public sealed record CliSettings(
     bool CacheLookup = false,
     bool SkipErrors = false,
     bool Quiet = false,
-    bool? Progress = null);
+    bool? Progress = null,
+    double? TimeoutSeconds = null);

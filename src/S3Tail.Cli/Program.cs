@@ -15,7 +15,11 @@ var parse = root.Parse(args);
 bool asksForHelp = args.Any(a => a is "-h" or "--help" or "-?" or "--version");
 if (parse.Errors.Count > 0 && !asksForHelp)
 {
-    Console.Error.WriteLine($"s3tail: error: {parse.Errors[0].Message} (see s3tail --help)");
+    // An unknown option makes the parser also reject the URI after it: name the option.
+    var known = root.Options.SelectMany(o => o.Aliases.Append(o.Name)).ToHashSet();
+    var unknown = args.TakeWhile(a => a != "--").FirstOrDefault(a => a.Length > 1 && a[0] == '-' && !char.IsAsciiDigit(a[1]) && !known.Contains(a.Split('=')[0]));
+    string message = unknown is not null ? $"unknown option '{unknown}'." : parse.Errors[0].Message;
+    Console.Error.WriteLine($"s3tail: error: {message} (see s3tail --help)");
     return (int)ExitCode.Usage;
 }
 

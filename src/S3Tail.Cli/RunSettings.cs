@@ -24,7 +24,8 @@ public sealed record RunSettings(
     bool CacheLookup,
     bool SkipErrors,
     bool Quiet,
-    IReadOnlyList<string> Warnings)
+    IReadOnlyList<string> Warnings,
+    TimeSpan StallTimeout)
 {
     public const double DefaultCacheHours = 24;
 
@@ -35,13 +36,14 @@ public sealed record RunSettings(
         var options = ConfigOptions.From(config, configPath, out var unknown);
         var warnings = unknown.Select(k => $"config file '{configPath}': unknown key '{k}' in [options] is ignored.").ToList();
 
+        // Values from the config file were checked (naming its line) as it was read; the command
+        // line's by the parser. What is left is to pick.
         var level = LogLevels.Parse(cli.LogLevel ?? options.LogLevel ?? "warning");
         int prefetch = cli.Prefetch ?? options.Prefetch ?? TailRequest.DefaultPrefetch;
-        if (prefetch is < 1 or > TailRequest.MaxPrefetch)
-            throw S3TailException.Usage($"--prefetch must be a whole number from 1 to {TailRequest.MaxPrefetch}; got {prefetch}.");
         double cacheHours = cli.CacheHours ?? options.CacheHours ?? DefaultCacheHours;
-        if (cacheHours < 0 || double.IsNaN(cacheHours) || double.IsInfinity(cacheHours))
-            throw S3TailException.Usage($"--cache-hours must be 0 (no cache) or more; got {cacheHours}.");
+        double timeout = cli.TimeoutSeconds ?? options.TimeoutSeconds ?? RetryPolicy.DefaultStallTimeout.TotalSeconds;
+        if (cli.Region is { } r && !ConfigOptions.Values.IsRegion(r))
+            throw S3TailException.Usage($"--region '{r}' is not an AWS region name (like us-west-2).");
 
         var source = SourceUri.Parse(cli.Uri);
         var (bookmark, name) = ResolveBookmark(cli.Bookmark, config, configPath);
@@ -58,7 +60,7 @@ public sealed record RunSettings(
             cli.LogFile is { } lf ? lf : options.LogFile,
             cacheHours,
             cli.CachePath ?? options.CachePath ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".s3tailcache"),
-            cli.CacheLookup, cli.SkipErrors, cli.Quiet, warnings);
+            cli.CacheLookup, cli.SkipErrors, cli.Quiet, warnings, TimeSpan.FromSeconds(timeout));
     }
 
     /// <summary>

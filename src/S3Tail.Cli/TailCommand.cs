@@ -43,7 +43,8 @@ public static class TailCommand
             {
                 try
                 {
-                    await CacheLookupCommand.RunAsync(source, settings.Source.Prefix, cache, Console.Out, stop.Token);
+                    await CacheLookupCommand.RunAsync(source, settings.Source.Prefix, cache, Console.Out,
+                        RetryPolicy.Default with { Stall = settings.StallTimeout }, stop.Token);
                 }
                 catch (OperationCanceledException) when (stop.IsCancellationRequested) { }
                 return signals.Signal is { } signal ? ExitCodes.For(signal) : ExitCode.Ok;
@@ -56,10 +57,12 @@ public static class TailCommand
                 ? new BookmarkCheckpointer(settings.ConfigPath, name, settings.Bookmark, log)
                 : null;
             var progress = ProgressLine.Wanted(cli.Progress) ? new RunProgress() : null;
+            var retry = RetryPolicy.Default with { Stall = settings.StallTimeout };
             var request = new TailRequest
             {
                 Progress = progress,
-                FirstPage = S3TailEngine.StartListing(source, settings.Source.Prefix, settings.Bookmark, stop.Token),
+                FirstPage = S3TailEngine.StartListing(source, settings.Source.Prefix, settings.Bookmark, retry, stop.Token),
+                Retry = retry,
                 BookmarkMoved = b =>
                 {
                     Volatile.Write(ref written, b);
@@ -195,6 +198,8 @@ public static class TailCommand
     {
         if (settings.CacheHours == 0 || source.CacheIdentity is null) return (null, Task.CompletedTask);
         var cache = new ObjectCache(settings.CachePath, TimeSpan.FromHours(settings.CacheHours));
+        // --cache-lookup only looks: it makes no folder and deletes nothing.
+        if (settings.CacheLookup) return (cache, Task.CompletedTask);
         try
         {
             PrivateFiles.CreateFolder(cache.Root);

@@ -33,8 +33,9 @@ public static class S3TailEngine
     /// short-lived program can list while its actor system starts (both take ~0.2 s cold).
     /// </summary>
     public static Task<ListPage> StartListing(IObjectSource source, string prefix, Bookmarks.Bookmark? bookmark,
-        CancellationToken cancellationToken = default) =>
-        source.ListAsync(prefix, ListerActor.InitialStartAfter(bookmark?.Key), 1000, cancellationToken);
+        RetryPolicy? retry = null, CancellationToken cancellationToken = default) =>
+        (retry ?? RetryPolicy.Default).WithinStallTimeout(
+            ct => source.ListAsync(prefix, ListerActor.InitialStartAfter(bookmark?.Key), 1000, ct), cancellationToken);
 
     /// <summary>Runs in an ActorSystem of its own, made for this run and ended with it.</summary>
     public static async Task<TailResult> RunAsync(TailRequest request, ILineSink sink, CancellationToken cancellationToken = default)

@@ -8,7 +8,9 @@
 // Control endpoints (JSON): POST /__s3tail/rules?bucket=B  body [rule...]  replaces B's rules;
 // GET /__s3tail/counts?bucket=B; POST /__s3tail/reset?bucket=B.
 // A rule: { op: "getObject"|"list"|"any", key: "regex", delayMs, status, code, cutAfterBytes,
-//           times: N (default unlimited), probability: 0..1 (default 1) }.
+//           stallAfterBytes, times: N (default unlimited), probability: 0..1 (default 1) }.
+// stallAfterBytes sends that many bytes of the body, then nothing more, never closing: a stalled peer.
+// GET honours If-Match (412 PreconditionFailed when the object's ETag differs), as S3 does.
 // Usage: node --openssl-legacy-provider server.js [DIR] [PORT] [--exit-with-stdin]; prints "LISTENING <port>".
 const S3rver = require('s3rver');
 const fs = require('fs');
@@ -91,6 +93,10 @@ function pick(bucket, op, key) {
   return null;
 }
 
+function unquote(etag) {
+  return (etag || '').replace(/^W\//, '').replace(/"/g, '');
+}
+
 function errorXml(code, resource) {
   return '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>' + code + '</Code><Message>' + code +
     ' (injected by the test server)</Message><Resource>' + resource + '</Resource><RequestId>0</RequestId></Error>';
@@ -113,6 +119,31 @@ async function faults(ctx, next) {
     return;
   }
   await next();
+  const ifMatch = ctx.get('If-Match');
+  if (op === 'getObject' && ifMatch && ctx.status < 300 && unquote(ctx.response.get('ETag')) !== unquote(ifMatch)) {
+    if (ctx.body && typeof ctx.body.destroy === 'function') ctx.body.destroy();
+    ctx.status = 412;
+    ctx.type = 'application/xml';
+    ctx.body = errorXml('PreconditionFailed', ctx.path);
+    return;
+  }
+  if (rule && rule.stallAfterBytes !== undefined && ctx.body && typeof ctx.body.pipe === 'function') {
+    const length = ctx.response.get('Content-Length');
+    let sent = 0;
+    const limit = rule.stallAfterBytes;
+    const stall = new Transform({
+      transform(chunk, _enc, done) {
+        const part = chunk.subarray(0, Math.max(0, limit - sent));
+        sent += part.length;
+        if (part.length) this.push(part);
+        done();
+      },
+      flush() { /* never: the body neither ends nor closes */ },
+    });
+    ctx.body = ctx.body.pipe(stall);
+    if (length) ctx.set('Content-Length', length);
+    return;
+  }
   if (rule && rule.cutAfterBytes !== undefined && ctx.body && typeof ctx.body.pipe === 'function') {
     // Send the full Content-Length, then drop the connection after cutAfterBytes bytes.
     const length = ctx.response.get('Content-Length');

@@ -71,23 +71,38 @@ public sealed class ObjectCache(string root, TimeSpan keep)
     /// <summary>
     /// Deletes entries unused for longer than <see cref="Keep"/>, and temporary files that a killed
     /// process left (older than a day, so a running download's file is never touched).
+    ///
+    /// The cache folder may be shared with anything (<c>--cache-path $HOME</c>), so the sweep
+    /// touches only what s3tail writes: regular files named as entries (64 hex digits) or as its
+    /// temporary files (<c>.tmp-…</c>), inside subfolders named as two hex digits that are
+    /// real folders — never a symlink, never anything else, never deeper.
     /// </summary>
     public int Sweep(DateTime nowUtc)
     {
         if (!Directory.Exists(Root)) return 0;
         int removed = 0;
-        foreach (var folder in Directory.EnumerateDirectories(Root))
+        var ownTemps = new DirectoryInfo(Root).EnumerateFiles(".tmp-*").Where(IsOurs);
+        var folders = new DirectoryInfo(Root).EnumerateDirectories()
+            .Where(d => IsShardName(d.Name) && d.LinkTarget is null && (d.Attributes & FileAttributes.ReparsePoint) == 0);
+        foreach (var file in ownTemps.Concat(folders.SelectMany(d => d.EnumerateFiles().Where(IsOurs))))
         {
-            foreach (var file in new DirectoryInfo(folder).EnumerateFiles())
+            var age = nowUtc - file.LastWriteTimeUtc;
+            bool temp = file.Name.StartsWith(".tmp-", StringComparison.Ordinal);
+            if (age > (temp ? TimeSpan.FromDays(1) : Keep))
             {
-                var age = nowUtc - file.LastWriteTimeUtc;
-                bool temp = file.Name.StartsWith(".tmp-", StringComparison.Ordinal);
-                if (age > (temp ? TimeSpan.FromDays(1) : Keep))
-                {
-                    try { file.Delete(); removed++; } catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
-                }
+                try { file.Delete(); removed++; } catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
             }
         }
         return removed;
     }
+
+    /// <summary>An entry (64 lower-case hex digits) or one of our temporary files; a regular file, not a link.</summary>
+    private static bool IsOurs(FileInfo file) =>
+        file.LinkTarget is null && (file.Attributes & FileAttributes.ReparsePoint) == 0
+        && (Output.Posix.KindOf(file.FullName, followLinks: false) ?? Output.FileKind.Regular) == Output.FileKind.Regular
+        && (file.Name.StartsWith(".tmp-", StringComparison.Ordinal) || (file.Name.Length == 64 && file.Name.All(IsLowerHex)));
+
+    private static bool IsShardName(string name) => name.Length == 2 && name.All(IsLowerHex);
+
+    private static bool IsLowerHex(char c) => char.IsAsciiDigit(c) || c is >= 'a' and <= 'f';
 }

@@ -38,14 +38,11 @@ public static class PrivateFiles
     [UnsupportedOSPlatform("windows")]
     private static void SetMode(FileStreamOptions options) => options.UnixCreateMode = FileMode600;
 
+    /// <summary>
+    /// Folders made here are 0700 from the start. A folder that already exists is left as it is:
+    /// it may be the user's (<c>--cache-path ~/logs</c>), and its mode is theirs to choose; the
+    /// entries inside are 0600 whatever it is.
+    /// </summary>
     [UnsupportedOSPlatform("windows")]
-    private static void CreateUnixFolder(string path)
-    {
-        var info = Directory.CreateDirectory(path, DirMode700);
-        // An existing folder keeps its mode; tighten it if it is ours and more open.
-        if ((info.UnixFileMode & ~DirMode700) != 0)
-        {
-            try { info.UnixFileMode = DirMode700; } catch (UnauthorizedAccessException) { }
-        }
-    }
+    private static void CreateUnixFolder(string path) => Directory.CreateDirectory(path, DirMode700);
 }

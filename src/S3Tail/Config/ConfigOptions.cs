@@ -2,45 +2,87 @@ using System.Globalization;
 
 namespace S3Tail.Config;
 
-/// <summary>The <c>[options]</c> section: defaults that the command line overrides.</summary>
+/// <summary>
+/// The <c>[options]</c> section: defaults that the command line overrides. Every value is
+/// checked here, and a bad one is reported with the file and line it is on.
+/// </summary>
 public sealed record ConfigOptions(
     double? CacheHours, string? CachePath, string? LogLevel, string? LogFile,
-    string? Region, int? Prefetch, string? EndpointUrl, string? Profile)
+    string? Region, int? Prefetch, string? EndpointUrl, string? Profile, double? TimeoutSeconds = null)
 {
     public const string Section = "options";
 
+    /// <summary>The most hours --cache-hours takes (114 years: "keep").</summary>
+    public const double MaxCacheHours = 1_000_000;
+
+    /// <summary>The longest --timeout, in seconds (a day).</summary>
+    public const double MaxTimeoutSeconds = 86_400;
+
     private static readonly string[] Known =
-        ["cache_hours", "cache_path", "log_level", "log_file", "region", "prefetch", "endpoint_url", "profile"];
+        ["cache_hours", "cache_path", "log_level", "log_file", "region", "prefetch", "endpoint_url", "profile", "timeout"];
 
     /// <summary>Reads and checks the section; unknown keys are returned for a warning.</summary>
     public static ConfigOptions From(IniDocument doc, string fileName, out IReadOnlyList<string> unknownKeys)
     {
         unknownKeys = doc.Entries(Section).Select(e => e.Key)
             .Where(k => !Known.Contains(k, StringComparer.OrdinalIgnoreCase)).ToList();
-        string? Text(string key) => doc.Get(Section, key) is { Length: > 0 } v ? v : null;
-        return new ConfigOptions(
-            Number(Text("cache_hours"), "cache_hours", fileName, s => double.Parse(s, CultureInfo.InvariantCulture)),
-            Text("cache_path") is { } p ? ExpandHome(p) : null,
-            Text("log_level"),
-            Text("log_file") is { } f ? ExpandHome(f) : null,
-            Text("region"),
-            Number(Text("prefetch"), "prefetch", fileName, s => int.Parse(s, CultureInfo.InvariantCulture)),
-            Text("endpoint_url"),
-            Text("profile"));
-    }
 
-    private static T? Number<T>(string? text, string key, string fileName, Func<string, T> parse) where T : struct
-    {
-        if (text is null) return null;
-        try { return parse(text); }
-        catch (Exception e) when (e is FormatException or OverflowException)
-        {
-            throw S3TailException.Usage($"Config file '{fileName}': [options] {key} = '{text}' is not a number.");
-        }
+        string? Text(string key) => doc.Find(Section, key) is { Value.Length: > 0 } v ? v.Value : null;
+        string Where(string key) => $"Config file '{fileName}' line {doc.Find(Section, key)!.Value.LineNumber}: {key}";
+
+        T? Check<T>(string key, Func<string, string, T> parse) where T : struct =>
+            Text(key) is { } text ? parse(text, Where(key)) : null;
+
+        string? level = Text("log_level");
+        if (level is not null && !Logging.LogLevels.TryParse(level, out _))
+            throw S3TailException.Usage($"{Where("log_level")} = '{level}' is not a log level: use one of {Logging.LogLevels.Names}.");
+        string? region = Text("region");
+        if (region is not null && !Values.IsRegion(region))
+            throw S3TailException.Usage($"{Where("region")} = '{region}' is not an AWS region name (like us-west-2).");
+
+        return new ConfigOptions(
+            Check<double>("cache_hours", Values.CacheHours),
+            Text("cache_path") is { } p ? ExpandHome(p) : null,
+            level,
+            Text("log_file") is { } f ? ExpandHome(f) : null,
+            region,
+            Check<int>("prefetch", Values.Prefetch),
+            Text("endpoint_url"),
+            Text("profile"),
+            Check<double>("timeout", Values.TimeoutSeconds));
     }
 
     public static string ExpandHome(string path) =>
         path == "~" || path.StartsWith("~/")
             ? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile) + path[1..]
             : path;
+
+    /// <summary>
+    /// The checks a value gets whether it comes from the command line or the config file;
+    /// <c>where</c> names it in the message (<c>--prefetch</c>, or a file and line).
+    /// </summary>
+    public static class Values
+    {
+        public static int Prefetch(string text, string? where = null)
+        {
+            if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n is >= 1 and <= TailRequest.MaxPrefetch) return n;
+            throw S3TailException.Usage($"{where ?? "--prefetch"} takes a whole number from 1 to {TailRequest.MaxPrefetch}; got '{text}'.");
+        }
+
+        public static double CacheHours(string text, string? where = null)
+        {
+            if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double h) && h is >= 0 and <= MaxCacheHours) return h;
+            throw S3TailException.Usage($"{where ?? "--cache-hours"} takes a number of hours from 0 (no cache) to {MaxCacheHours:0}; got '{text}'.");
+        }
+
+        public static double TimeoutSeconds(string text, string? where = null)
+        {
+            if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double s) && s is >= 0.1 and <= MaxTimeoutSeconds) return s;
+            throw S3TailException.Usage($"{where ?? "--timeout"} takes a number of seconds from 0.1 to {MaxTimeoutSeconds:0}; got '{text}'.");
+        }
+
+        /// <summary>AWS region names are lower-case words and numbers joined by dashes (us-west-2, us-gov-east-1).</summary>
+        public static bool IsRegion(string text) =>
+            text.Length is > 0 and <= 64 && text.Split('-').All(part => part.Length > 0 && part.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c)));
+    }
 }

@@ -7,7 +7,7 @@ namespace S3Tail.Decoding;
 /// quietly when its input does — fails on a stream cut short: zlib reports a member's end only
 /// after checking its CRC-32 and length, so input that runs out inside a member is truncation.
 /// Concatenated members (what `cat a.gz b.gz` makes) are read one after another; anything
-/// after the last member other than another member is an error, as it would be for gunzip -t.
+/// after the last member other than another member or zero padding is an error, as it is for zcat.
 ///
 /// Input is read asynchronously (a download must not hold a thread-pool thread while it waits
 /// for the network); inflating between reads is plain CPU work.
@@ -23,6 +23,7 @@ internal sealed class GzipMemberStream : ReadOnlyStream
     private readonly Memory<byte> _inputMemory;
     private bool _inputEnded;
     private bool _betweenMembers;  // the last member ended; another may follow
+    private bool _padding;         // zero bytes followed the last member: only zeros may follow
     private bool _disposed;
 
     public unsafe GzipMemberStream(Stream input)
@@ -79,6 +80,17 @@ internal sealed class GzipMemberStream : ReadOnlyStream
         if (_betweenMembers)
         {
             if (_z->AvailIn == 0) return _inputEnded ? -1 : 0;
+            if (_padding || *_z->NextIn == 0)
+            {
+                // gzip ignores zero bytes after the last member (tape blocks, padded uploads), and
+                // only those: anything else there makes zcat fail, and so it does here.
+                var rest = new ReadOnlySpan<byte>(_z->NextIn, (int)_z->AvailIn);
+                if (rest.ContainsAnyExcept((byte)0)) throw new InvalidDataException("unexpected bytes after the end of the gzip data");
+                _padding = true;
+                _z->NextIn += _z->AvailIn;
+                _z->AvailIn = 0;
+                return _inputEnded ? -1 : 0;
+            }
             if (*_z->NextIn != 0x1f)
                 throw new InvalidDataException("unexpected bytes after the end of the gzip data");
             Zlib.InflateReset(_z);

@@ -67,13 +67,20 @@ public static class LogLevels
 {
     public const string Names = "debug, info, warning (or warn), error, critical";
 
-    public static LogLevel Parse(string text) => text.Trim().ToLowerInvariant() switch
+    public static LogLevel Parse(string text) =>
+        TryParse(text, out var level) ? level : throw S3TailException.Usage($"Unknown log level '{text}': use one of {Names}.");
+
+    public static bool TryParse(string text, out LogLevel level)
     {
-        "debug" => LogLevel.Debug,
-        "info" => LogLevel.Info,
-        "warning" or "warn" => LogLevel.Warning,
-        "error" => LogLevel.Error,
-        "critical" => LogLevel.Critical,
-        _ => throw S3TailException.Usage($"Unknown log level '{text}': use one of {Names}."),
-    };
+        (bool ok, level) = text.Trim().ToLowerInvariant() switch
+        {
+            "debug" => (true, LogLevel.Debug),
+            "info" => (true, LogLevel.Info),
+            "warning" or "warn" => (true, LogLevel.Warning),
+            "error" => (true, LogLevel.Error),
+            "critical" => (true, LogLevel.Critical),
+            _ => (false, LogLevel.None),
+        };
+        return ok;
+    }
 }

@@ -135,7 +135,7 @@ public sealed class ListerActor : ReceiveActor
         if (_listing) return;
         _listing = true;
         string? startAfter = _startAfter;
-        _retry.RunAsync(() => _source.ListAsync(_prefix, startAfter, _pageSize, _stopping), m => _log.Warn($"listing: {m}"), _stopping)
+        _retry.RunAsync(ct => _source.ListAsync(_prefix, startAfter, _pageSize, ct), m => _log.Warn($"listing: {m}"), _stopping)
             .PipeTo(Self, success: p => new PageListed(p), failure: e => new ListFailed(Unwrap(e)));
     }
 

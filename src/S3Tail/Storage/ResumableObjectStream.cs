@@ -20,8 +20,11 @@ internal sealed class ResumableObjectStream(IObjectSource source, ObjectInfo inf
         {
             try
             {
-                _body ??= await source.OpenReadAsync(info, _position, cancellationToken).ConfigureAwait(false);
-                int n = await _body.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+                // Each step — the answer's headers, then each read of the body — must make progress
+                // within the stall timeout; one that does not is retried from the byte reached.
+                _body ??= await retry.WithinStallTimeout(ct => source.OpenReadAsync(info, _position, ct), cancellationToken).ConfigureAwait(false);
+                var body = _body;
+                int n = await retry.WithinStallTimeout(ct => body.ReadAsync(buffer, ct).AsTask(), cancellationToken).ConfigureAwait(false);
                 if (n == 0 && _position < info.Size)
                     throw new IOException($"the body ended at byte {_position} of {info.Size}");
                 if (n > 0) { _position += n; _failures = 0; }

@@ -12,11 +12,13 @@ public sealed class S3ObjectSource : IObjectSource
 {
     private readonly IAmazonS3 _client;
     private readonly string? _endpoint;
+    private readonly string? _endpointShown;   // without any user:password@ in it
 
     public S3ObjectSource(string bucket, S3Settings settings)
     {
         BucketName = bucket;
         _endpoint = settings.EffectiveEndpoint;
+        _endpointShown = S3Settings.Redact(_endpoint);
         _client = CreateClient(settings, _endpoint);
     }
 
@@ -47,7 +49,7 @@ public sealed class S3ObjectSource : IObjectSource
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            throw S3Errors.Translate(e, $"listing s3://{BucketName}/{prefix}", _endpoint);
+            throw S3Errors.Translate(e, $"listing s3://{BucketName}/{prefix}", _endpointShown);
         }
     }
 
@@ -65,7 +67,7 @@ public sealed class S3ObjectSource : IObjectSource
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            throw S3Errors.Translate(e, $"reading s3://{BucketName}/{info.Key}", _endpoint, info.Key);
+            throw S3Errors.Translate(e, $"reading s3://{BucketName}/{info.Key}", _endpointShown, info.Key);
         }
     }
 
@@ -91,7 +93,7 @@ public sealed class S3ObjectSource : IObjectSource
         if (endpoint is not null)
         {
             if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) || (uri.Scheme != "http" && uri.Scheme != "https"))
-                throw S3TailException.Usage($"The endpoint URL '{endpoint}' is not an http:// or https:// URL.");
+                throw S3TailException.Usage($"The endpoint URL '{S3Settings.Redact(endpoint)}' is not an http:// or https:// URL.");
             config.ServiceURL = endpoint;
             config.ForcePathStyle = true;
             config.AuthenticationRegion = settings.Region ?? Environment.GetEnvironmentVariable("AWS_REGION") ?? "us-east-1";

@@ -15,5 +15,16 @@ public sealed record S3Settings(string? Region = null, string? Profile = null, s
         ?? NonEmpty(Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL_S3"))
         ?? NonEmpty(Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL"));
 
+    /// <summary>An endpoint fit for a message or a log: any <c>user:password@</c> in it is replaced by <c>***@</c>.</summary>
+    public static string? Redact(string? endpoint)
+    {
+        if (endpoint is null) return null;
+        int scheme = endpoint.IndexOf("://", StringComparison.Ordinal);
+        int start = scheme < 0 ? 0 : scheme + 3;
+        int end = endpoint.IndexOfAny(['/', '?', '#'], start);
+        int at = endpoint.LastIndexOf('@', end < 0 ? endpoint.Length - 1 : end - 1);
+        return at >= start ? endpoint[..start] + "***" + endpoint[at..] : endpoint;
+    }
+
     private static string? NonEmpty(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
 }

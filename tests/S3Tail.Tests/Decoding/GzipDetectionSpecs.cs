@@ -73,4 +73,41 @@ public sealed class GzipDetectionSpecs
         var e = Assert.Throws<InvalidDataException>(() => Decode([.. Gzip(Text("a\n")), .. Text("junk")], false));
         Assert.Contains("after the end", e.Message);
     }
+
+    public static TheoryData<string, byte[]> Tails => new()
+    {
+        { "nothing", [] },
+        { "zero padding", new byte[512] },
+        { "zeros then a byte", [.. new byte[10], (byte)'x'] },
+        { "garbage", Text("junk") },
+        { "a second member then zeros", [.. Gzip(Text("b\n")), .. new byte[7]] },
+    };
+
+    /// <summary>What follows the last member is accepted exactly when zcat accepts it.</summary>
+    [Theory]
+    [MemberData(nameof(Tails))]
+    public async Task Should_accept_after_the_last_member_what_zcat_accepts(string tail, byte[] bytes)
+    {
+        byte[] stored = [.. Gzip(Text("a\n")), .. bytes];
+        var path = Path.Combine(Path.GetTempPath(), $"s3tail-tail-{Guid.NewGuid():N}.gz");
+        File.WriteAllBytes(path, stored);
+        try
+        {
+            using var zcat = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("zcat", [path])
+                { RedirectStandardOutput = true, RedirectStandardError = true })!;
+            var zcatOut = await zcat.StandardOutput.ReadToEndAsync();
+            await zcat.StandardError.ReadToEndAsync();
+            await zcat.WaitForExitAsync();
+            bool zcatAccepts = zcat.ExitCode == 0;
+
+            bool weAccept;
+            try { weAccept = System.Text.Encoding.UTF8.GetString(Decode(stored, false)) == zcatOut; }
+            catch (InvalidDataException) { weAccept = false; }
+            Assert.True(zcatAccepts == weAccept, $"{tail}: zcat {(zcatAccepts ? "accepts" : "rejects")} it, s3tail {(weAccept ? "accepts" : "rejects")} it");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
 }
