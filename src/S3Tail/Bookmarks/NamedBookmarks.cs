@@ -99,7 +99,8 @@ public static class NamedBookmarks
     private static string ResolveLinks(string path)
     {
         var target = File.Exists(path) ? File.ResolveLinkTarget(path, returnFinalTarget: true) : null;
-        return target?.FullName ?? path;
+        // /dev/fd/63 (from <(…)) "links" to "pipe:[N]", which is no path: keep the name given.
+        return target is not null && (File.Exists(target.FullName) || Directory.Exists(target.FullName)) ? target.FullName : path;
     }
 
     /// <summary>An exclusive lock (flock on Unix) held while the stream is open.</summary>

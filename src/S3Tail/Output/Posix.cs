@@ -56,6 +56,24 @@ internal static unsafe partial class Posix
     [LibraryImport(Libc, EntryPoint = "fcntl", SetLastError = true)]
     public static partial int Fcntl(int fd, int command);
 
+    [LibraryImport(Libc, EntryPoint = "fcntl", SetLastError = true)]
+    public static partial int Fcntl(int fd, int command, int argument);
+
+    public const int F_SETFL = 4;
+
+    /// <summary>
+    /// Opens a file for reading without blocking on a FIFO that has no writer yet, then makes
+    /// reads blocking again (a pipe from <c>&lt;(…)</c> is read to its end).
+    /// </summary>
+    public static Microsoft.Win32.SafeHandles.SafeFileHandle OpenForReadingWithoutBlocking(string path)
+    {
+        int fd = Open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+        if (fd < 0) throw new IOException(Describe(Errno));
+        int flags = Fcntl(fd, F_GETFL);
+        if (flags >= 0) Fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+        return new Microsoft.Win32.SafeHandles.SafeFileHandle(fd, ownsHandle: true);
+    }
+
     [LibraryImport(Libc, EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int StatX(int dirFd, string path, int flags, uint mask, byte* buffer);
 
