@@ -36,6 +36,7 @@ public sealed class ResumeSpecs(S3ServerFixture fixture)
     [Theory]
     [InlineData(RunningCli.SIGINT, 130)]
     [InlineData(RunningCli.SIGTERM, 143)]
+    [InlineData(RunningCli.SIGHUP, 129)]
     public async Task Should_stop_promptly_on_a_signal_and_resume_exactly(int signal, int exitCode)
     {
         var (bucket, objects) = await SlowBucket();
@@ -126,5 +127,42 @@ public sealed class ResumeSpecs(S3ServerFixture fixture)
         var atEnd = await cli.RunAsync("--endpoint-url", _server.Endpoint, "-b", "b:1", $"s3://{bucket}/");
         Assert.Equal("", atEnd.StdoutText);
         Assert.Equal("b:1", atEnd.Bookmark);
+    }
+
+    /// <summary>A closed terminal or a killed ssh session (SIGHUP) saves the named bookmark like any other stop.</summary>
+    [Fact]
+    public async Task Should_save_a_named_bookmark_on_sighup_and_resume_exactly()
+    {
+        var (bucket, objects) = await SlowBucket();
+        var cli = NewCli(out _);
+        string[] args = ["--endpoint-url", _server.Endpoint, "-p", "8", "-b", "session", $"s3://{bucket}/logs/"];
+
+        using var running = new RunningCli(cli, args);
+        await running.WaitForOutputAsync(20_000);
+        running.Signal(RunningCli.SIGHUP);
+        var stopped = await running.WaitAsync();
+
+        Assert.True(stopped.ExitCode == 129, stopped.ToString());
+        Assert.Contains($"session = {stopped.Bookmark}", File.ReadAllText(Path.Combine(cli.Home, ".s3tailrc")));
+        var resumed = await cli.RunAsync(args, null);
+        Assert.True(resumed.ExitCode == 0, resumed.ToString());
+        Assert.Equal(ExpectedOutput(objects), stopped.Stdout.Concat(resumed.Stdout).ToArray());
+    }
+
+    [Theory]
+    [InlineData(RunningCli.SIGINT, 130)]
+    [InlineData(RunningCli.SIGTERM, 143)]
+    public async Task Should_exit_with_the_signal_code_when_cache_lookup_is_stopped(int signal, int exitCode)
+    {
+        var bucket = await _server.CreateBucketAsync();
+        await _server.PutAsync(bucket, "logs/a", Text("a\n"));
+        await _server.SetRulesAsync(bucket, new { op = "list", delayMs = 20_000 });
+        var cli = NewCli(out _);
+
+        using var running = new RunningCli(cli, ["--endpoint-url", _server.Endpoint, "--cache-lookup", $"s3://{bucket}/logs/"]);
+        await Task.Delay(1500);
+        running.Signal(signal);
+        var stopped = await running.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.True(stopped.ExitCode == exitCode, stopped.ToString());
     }
 }

@@ -62,7 +62,7 @@ public sealed partial class RunningCli : IDisposable
         _process.Dispose();
     }
 
-    public const int SIGKILL = 9, SIGINT = 2, SIGTERM = 15;
+    public const int SIGHUP = 1, SIGKILL = 9, SIGINT = 2, SIGTERM = 15;
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     public static partial int Kill(int pid, int signal);
