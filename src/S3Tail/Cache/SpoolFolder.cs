@@ -15,12 +15,15 @@ public sealed class SpoolFolder(string? parent = null) : IDisposable
         var folder = Path.Combine(parent ?? Path.GetTempPath(), $"s3tail-spool-{Environment.ProcessId}-{Guid.NewGuid():N}");
         try
         {
+            // The temporary folder must exist already: s3tail makes its own folder inside it, never TMPDIR itself.
+            if (!Directory.Exists(Path.GetDirectoryName(folder)))
+                throw new DirectoryNotFoundException("it does not exist");
             PrivateFiles.CreateFolder(folder);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw S3TailException.Runtime(
-                $"Cannot make a spool folder in '{parent ?? Path.GetTempPath()}' ({e.Message.TrimEnd('.')}); set TMPDIR to a writable folder or enable the cache.", e);
+                $"Cannot make a spool folder in '{parent ?? Path.GetTempPath()}' ({e.Message.TrimEnd('.')}); set TMPDIR to a writable folder.", e);
         }
         return folder;
     });
