@@ -28,6 +28,8 @@ internal static class S3Errors
                 return new ObjectMissingException(key, e);
             case AmazonS3Exception s3 when s3.ErrorCode is "InvalidAccessKeyId" or "SignatureDoesNotMatch" or "ExpiredToken" or "InvalidToken":
                 return S3TailException.Runtime($"Error {operation}: the credentials were refused ({s3.ErrorCode}); check AWS_PROFILE, --profile or your access keys.", e);
+            case AmazonS3Exception s3 when key is null && s3.StatusCode == HttpStatusCode.NotFound && s3.ErrorCode is null or "NotFound":
+                return S3TailException.Runtime($"Error {operation}: {where} answered 404 without an S3 error; check --endpoint-url (the S3 API's address, not a web page).", e);
             case AmazonS3Exception s3 when key is not null && s3.StatusCode == HttpStatusCode.PreconditionFailed:
                 return S3TailException.Runtime($"Error {operation}: the object changed after it was listed (its ETag no longer matches); run again to read the new version.", e);
             case AmazonS3Exception s3 when s3.StatusCode == HttpStatusCode.Forbidden:

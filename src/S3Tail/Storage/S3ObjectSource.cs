@@ -42,6 +42,10 @@ public sealed class S3ObjectSource : IObjectSource
         try
         {
             var response = await _client.ListObjectsV2Async(request, cancellationToken).ConfigureAwait(false);
+            // Every S3 listing names its bucket; a web server's page parses as an empty listing.
+            if (string.IsNullOrEmpty(response.Name))
+                throw S3TailException.Runtime(
+                    $"Error listing s3://{BucketName}/{prefix}: {(_endpointShown is null ? "AWS S3" : $"the endpoint {_endpointShown}")} did not answer as S3 does; check --endpoint-url (the S3 API's address, not a web page).");
             // SDK v4 returns null for an empty page and nullable flags.
             var objects = response.S3Objects?.Select(o => new ObjectInfo(o.Key, o.ETag ?? "", o.Size ?? 0)).ToList()
                           ?? [];

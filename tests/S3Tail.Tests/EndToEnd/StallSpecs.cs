@@ -90,7 +90,8 @@ public sealed class StallSpecs(S3ServerFixture fixture)
         string[] args = ["--endpoint-url", _server.Endpoint, $"s3://{bucket}/logs/"];
 
         var first = cli.RunAsync(args, null);
-        await Task.Delay(700);
+        // Replace the object while its GET (listed already) waits out the delay.
+        while ((await _server.CountsAsync(bucket)).GetObject == 0) await Task.Delay(50);
         await _server.Client.PutObjectAsync(new PutObjectRequest
         {
             BucketName = bucket, Key = "logs/a", ContentBody = "new version, longer\n", UseChunkEncoding = false,
@@ -102,5 +103,40 @@ public sealed class StallSpecs(S3ServerFixture fixture)
         Assert.Empty(r.Stdout);
         var again = await cli.RunAsync(args, null);
         Assert.Equal("new version, longer\n", again.StdoutText);
+    }
+
+    /// <summary>A web server is not an S3 endpoint: its page must not read as an empty bucket.</summary>
+    [Fact]
+    public async Task Should_say_so_when_the_endpoint_does_not_answer_as_s3()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        using var cts = new CancellationTokenSource();
+        var serving = Task.Run(async () =>
+        {
+            try
+            {
+                while (true)
+                {
+                    using var client = await listener.AcceptTcpClientAsync(cts.Token);
+                    var stream = client.GetStream();
+                    var buffer = new byte[8192];
+                    await stream.ReadAtLeastAsync(buffer, 1, throwOnEndOfStream: false, cts.Token);
+                    var body = "<html><body>hello</body></html>";
+                    var answer = $"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n{body}";
+                    await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(answer), cts.Token);
+                }
+            }
+            catch (OperationCanceledException) { }
+        });
+        string endpoint = $"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}";
+
+        var r = await new CliProcess().RunAsync(["--endpoint-url", endpoint, "s3://website/logs/"], null);
+        cts.Cancel();
+        await serving;
+
+        Assert.Equal(1, r.ExitCode);
+        Assert.Equal($"s3tail: error: Error listing s3://website/logs/: the endpoint {endpoint} did not answer as S3 does; check --endpoint-url (the S3 API's address, not a web page).",
+            r.StderrLines.Single());
     }
 }
