@@ -11,6 +11,9 @@ public abstract class ReadOnlyStream : Stream
 
     public abstract override int Read(Span<byte> buffer);
 
+    /// <summary>How many bytes the stream will give, where that is known up front (null: unknown).</summary>
+    public virtual long? KnownLength => null;
+
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 

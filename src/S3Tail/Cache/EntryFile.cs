@@ -152,6 +152,7 @@ public static class EntryFile
         }
 
         public override long Length => expected;
+        public override long? KnownLength => expected;
         public override long Position { get => _read; set => throw ForwardOnly(); }
 
 

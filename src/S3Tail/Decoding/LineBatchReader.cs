@@ -28,13 +28,21 @@ public sealed class LineBatchReader : IDisposable
     private bool _midLine;   // part of line _line was already handed out or skipped
     private bool _addedNewline; // the last byte in _buffer is the '\n' added to an unterminated object
 
+    /// <summary>The smallest buffer a reader starts with.</summary>
+    private const int MinBuffer = 4096;
+
     /// <param name="skipThroughLine">lines 1..N are read but not returned (resuming from a bookmark).</param>
-    public LineBatchReader(Stream decoded, long skipThroughLine = 0, int batchBytes = BatchBytes)
+    /// <param name="sizeHint">
+    /// the decoded size when known: a small object (most access logs are a few KB) then takes a
+    /// buffer of its size, not a full batch's, which keeps allocation per object small.
+    /// </param>
+    public LineBatchReader(Stream decoded, long skipThroughLine = 0, int batchBytes = BatchBytes, long? sizeHint = null)
     {
         _decoded = decoded;
         _batchBytes = batchBytes;
         _skipThroughLine = skipThroughLine;
-        _buffer = ArrayPool<byte>.Shared.Rent(batchBytes);
+        int initial = sizeHint is { } size ? (int)Math.Clamp(size + 1, Math.Min(MinBuffer, batchBytes), batchBytes) : batchBytes;
+        _buffer = ArrayPool<byte>.Shared.Rent(initial);
     }
 
     /// <summary>Where the next batch starts: decoded bytes consumed so far, and the line state there.</summary>
@@ -65,11 +73,21 @@ public sealed class LineBatchReader : IDisposable
     {
         while (true)
         {
-            while (!_eof && _filled < _batchBytes)
+            while (!_eof && _filled < _buffer.Length)
             {
                 int r = _decoded.Read(_buffer, _filled, _buffer.Length - _filled);
                 if (r == 0) _eof = true;
                 else _filled += r;
+            }
+            // A buffer smaller than a batch (sized for a small object) that filled up: the object
+            // was longer than said; grow it towards a batch before cutting anything.
+            if (!_eof && _buffer.Length < _batchBytes)
+            {
+                var bigger = ArrayPool<byte>.Shared.Rent(Math.Min(_batchBytes, _buffer.Length * 2));
+                _buffer.AsSpan(0, _filled).CopyTo(bigger);
+                ArrayPool<byte>.Shared.Return(_buffer);
+                _buffer = bigger;
+                continue;
             }
 
             if (_filled == 0)
@@ -121,7 +139,7 @@ public sealed class LineBatchReader : IDisposable
         int consumed = _addedNewline && end == _filled ? end - 1 : end;
         Position = new ReaderPosition(Position.Offset + consumed, _line, _midLine);
 
-        _buffer = ArrayPool<byte>.Shared.Rent(_batchBytes);
+        _buffer = ArrayPool<byte>.Shared.Rent(Math.Max(full.Length, _filled - end));
         full.AsSpan(end, _filled - end).CopyTo(_buffer);
         _filled -= end;
 

@@ -35,9 +35,13 @@ public sealed class ObjectReader(ObjectInfo info, ObjectContent content, long sk
         {
             try
             {
-                _reader ??= _resumeAt is { } at
-                    ? LineBatchReader.ResumeAt(_content.OpenDecoded(), at, skipThroughLine)
-                    : new LineBatchReader(_content.OpenDecoded(), skipThroughLine);
+                if (_reader is null)
+                {
+                    var decoded = _content.OpenDecoded();
+                    _reader = _resumeAt is { } at
+                        ? LineBatchReader.ResumeAt(decoded, at, skipThroughLine)
+                        : new LineBatchReader(decoded, skipThroughLine, sizeHint: (decoded as ReadOnlyStream)?.KnownLength);
+                }
                 return _reader.Next();
             }
             catch (CorruptEntryException e) when (!_healed)

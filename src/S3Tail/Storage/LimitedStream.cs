@@ -3,7 +3,10 @@ namespace S3Tail.Storage;
 /// <summary>The first <c>limit</c> bytes of a stream, and no more.</summary>
 internal sealed class LimitedStream(Stream inner, long limit) : ReadOnlyStream
 {
+    private readonly long _limit = limit;
     private long _left = limit;
+
+    public override long? KnownLength => _limit;
 
     public override int Read(Span<byte> buffer)
     {

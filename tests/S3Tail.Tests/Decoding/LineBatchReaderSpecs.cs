@@ -6,9 +6,9 @@ namespace S3Tail.Tests.Decoding;
 
 public sealed class LineBatchReaderSpecs
 {
-    private static List<LineBatch> ReadAll(Stream content, long skip = 0, int batchBytes = 16)
+    private static List<LineBatch> ReadAll(Stream content, long skip = 0, int batchBytes = 16, long? sizeHint = null)
     {
-        using var reader = new LineBatchReader(content, skip, batchBytes);
+        using var reader = new LineBatchReader(content, skip, batchBytes, sizeHint);
         var batches = new List<LineBatch>();
         while (reader.Next() is { } b) batches.Add(b);
         return batches;
@@ -80,7 +80,7 @@ public sealed class LineBatchReaderSpecs
     }
 
     [Fact]
-    public void Should_give_the_same_bytes_and_numbers_for_any_read_sizes_batch_sizes_and_skips()
+    public void Should_give_the_same_bytes_and_numbers_for_any_read_sizes_batch_sizes_skips_and_size_hints()
     {
         var random = new Random(20261128);
         for (int round = 0; round < 300; round++)
@@ -91,9 +91,11 @@ public sealed class LineBatchReaderSpecs
             if (lines > 0 && random.Next(3) == 0) text.Length--;
             var content = Encoding.UTF8.GetBytes(text.ToString());
             long skip = random.Next(0, lines + 2);
-            int batchBytes = random.Next(1, 64);
+            int batchBytes = random.Next(1, 64) * (random.Next(4) == 0 ? 200 : 1);
+            // A size hint may be right, absent, or wrong either way (a file that grew or shrank).
+            long? hint = random.Next(4) switch { 0 => null, 1 => content.Length, 2 => random.Next(0, content.Length + 1), _ => content.Length * 3 };
 
-            var batches = ReadAll(new ShortReadStream(content, random.Next(), random.Next(1, 20)), skip, batchBytes);
+            var batches = ReadAll(new ShortReadStream(content, random.Next(), random.Next(1, 20)), skip, batchBytes, hint);
             var output = batches.SelectMany(b => b.Bytes.ToArray()).ToArray();
             Assert.Equal(Expected(content, skip), output);
             if (batches.Count > 0) Assert.Equal(skip + 1, batches[0].FirstLine);

@@ -32,7 +32,7 @@ public sealed class ConfigFileSpecs(S3ServerFixture fixture)
         await _server.PutAsync(bucket, "k", Text("x\n"));
         var cli = new CliProcess();
         var config = Path.Combine(cli.Home, "other.ini");
-        File.WriteAllText(config, "[options]\nendpoint_url = http://127.0.0.1:1\nlog_level = debug\nprefetch = 0\n");
+        File.WriteAllText(config, "[options]\nendpoint_url = http://127.0.0.1:1\nlog_level = debug\nprefetch = 3\n");
 
         var result = await cli.RunAsync("-c", config, "--endpoint-url", _server.Endpoint, "-l", "error", "-p", "2", $"s3://{bucket}/");
 
