@@ -140,13 +140,18 @@ public sealed class LocalFolderSource(string root) : IObjectSource
 
         private static IEnumerable<ObjectInfo> Items(string dir, string relative, string prefix, string startAfter, HashSet<string> ancestors)
         {
-            List<(string SortKey, FileSystemInfo Info)> entries;
+            // Only names are kept while a folder's entries are sorted (a folder may hold 10^5 files);
+            // each file is looked at again when its turn comes.
+            List<(string SortKey, bool IsFolder)> entries;
             string? unreadable = null;
             try
             {
                 entries = [];
                 foreach (var info in new DirectoryInfo(dir).EnumerateFileSystemInfos())
-                    entries.Add((relative + info.Name + (info is DirectoryInfo ? "/" : ""), info));
+                {
+                    bool isFolder = info is DirectoryInfo;
+                    entries.Add((relative + info.Name + (isFolder ? "/" : ""), isFolder));
+                }
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.SecurityException)
             {
@@ -162,10 +167,12 @@ public sealed class LocalFolderSource(string root) : IObjectSource
             }
             entries.Sort((a, b) => Utf8Order.Instance.Compare(a.SortKey, b.SortKey));
 
-            foreach (var (sortKey, info) in entries)
+            foreach (var (sortKey, isFolder) in entries)
             {
-                if (info is DirectoryInfo sub)
+                string name = isFolder ? sortKey[relative.Length..^1] : sortKey[relative.Length..];
+                if (isFolder)
                 {
+                    var sub = new DirectoryInfo(Path.Combine(dir, name));
                     // Every key below starts with sortKey: skip the folder when that range misses the
                     // prefix or lies wholly at or before startAfter.
                     bool meetsPrefix = sortKey.StartsWith(prefix, StringComparison.Ordinal) || prefix.StartsWith(sortKey, StringComparison.Ordinal);
@@ -178,8 +185,8 @@ public sealed class LocalFolderSource(string root) : IObjectSource
                 }
                 else if (Visible(sortKey, prefix, startAfter))
                 {
-                    var file = (FileInfo)info;
-                    if (file.LinkTarget is not null && !file.Exists) continue; // a dangling symlink
+                    var file = new FileInfo(Path.Combine(dir, name));
+                    if (!file.Exists) continue; // gone since the folder was read, or a dangling symlink
                     yield return new ObjectInfo(sortKey, $"{file.Length:x}-{file.LastWriteTimeUtc.Ticks:x}", file.Length);
                 }
             }

@@ -117,4 +117,34 @@ public sealed class RunEndSpecs : IDisposable
         Assert.Equal("Bookmark: b:3000", r.StderrLines[^1]);
         Assert.Contains("daily = b:3000", File.ReadAllText(rc));
     }
+
+    /// <summary>
+    /// A disk that fills in the middle of a batch: the bookmark names the last line that went out
+    /// whole (a short write says how many bytes it took), and at most part of one line follows.
+    /// Needs a small file system of its own (tmpfs, mounted as root).
+    /// </summary>
+    [Fact]
+    public async Task Should_keep_the_bookmark_exact_when_the_disk_fills_mid_write()
+    {
+        var small = Path.Combine(_root, "small");
+        Directory.CreateDirectory(small);
+        if (await RunAsync(_cli, $"mount -t tmpfs -o size=200k tmpfs {Q(small)}") is not { ExitCode: 0 }) return; // not root here
+        try
+        {
+            var r = await RunAsync(_cli, $"s3tail {Q(_logs)}/ > {Q(small)}/out");
+            var written = File.ReadAllBytes(Path.Combine(small, "out"));
+
+            Assert.Equal(1, r.ExitCode);
+            Assert.Equal("s3tail: error: Error writing the output: No space left on device.", r.StderrLines[0]);
+            int lines = written.Count(b => b == '\n');
+            Assert.Equal($"Bookmark: a:{lines}", r.StderrLines[^1]);
+            int whole = Array.LastIndexOf(written, (byte)'\n') + 1;
+            Assert.Equal(_expected[..written.Length], written);
+            Assert.True(written.Length - whole < Array.IndexOf(_expected, (byte)'\n', whole) - whole + 1, "more than one partial line");
+        }
+        finally
+        {
+            await RunAsync(_cli, $"umount {Q(small)}");
+        }
+    }
 }
