@@ -112,6 +112,31 @@ public sealed class ConfigSafetySpecs : IDisposable
         Assert.Equal("Bookmark: a:2", r.StderrLines[1]);
     }
 
+    /// <summary>Root may write any folder, so this runs s3tail as nobody (setpriv) where the suite runs as root.</summary>
+    [Fact]
+    public async Task Should_say_in_one_line_that_the_config_folder_cannot_be_written_as_an_ordinary_user()
+    {
+        if (Environment.UserName != "root" || !File.Exists("/usr/bin/setpriv")) return;
+        var folder = Path.Combine(_root, "etc");
+        Directory.CreateDirectory(folder);
+        var rc = Path.Combine(folder, "rc");
+        File.WriteAllText(rc, "[bookmarks]\n");
+        File.SetUnixFileMode(rc, (UnixFileMode)0b110_110_110);                 // the file is writable by all...
+        foreach (var dir in new[] { _root, _logs, folder }) File.SetUnixFileMode(dir, (UnixFileMode)0b111_101_101); // ...its folder is not
+        File.SetUnixFileMode(Path.Combine(_logs, "a"), (UnixFileMode)0b110_100_100);
+        var home = Path.Combine(_root, "home");
+        Directory.CreateDirectory(home);
+        File.SetUnixFileMode(home, (UnixFileMode)0b111_111_111);
+
+        var r = await RunAsync(new CliProcess(home), $"setpriv --reuid=65534 --regid=65534 --clear-groups s3tail -c {Q(rc)} -b daily {Q(_logs)}/");
+
+        Assert.Equal(1, r.ExitCode);
+        Assert.Equal("one\ntwo\n", r.StdoutText);
+        Assert.Equal([$"s3tail: error: Cannot save the bookmark 'daily' to '{rc}': permission denied (check the folder's permissions).", "Bookmark: a:2"],
+            r.StderrLines);
+        Assert.Equal("[bookmarks]\n", File.ReadAllText(rc));
+    }
+
     [Fact]
     public async Task Should_keep_every_byte_it_did_not_change()
     {
