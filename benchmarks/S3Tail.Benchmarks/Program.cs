@@ -2,6 +2,7 @@ using BenchmarkDotNet.Running;
 using S3Tail.Benchmarks;
 
 // quick [--objects N]: the scripted short run of every scenario, printing a table of ratios.
+// cpu [--objects N]: client CPU per small object, s3tail against a bare SDK loop, as processes.
 // smoke: one tiny scenario (the test suite checks the benchmarks still build and run).
 // bdn ARGS: the full BenchmarkDotNet run, e.g. `bdn --filter *`.
 string mode = args.Length > 0 ? args[0] : "quick";
@@ -10,6 +11,10 @@ switch (mode)
     case "bdn":
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args[1..]);
         return 0;
+    case "cpu":
+        return await CpuRunner.RunAsync(args.Length > 2 && args[1] == "--objects" ? int.Parse(args[2]) : 800, rounds: 5);
+    case "sdkloop":
+        return await CpuRunner.SdkLoopAsync(args[1], args[2], int.Parse(args[3]));
     case "smoke":
         return await QuickRunner.SmokeAsync();
     case "quick":

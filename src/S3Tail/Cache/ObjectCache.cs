@@ -55,12 +55,12 @@ public sealed class ObjectCache(string root, TimeSpan keep)
     }
 
     /// <summary>Creates the root and the entry's folder (0700) and a writer in that folder.</summary>
-    public EntryWriter CreateEntry(string entryPath, ObjectInfo info)
+    public EntryWriter CreateEntry(string entryPath, ObjectInfo info, long? decodedSizeHint = null)
     {
         PrivateFiles.CreateFolder(Root);
         string folder = Path.GetDirectoryName(entryPath)!;
         PrivateFiles.CreateFolder(folder);
-        return EntryFile.Create(folder, info.ETag, info.Size);
+        return EntryFile.Create(folder, info.ETag, info.Size, decodedSizeHint);
     }
 
     public void Remove(string entryPath)

@@ -47,3 +47,25 @@ public sealed record InPlaceContent(string FilePath, long ListedSize) : ObjectCo
             Options = FileOptions.SequentialScan, BufferSize = 0,
         }), ListedSize);
 }
+
+/// <summary>A small object's decoded bytes, held in memory (see <see cref="ObjectFetcher.SmallStoredBytes"/>).</summary>
+public sealed record InMemoryContent(ReadOnlyMemory<byte> Decoded) : ObjectContent
+{
+    public override Stream OpenDecoded() => new MemoryReadStream(Decoded);
+
+    private sealed class MemoryReadStream(ReadOnlyMemory<byte> bytes) : ReadOnlyStream
+    {
+        private readonly long _length = bytes.Length;
+        private ReadOnlyMemory<byte> _left = bytes;
+
+        public override long? KnownLength => _length;
+
+        public override int Read(Span<byte> buffer)
+        {
+            int n = Math.Min(buffer.Length, _left.Length);
+            _left.Span[..n].CopyTo(buffer);
+            _left = _left[n..];
+            return n;
+        }
+    }
+}

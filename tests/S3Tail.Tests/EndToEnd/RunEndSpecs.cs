@@ -21,7 +21,7 @@ public sealed class RunEndSpecs : IDisposable
     {
         _logs = Path.Combine(_root, "logs");
         Directory.CreateDirectory(_logs);
-        var objects = new List<(string Key, byte[] Decoded)> { ("a", AccessLog(1, 2000)), ("b.gz", AccessLog(2, 50)), ("c", AccessLog(3, 10)) };
+        var objects = new List<(string Key, byte[] Decoded)> { ("a", AccessLog(1, 2000)), ("b.gz", AccessLog(2, 3000)), ("c", AccessLog(3, 10)) };
         File.WriteAllBytes(Path.Combine(_logs, "a"), objects[0].Decoded);
         File.WriteAllBytes(Path.Combine(_logs, "b.gz"), Gzip(objects[1].Decoded));
         File.WriteAllBytes(Path.Combine(_logs, "c"), objects[2].Decoded);
@@ -60,7 +60,8 @@ public sealed class RunEndSpecs : IDisposable
     [Fact]
     public async Task Should_stop_with_one_line_and_the_bookmark_when_tmpdir_cannot_be_used()
     {
-        // The gzip object needs a spool file; TMPDIR points nowhere. The lines before it are out.
+        // The gzip object (over 64 KiB, so not decoded in memory) needs a spool file; TMPDIR points
+        // nowhere. The lines before it are out.
         var missing = Path.Combine(_root, "no-such-tmp");
         _cli.Environment["TMPDIR"] = missing;
         var r = await _cli.RunAsync([_logs + "/"], null);
