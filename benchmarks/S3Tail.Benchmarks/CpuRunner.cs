@@ -36,6 +36,12 @@ public static partial class CpuRunner
                 ("s3tail -p 32 --cache-hours 0", b => [cli, "--endpoint-url", server.Endpoint, "-q", "-p", "32", "--cache-hours", "0", $"s3://{b}/"]),
                 ("s3tail -p 32 (cache on, cold)", b => [cli, "--endpoint-url", server.Endpoint, "-q", "-p", "32", "--cache-path", Path.Combine(scratch, $"cache-{Guid.NewGuid():N}"), $"s3://{b}/"]),
             };
+            // Other builds to compare side by side: S3TAIL_BENCH_OTHER="name=/path/to/s3tail;name2=…".
+            foreach (var other in (Environment.GetEnvironmentVariable("S3TAIL_BENCH_OTHER") ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries))
+            {
+                var (label, path) = (other[..other.IndexOf('=')], other[(other.IndexOf('=') + 1)..]);
+                clients = [.. clients, ($"{label} -p 32 --cache-hours 0", b => [path, "--endpoint-url", server.Endpoint, "-q", "-p", "32", "--cache-hours", "0", $"s3://{b}/"])];
+            }
             Console.WriteLine($"client CPU per small object (4 KB), marginal over {objects} → {objects * 2} objects, median of {rounds}:");
             var perObject = new Dictionary<string, double>();
             foreach (var (name, command) in clients)

@@ -29,9 +29,14 @@ public sealed class LatencySource(IReadOnlyList<(string Key, byte[] Stored)> obj
         return new ListPage(page.Take(maxKeys).ToList(), page.Count > maxKeys);
     }
 
+    /// <summary>The share of GETs answered with a throttling error (503 SlowDown), retried by the engine.</summary>
+    public double SlowDownProbability { get; init; }
+
     public async Task<Stream> OpenReadAsync(ObjectInfo info, long offset, CancellationToken cancellationToken)
     {
         if (latency > TimeSpan.Zero) await Task.Delay(latency, cancellationToken);
+        if (SlowDownProbability > 0 && Random.Shared.NextDouble() < SlowDownProbability)
+            throw new S3TailException(ErrorKind.Runtime, "503 SlowDown (injected)") { IsTransient = true };
         var stored = _objects[Array.FindIndex(_objects, o => o.Key == info.Key)].Stored;
         return new MemoryStream(stored, (int)offset, stored.Length - (int)offset, writable: false);
     }

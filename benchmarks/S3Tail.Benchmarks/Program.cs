@@ -3,6 +3,7 @@ using S3Tail.Benchmarks;
 
 // quick [--objects N]: the scripted short run of every scenario, printing a table of ratios.
 // cpu [--objects N]: client CPU per small object, s3tail against a bare SDK loop, as processes.
+// auto [--objects N]: --prefetch auto against every fixed window at 5, 20 and 80 ms, and under 503s.
 // smoke: one tiny scenario (the test suite checks the benchmarks still build and run).
 // bdn ARGS: the full BenchmarkDotNet run, e.g. `bdn --filter *`.
 string mode = args.Length > 0 ? args[0] : "quick";
@@ -13,6 +14,8 @@ switch (mode)
         return 0;
     case "cpu":
         return await CpuRunner.RunAsync(args.Length > 2 && args[1] == "--objects" ? int.Parse(args[2]) : 800, rounds: 5);
+    case "auto":
+        return await AutoPrefetchRunner.RunAsync(args.Length > 2 && args[1] == "--objects" ? int.Parse(args[2]) : 5000);
     case "sdkloop":
         return await CpuRunner.SdkLoopAsync(args[1], args[2], int.Parse(args[3]));
     case "smoke":

@@ -27,8 +27,8 @@ public static class CliCommand
 
     public static readonly Option<int?> Prefetch = new("--prefetch", "-p")
     {
-        Description = $"Objects fetched ahead of the one being written, 1 = sequential (default {TailRequest.DefaultPrefetch})",
-        HelpName = "N",
+        Description = $"Objects fetched ahead of the one being written: auto (adapts to latency, backs off when throttled), or N (1 = sequential) (default {TailRequest.DefaultPrefetch})",
+        HelpName = "auto|N",
         CustomParser = r => Checked(r, s => ConfigOptions.Values.Prefetch(s)),
     };
 

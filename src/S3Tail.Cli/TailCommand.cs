@@ -150,7 +150,8 @@ public static class TailCommand
             log.Warn($"skipped {s.SkippedKeys.Count} object(s) that could not be read: {string.Join(", ", s.SkippedKeys.Take(10))}"
                      + (s.SkippedKeys.Count > 10 ? ", ..." : ""));
         log.Info($"{s.ObjectsWritten} objects, {s.LinesWritten} lines, {s.BytesWritten} bytes written; " +
-                 $"{s.Downloads} downloaded, {s.CacheHits} from cache; {elapsed.TotalSeconds:0.00} s");
+                 $"{s.Downloads} downloaded, {s.CacheHits} from cache; {elapsed.TotalSeconds:0.00} s" +
+                 (settings.Prefetch == TailRequest.AutoPrefetch ? $"; prefetch auto ended at {s.PrefetchWindow}" : ""));
 
         var code = result.Reason switch
         {

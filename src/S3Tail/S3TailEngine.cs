@@ -58,12 +58,13 @@ public static class S3TailEngine
     public static async Task<TailResult> RunAsync(ActorSystem system, TailRequest request, ILineSink sink,
         CancellationToken cancellationToken = default)
     {
-        if (request.Prefetch is < 1 or > TailRequest.MaxPrefetch)
-            throw S3TailException.Usage($"--prefetch must be between 1 and {TailRequest.MaxPrefetch}; got {request.Prefetch}.");
+        if (request.Prefetch is < 0 or > TailRequest.MaxPrefetch)
+            throw S3TailException.Usage($"--prefetch must be auto (0) or between 1 and {TailRequest.MaxPrefetch}; got {request.Prefetch}.");
 
         // Made at first use: objects without a cache entry to go to (no cache, or gzip read from a local folder).
         using var spool = new SpoolFolder(request.SpoolParent);
-        var fetcher = new ObjectFetcher(request.Source, request.Cache, spool, request.Retry, request.Log, request.Progress);
+        var prefetch = new PrefetchController(request.Prefetch == TailRequest.AutoPrefetch ? null : request.Prefetch);
+        var fetcher = new ObjectFetcher(request.Source, request.Cache, spool, request.Retry, request.Log, request.Progress, prefetch);
         using var stopping = new CancellationTokenSource();
         var completion = new TaskCompletionSource<TailResult>(TaskCreationOptions.RunContinuationsAsynchronously);
         var coordinator = system.ActorOf(RunCoordinatorActor.Props(request, sink, fetcher, stopping, completion),

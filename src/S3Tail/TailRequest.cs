@@ -17,6 +17,12 @@ public sealed record TailRequest
     /// </summary>
     public const int DefaultPrefetch = 16;
 
+    /// <summary>
+    /// <see cref="Prefetch"/> value for auto: the window adapts to the latency and backs off when
+    /// throttled (<see cref="Pipeline.PrefetchController"/>).
+    /// </summary>
+    public const int AutoPrefetch = 0;
+
     /// <summary>The largest --prefetch accepted: more only opens connections nobody reads.</summary>
     public const int MaxPrefetch = 1024;
 
@@ -28,6 +34,7 @@ public sealed record TailRequest
     /// <summary>Resume after this line (null: from the first key).</summary>
     public Bookmark? Bookmark { get; init; }
 
+    /// <summary>Objects fetched ahead (1 = sequential), or <see cref="AutoPrefetch"/>.</summary>
     public int Prefetch { get; init; } = DefaultPrefetch;
 
     /// <summary>Keys for which this returns false are skipped (not fetched).</summary>

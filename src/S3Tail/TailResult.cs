@@ -19,7 +19,11 @@ public enum StopReason
 
 /// <summary>Counts of one run, for the summary line.</summary>
 public sealed record RunStatistics(long ObjectsWritten, long LinesWritten, long BytesWritten, long Downloads, long CacheHits,
-    IReadOnlyList<string> SkippedKeys);
+    IReadOnlyList<string> SkippedKeys)
+{
+    /// <summary>The prefetch window at the end (with --prefetch auto, where it settled).</summary>
+    public int PrefetchWindow { get; init; }
+}
 
 /// <summary>
 /// The end of a run. <see cref="Bookmark"/> names the last line whose write completed (or the

@@ -63,10 +63,12 @@ public sealed record ConfigOptions(
     /// </summary>
     public static class Values
     {
+        /// <summary>A number from 1 to 1024, or <c>auto</c> (<see cref="TailRequest.AutoPrefetch"/>).</summary>
         public static int Prefetch(string text, string? where = null)
         {
+            if (text.Trim().Equals("auto", StringComparison.OrdinalIgnoreCase)) return TailRequest.AutoPrefetch;
             if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n is >= 1 and <= TailRequest.MaxPrefetch) return n;
-            throw S3TailException.Usage($"{where ?? "--prefetch"} takes a whole number from 1 to {TailRequest.MaxPrefetch}; got '{text}'.");
+            throw S3TailException.Usage($"{where ?? "--prefetch"} takes auto or a whole number from 1 to {TailRequest.MaxPrefetch}; got '{text}'.");
         }
 
         public static double CacheHours(string text, string? where = null)

@@ -30,7 +30,8 @@ public sealed class ListerActor : ReceiveActor
     private readonly Task<ListPage>? _firstPage;
     private readonly RunProgress? _progress;
 
-    private int _credit;
+    private readonly PrefetchController _prefetch;
+    private int _inFlight;   // handed to the pool and not yet written out
     private long _nextSeq;
     private string? _startAfter;
     private bool _moreToList = true;
@@ -44,7 +45,7 @@ public sealed class ListerActor : ReceiveActor
         _prefix = r.Prefix;
         _firstKey = r.Bookmark?.Key;
         _filter = r.KeyFilter;
-        _credit = r.Prefetch;
+        _prefetch = settings.Prefetch;
         _pageSize = r.ListPageSize;
         _firstPage = r.FirstPage;
         _progress = r.Progress;
@@ -58,7 +59,12 @@ public sealed class ListerActor : ReceiveActor
         Receive<PageListed>(OnPage);
         Receive<FirstPageFailed>(_ => OnFirstPageFailed());
         Receive<ListFailed>(OnListFailed);
-        Receive<ObjectsWritten>(m => { _credit += m.Count; Dispatch(); });
+        Receive<ObjectsWritten>(m =>
+        {
+            _inFlight -= m.Count;
+            _prefetch.Completed(m.Count);
+            Dispatch();
+        });
     }
 
     public static Props Props(PipelineSettings settings, IActorRef pool, IActorRef sequencer) =>
@@ -117,10 +123,11 @@ public sealed class ListerActor : ReceiveActor
     private void Dispatch()
     {
         if (_ended) return;
-        while (_credit > 0 && _waiting.TryDequeue(out var info))
+        int limit = _prefetch.Limit;
+        while (_inFlight < limit && _waiting.TryDequeue(out var info))
         {
             _pool.Tell(new FetchObject(_nextSeq++, info));
-            _credit--;
+            _inFlight++;
         }
         if (_moreToList && _waiting.Count < RefillBelow) RequestPage();
         else if (!_moreToList && _waiting.Count == 0 && !_listing)

@@ -18,8 +18,11 @@ namespace S3Tail.Pipeline;
 /// The downloader actors run this; it is a plain class so it can be used and tested alone.
 /// </summary>
 public sealed class ObjectFetcher(IObjectSource source, ObjectCache? cache, SpoolFolder? spool, RetryPolicy retry, ILog log,
-    RunProgress? progress = null)
+    RunProgress? progress = null, PrefetchController? prefetch = null)
 {
+    /// <summary>The run's prefetch window, told of every transient failure so that auto backs off.</summary>
+    public PrefetchController Prefetch { get; } = prefetch ?? new PrefetchController(TailRequest.DefaultPrefetch);
+
     /// <summary>Counts GETs made and cache hits, for the summary and the tests.</summary>
     public long Downloads => Interlocked.Read(ref _downloads);
     public long CacheHits => Interlocked.Read(ref _cacheHits);
@@ -103,7 +106,11 @@ public sealed class ObjectFetcher(IObjectSource source, ObjectCache? cache, Spoo
 
         Interlocked.Increment(ref _downloads);
         progress?.Downloaded();
-        await using var download = new ResumableObjectStream(source, info, retry, m => log.Warn(m));
+        await using var download = new ResumableObjectStream(source, info, retry, m =>
+        {
+            Prefetch.Throttled();
+            log.Warn(m);
+        });
         return await DecodeToFileAsync(info, download, entryPath, cancellationToken).ConfigureAwait(false);
     }
 

@@ -5,4 +5,8 @@ namespace S3Tail.Pipeline;
 /// Cancelling <see cref="Stopping"/> stops listing and downloads at once and makes the writer
 /// drop what it has not started.
 /// </summary>
-public sealed record PipelineSettings(TailRequest Request, ObjectFetcher Fetcher, CancellationTokenSource Stopping);
+public sealed record PipelineSettings(TailRequest Request, ObjectFetcher Fetcher, CancellationTokenSource Stopping)
+{
+    /// <summary>The prefetch window: fixed, or adapting (--prefetch auto).</summary>
+    public PrefetchController Prefetch { get; init; } = new(Request.Prefetch == TailRequest.AutoPrefetch ? null : Request.Prefetch);
+}

@@ -31,7 +31,10 @@ public sealed class RunCoordinatorActor : ReceiveActor
         Receive<StopRun>(m => _sequencer.Forward(m));
         Receive<RunFinished>(m =>
         {
-            var stats = m.Result.Statistics with { Downloads = _fetcher.Downloads, CacheHits = _fetcher.CacheHits };
+            var stats = m.Result.Statistics with
+            {
+                Downloads = _fetcher.Downloads, CacheHits = _fetcher.CacheHits, PrefetchWindow = _fetcher.Prefetch.Limit,
+            };
             _completion.TrySetResult(m.Result with { Statistics = stats });
             Context.Stop(Self);
         });
@@ -43,12 +46,12 @@ public sealed class RunCoordinatorActor : ReceiveActor
 
     protected override void PreStart()
     {
-        var settings = new PipelineSettings(_request, _fetcher, _stopping);
+        var settings = new PipelineSettings(_request, _fetcher, _stopping) { Prefetch = _fetcher.Prefetch };
         var writer = Context.ActorOf(WriterActor.Props(_sink, _stopping.Token), "stdout-writer");
         _sequencer = Context.ActorOf(SequencerActor.Props(settings, writer), "sequencer");
         var pool = Context.ActorOf(
             DownloaderActor.Props(settings, _sequencer)
-                .WithRouter(new RoundRobinPool(_request.Prefetch).WithSupervisorStrategy(new OneForOneStrategy(_ => Directive.Restart))),
+                .WithRouter(new RoundRobinPool(settings.Prefetch.Ceiling).WithSupervisorStrategy(new OneForOneStrategy(_ => Directive.Restart))),
             "downloaders");
         var lister = Context.ActorOf(ListerActor.Props(settings, pool, _sequencer), "key-lister");
         _sequencer.Tell(new AttachLister(lister));

@@ -38,11 +38,11 @@ public sealed class BadInputSpecs
     {
         var cli = new CliProcess();
         File.WriteAllText(Path.Combine(cli.Home, ".s3tailrc"), "[options]\nprefetch = lots\n");
-        AssertUsageError(await cli.RunAsync("s3://bucket/x"), "line 2: prefetch takes a whole number from 1 to 1024; got 'lots'");
+        AssertUsageError(await cli.RunAsync("s3://bucket/x"), "line 2: prefetch takes auto or a whole number from 1 to 1024; got 'lots'");
     }
 
     [Theory]
-    [InlineData("[options]\nprefetch = 0\n", "line 2: prefetch takes a whole number from 1 to 1024; got '0'")]
+    [InlineData("[options]\nprefetch = 0\n", "line 2: prefetch takes auto or a whole number from 1 to 1024; got '0'")]
     [InlineData("[options]\n\ncache_hours = 1e9\n", "line 3: cache_hours takes a number of hours from 0 (no cache) to 1000000; got '1e9'")]
     [InlineData("[options]\nregion = not a region\n", "line 2: region = 'not a region' is not an AWS region name")]
     [InlineData("[options]\nlog_level = loud\n", "line 2: log_level = 'loud' is not a log level")]

@@ -71,4 +71,32 @@ public sealed class OptionSpecs(S3ServerFixture fixture)
         Assert.Equal(0, result.ExitCode);
         Assert.Equal("", result.Stderr);
     }
+
+    /// <summary>
+    /// --prefetch auto (or prefetch = auto in the config) writes the same bytes as a fixed
+    /// window, backs off under 503 SlowDown, and says where its window ended.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Should_write_exactly_with_prefetch_auto_and_back_off_when_throttled(bool throttled)
+    {
+        var bucket = await _server.CreateBucketAsync();
+        var objects = Enumerable.Range(0, 120).Select(i => (Key: $"logs/{i:D4}", Decoded: AccessLog(i, 5))).ToList();
+        await _server.PutAllAsync(bucket, objects);
+        await _server.SetRulesAsync(bucket, throttled
+            ? new { op = "getObject", status = 503, code = "SlowDown", probability = 0.1 }
+            : new { op = "getObject", delayMs = 5 });
+        var cli = new CliProcess();
+        File.WriteAllText(Path.Combine(cli.Home, ".s3tailrc"), "[options]\nprefetch = auto\n");
+
+        var r = await cli.RunAsync(["--endpoint-url", _server.Endpoint, "-l", "info", "--cache-hours", "0", $"s3://{bucket}/logs/"], null);
+
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Equal(ExpectedOutput(objects), r.Stdout);
+        var summary = Assert.Single(r.StderrLines, l => l.Contains("prefetch auto ended at "));
+        int window = int.Parse(summary[(summary.LastIndexOf(' ') + 1)..]);
+        if (throttled) Assert.True(window < S3Tail.Pipeline.PrefetchController.Start, summary);
+        else Assert.InRange(window, S3Tail.Pipeline.PrefetchController.Min, S3Tail.Pipeline.PrefetchController.Max);
+    }
 }

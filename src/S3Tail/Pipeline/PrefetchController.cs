@@ -1,0 +1,110 @@
+namespace S3Tail.Pipeline;
+
+/// <summary>
+/// How many objects may be fetched ahead of the one being written: fixed (<c>--prefetch N</c>),
+/// or found while the run goes (<c>--prefetch auto</c>).
+///
+/// Auto works in rounds of one window's worth of objects, and at least <see cref="MinRound"/>
+/// (shorter rounds measure noise). A round whose throughput (objects written a second) beat
+/// the last by more than <see cref="Gain"/> widens the window — doubling
+/// until the first round that does not improve, then by a quarter. A round that does not
+/// improve after a widening undoes it (the extra downloads bought nothing), and otherwise holds. A throttling answer or any transient failure (503 SlowDown, 500, a cut
+/// or stalled body) halves it at once and ends the doubling, as AWS advises for request-rate
+/// limits — once a round, as TCP does once a round trip: the other failures of the same round
+/// answered requests made before the halving. The window stays within [<see cref="Min"/>, <see cref="Max"/>] and starts at
+/// <see cref="Start"/>, the knee measured for fixed values at 20 ms per request.
+/// Thread-safe: the lister reads and feeds it, downloads report failures from any thread.
+/// </summary>
+public sealed class PrefetchController
+{
+    public const int Min = 4, Max = 256, Start = 16;
+
+    /// <summary>The throughput gain (5%) a round must show for the window to widen again.</summary>
+    public const double Gain = 0.05;
+
+    /// <summary>The shortest round: GC pauses and scheduling make a 5 ms round's rate meaningless.</summary>
+    public static readonly TimeSpan MinRound = TimeSpan.FromMilliseconds(50);
+
+    private readonly Lock _gate = new();
+    private readonly Func<TimeSpan> _clock;
+    private readonly int? _fixed;
+    private int _limit;
+    private bool _doubling = true;
+    private TimeSpan _roundStart;
+    private int _roundDone;
+    private double _lastRate;
+    private int _beforeWidening;      // the window before the last widening, while it is on trial
+    private double _rateBeforeWidening;
+    private bool _onTrial;
+    private bool _backedOffThisRound;
+
+    /// <param name="fixedLimit">a fixed window, or null for auto.</param>
+    /// <param name="clock">elapsed time (tests drive it); default a stopwatch.</param>
+    public PrefetchController(int? fixedLimit, Func<TimeSpan>? clock = null)
+    {
+        _fixed = fixedLimit;
+        _limit = fixedLimit ?? Start;
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        _clock = clock ?? (() => watch.Elapsed);
+        _roundStart = _clock();
+    }
+
+    public bool IsAuto => _fixed is null;
+
+    /// <summary>The most objects that may be fetched and not yet written, now.</summary>
+    public int Limit { get { lock (_gate) return _limit; } }
+
+    /// <summary>The largest the window can ever be (the downloader pool is made this big).</summary>
+    public int Ceiling => _fixed ?? Max;
+
+    /// <summary><paramref name="count"/> objects were written out.</summary>
+    public void Completed(int count)
+    {
+        if (_fixed is not null) return;
+        lock (_gate)
+        {
+            _roundDone += count;
+            if (_roundDone < _limit) return;
+            var now = _clock();
+            if (now - _roundStart < MinRound) return;
+            double seconds = (now - _roundStart).TotalSeconds;
+            double rate = seconds > 0 ? _roundDone / seconds : double.MaxValue;
+            if (rate > _lastRate * (1 + Gain))
+            {
+                (_beforeWidening, _rateBeforeWidening, _onTrial) = (_limit, rate, true);
+                _limit = Math.Min(Max, _doubling ? _limit * 2 : _limit + Math.Max(1, _limit / 4));
+                _lastRate = rate;
+            }
+            else
+            {
+                _doubling = false;
+                if (_onTrial)
+                {
+                    (_limit, _lastRate, _onTrial) = (_beforeWidening, Math.Max(rate, _rateBeforeWidening), false);
+                }
+                else _lastRate = rate;
+            }
+            _roundStart = now;
+            _roundDone = 0;
+            _backedOffThisRound = false;
+        }
+    }
+
+    /// <summary>A request was throttled or failed transiently: back off.</summary>
+    public void Throttled()
+    {
+        if (_fixed is not null) return;
+        lock (_gate)
+        {
+            if (_backedOffThisRound) return;
+            _backedOffThisRound = true;
+            _limit = Math.Max(Min, _limit / 2);
+            _doubling = false;
+            _onTrial = false;
+            // The next round measures the narrower window afresh.
+            _lastRate = 0;
+            _roundStart = _clock();
+            _roundDone = 0;
+        }
+    }
+}
