@@ -64,7 +64,7 @@ public sealed class ErrorSpecs(S3ServerFixture fixture)
     [InlineData("--log-level", "loud", "Unknown log level 'loud'")]
     [InlineData("--prefetch", "0", "--prefetch takes auto or a whole number from 1 to 1024")]
     [InlineData("--prefetch", "-3", "--prefetch")]
-    [InlineData("--prefetch", "many", "--prefetch takes a whole number")]
+    [InlineData("--prefetch", "many", "--prefetch takes auto or a whole number")]
     [InlineData("--prefetch", "100000", "--prefetch takes auto or a whole number from 1 to 1024")]
     [InlineData("--cache-hours", "-1", "--cache-hours takes a number of hours from 0")]
     [InlineData("--endpoint-url", "localhost:9000", "not an http:// or https:// URL")]
