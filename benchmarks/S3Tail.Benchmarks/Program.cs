@@ -4,6 +4,7 @@ using S3Tail.Benchmarks;
 // quick [--objects N]: the scripted short run of every scenario, printing a table of ratios.
 // cpu [--objects N]: client CPU per small object, s3tail against a bare SDK loop, as processes.
 // auto [--objects N]: --prefetch auto against every fixed window at 5, 20 and 80 ms, and under 503s.
+// peers: the issue-11 workload (575 objects, 20 ms a request) by s3tail, rclone + zcat and aws s3 cp + zcat.
 // smoke: one tiny scenario (the test suite checks the benchmarks still build and run).
 // bdn ARGS: the full BenchmarkDotNet run, e.g. `bdn --filter *`.
 string mode = args.Length > 0 ? args[0] : "quick";
@@ -16,6 +17,8 @@ switch (mode)
         return await CpuRunner.RunAsync(args.Length > 2 && args[1] == "--objects" ? int.Parse(args[2]) : 800, rounds: 5);
     case "auto":
         return await AutoPrefetchRunner.RunAsync(args.Length > 2 && args[1] == "--objects" ? int.Parse(args[2]) : 5000);
+    case "peers":
+        return await PeersRunner.RunAsync(575, latencyMs: 20, rounds: 3);
     case "sdkloop":
         return await CpuRunner.SdkLoopAsync(args[1], args[2], int.Parse(args[3]));
     case "smoke":
