@@ -23,6 +23,14 @@ public static class Workloads
         return Encoding.UTF8.GetBytes(sb.ToString());
     }
 
+    public static byte[] Gunzip(byte[] stored)
+    {
+        using var gz = new GZipStream(new MemoryStream(stored), CompressionMode.Decompress);
+        var output = new MemoryStream();
+        gz.CopyTo(output);
+        return output.ToArray();
+    }
+
     public static byte[] Gzip(byte[] content)
     {
         var output = new MemoryStream();

@@ -132,20 +132,24 @@ public sealed class ObjectFetcher(IObjectSource source, ObjectCache? cache, Spoo
         try
         {
             await using var decoded = await GzipDetection.DecodeAsync(stored, cancellationToken).ConfigureAwait(false);
-            byte[] head = [];
-            int headLength = 0;
-            if (info.Size <= SmallStoredBytes)
+            if (info.Size > SmallStoredBytes)
+                return await WriteEntryAsync(info, entryPath, ReadOnlyMemory<byte>.Empty, decoded, cancellationToken).ConfigureAwait(false);
+            // Read into a pooled buffer; keep an array of the exact size.
+            var head = System.Buffers.ArrayPool<byte>.Shared.Rent(SmallDecodedBytes + 1);
+            try
             {
-                head = new byte[SmallDecodedBytes + 1];
-                headLength = await decoded.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
-                if (headLength <= SmallDecodedBytes)
-                {
-                    var bytes = head.AsMemory(0, headLength);
-                    if (entryPath is not null) await WriteEntryAsync(info, entryPath, bytes, null, cancellationToken).ConfigureAwait(false);
-                    return new InMemoryContent(bytes);
-                }
+                int headLength = await decoded.ReadAtLeastAsync(head.AsMemory(0, SmallDecodedBytes + 1), SmallDecodedBytes + 1,
+                    throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+                if (headLength > SmallDecodedBytes)
+                    return await WriteEntryAsync(info, entryPath, head.AsMemory(0, headLength), decoded, cancellationToken).ConfigureAwait(false);
+                var bytes = head.AsSpan(0, headLength).ToArray();
+                if (entryPath is not null) await WriteEntryAsync(info, entryPath, bytes, null, cancellationToken).ConfigureAwait(false);
+                return new InMemoryContent(bytes);
             }
-            return await WriteEntryAsync(info, entryPath, head.AsMemory(0, headLength), decoded, cancellationToken).ConfigureAwait(false);
+            finally
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(head);
+            }
         }
         catch (InvalidDataException e)
         {
