@@ -57,11 +57,29 @@ public sealed class ObjectCache(string root, TimeSpan keep)
     /// <summary>Creates the root and the entry's folder (0700) and a writer in that folder.</summary>
     public EntryWriter CreateEntry(string entryPath, ObjectInfo info, long? decodedSizeHint = null)
     {
-        PrivateFiles.CreateFolder(Root);
         string folder = Path.GetDirectoryName(entryPath)!;
-        PrivateFiles.CreateFolder(folder);
-        return EntryFile.Create(folder, info.ETag, info.Size, decodedSizeHint);
+        // Each of the 256 shard folders is made (or found) once a run, not once an entry.
+        if (!_madeFolders.ContainsKey(folder))
+        {
+            PrivateFiles.CreateFolder(Root);
+            PrivateFiles.CreateFolder(folder);
+            _madeFolders.TryAdd(folder, true);
+        }
+        try
+        {
+            return EntryFile.Create(folder, info.ETag, info.Size, decodedSizeHint);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // Removed under us (another process cleared the cache): make it again, once.
+            _madeFolders.TryRemove(folder, out _);
+            PrivateFiles.CreateFolder(Root);
+            PrivateFiles.CreateFolder(folder);
+            return EntryFile.Create(folder, info.ETag, info.Size, decodedSizeHint);
+        }
     }
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _madeFolders = new();
 
     public void Remove(string entryPath)
     {
