@@ -60,9 +60,13 @@ public sealed class CliProcess
 
     public async Task<CliResult> RunAsync(params string[] args) => await RunAsync(args, null);
 
-    public async Task<CliResult> RunAsync(IEnumerable<string> args, string? workingDirectory, TimeSpan? timeout = null)
+    public Task<CliResult> RunAsync(IEnumerable<string> args, string? workingDirectory, TimeSpan? timeout = null) =>
+        RunToEndAsync(StartInfo(args, workingDirectory), $"s3tail {string.Join(' ', args)}", timeout);
+
+    /// <summary>Runs a prepared process (s3tail, or a shell around it) to its end, with a time limit.</summary>
+    public static async Task<CliResult> RunToEndAsync(ProcessStartInfo psi, string what, TimeSpan? timeout = null)
     {
-        using var process = Process.Start(StartInfo(args, workingDirectory))!;
+        using var process = Process.Start(psi)!;
         process.StandardInput.Close();
         var stdout = new MemoryStream();
         var copy = process.StandardOutput.BaseStream.CopyToAsync(stdout);
@@ -75,7 +79,7 @@ public sealed class CliProcess
         catch (OperationCanceledException)
         {
             process.Kill(true);
-            throw new TimeoutException($"s3tail {string.Join(' ', args)} did not finish in time; stderr: {await stderr}");
+            throw new TimeoutException($"{what} did not finish in time; stderr: {await stderr}");
         }
         await copy;
         return new CliResult(process.ExitCode, stdout.ToArray(), await stderr);

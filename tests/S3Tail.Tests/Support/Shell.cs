@@ -16,26 +16,8 @@ public static class Shell
         return psi;
     }
 
-    public static async Task<CliResult> RunAsync(CliProcess cli, string script, string? workingDirectory = null, TimeSpan? timeout = null)
-    {
-        using var p = Process.Start(StartInfo(cli, script, workingDirectory))!;
-        p.StandardInput.Close();
-        var stdout = new MemoryStream();
-        var copy = p.StandardOutput.BaseStream.CopyToAsync(stdout);
-        var stderr = p.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(60));
-        try
-        {
-            await p.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            p.Kill(true);
-            throw new TimeoutException($"bash -c '{script}' did not finish in time; stderr: {await stderr}");
-        }
-        await copy;
-        return new CliResult(p.ExitCode, stdout.ToArray(), await stderr);
-    }
+    public static Task<CliResult> RunAsync(CliProcess cli, string script, string? workingDirectory = null, TimeSpan? timeout = null) =>
+        CliProcess.RunToEndAsync(StartInfo(cli, script, workingDirectory), $"bash -c '{script}'", timeout ?? TimeSpan.FromSeconds(60));
 
     /// <summary>Quotes a path for a bash script.</summary>
     public static string Q(string s) => "'" + s.Replace("'", "'\\''") + "'";
