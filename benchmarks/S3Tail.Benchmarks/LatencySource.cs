@@ -12,7 +12,7 @@ public sealed class LatencySource(IReadOnlyList<(string Key, byte[] Stored)> obj
 
     public string BucketName => "in-process";
 
-    public string? InPlacePath(ObjectInfo info) => null;
+    public bool ReadsInPlace => false;
 
     public string Describe(string key) => $"{BucketName}/{key}";
 

@@ -29,6 +29,9 @@ public sealed record RunSettings(
 {
     public const double DefaultCacheHours = 24;
 
+    /// <summary>How requests are retried, with the run's stall timeout.</summary>
+    public RetryPolicy Retry => RetryPolicy.Default with { Stall = StallTimeout };
+
     public static RunSettings From(CliSettings cli)
     {
         string configPath = cli.ConfigFile is { } c ? ConfigOptions.ExpandHome(c) : ConfigFile.DefaultPath;

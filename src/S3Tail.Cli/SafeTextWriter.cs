@@ -9,10 +9,7 @@ namespace S3Tail.Cli;
 /// </summary>
 public sealed class SafeTextWriter(TextWriter inner) : TextWriter
 {
-    private volatile bool _broken;
-
-    /// <summary>True once a write failed: nothing written here arrives any more.</summary>
-    public bool IsBroken => _broken;
+    private volatile bool _broken;   // a write failed: nothing written here arrives any more
 
     public override Encoding Encoding => inner.Encoding;
 

@@ -44,7 +44,7 @@ public static class TailCommand
                 try
                 {
                     await CacheLookupCommand.RunAsync(source, settings.Source.Prefix, cache, Console.Out,
-                        RetryPolicy.Default with { Stall = settings.StallTimeout }, stop.Token);
+                        settings.Retry, stop.Token);
                 }
                 catch (OperationCanceledException) when (stop.IsCancellationRequested) { }
                 return signals.Signal is { } signal ? ExitCodes.For(signal) : ExitCode.Ok;
@@ -57,12 +57,11 @@ public static class TailCommand
                 ? new BookmarkCheckpointer(settings.ConfigPath, name, settings.Bookmark, log)
                 : null;
             var progress = ProgressLine.Wanted(cli.Progress) ? new RunProgress() : null;
-            var retry = RetryPolicy.Default with { Stall = settings.StallTimeout };
             var request = new TailRequest
             {
                 Progress = progress,
-                FirstPage = S3TailEngine.StartListing(source, settings.Source.Prefix, settings.Bookmark, retry, stop.Token),
-                Retry = retry,
+                FirstPage = S3TailEngine.StartListing(source, settings.Source.Prefix, settings.Bookmark, settings.Retry, stop.Token),
+                Retry = settings.Retry,
                 BookmarkMoved = b =>
                 {
                     Volatile.Write(ref written, b);

@@ -63,8 +63,8 @@ public static class S3TailEngine
 
         // Made at first use: objects without a cache entry to go to (no cache, or gzip read from a local folder).
         using var spool = new SpoolFolder(request.SpoolParent);
-        var prefetch = new PrefetchController(request.Prefetch == TailRequest.AutoPrefetch ? null : request.Prefetch);
-        var fetcher = new ObjectFetcher(request.Source, request.Cache, spool, request.Retry, request.Log, request.Progress, prefetch);
+        var fetcher = new ObjectFetcher(request.Source, request.Cache, spool, request.Retry, request.Log, request.Progress,
+            PrefetchController.For(request.Prefetch));
         using var stopping = new CancellationTokenSource();
         var completion = new TaskCompletionSource<TailResult>(TaskCreationOptions.RunContinuationsAsynchronously);
         var coordinator = system.ActorOf(RunCoordinatorActor.Props(request, sink, fetcher, stopping, completion),

@@ -59,12 +59,7 @@ public sealed class ObjectCache(string root, TimeSpan keep)
     {
         string folder = Path.GetDirectoryName(entryPath)!;
         // Each of the 256 shard folders is made (or found) once a run, not once an entry.
-        if (!_madeFolders.ContainsKey(folder))
-        {
-            PrivateFiles.CreateFolder(Root);
-            PrivateFiles.CreateFolder(folder);
-            _madeFolders.TryAdd(folder, true);
-        }
+        if (_madeFolders.TryAdd(folder, true)) MakeFolders(folder);
         try
         {
             return EntryFile.Create(folder, info.ETag, info.Size, decodedSizeHint);
@@ -72,11 +67,15 @@ public sealed class ObjectCache(string root, TimeSpan keep)
         catch (DirectoryNotFoundException)
         {
             // Removed under us (another process cleared the cache): make it again, once.
-            _madeFolders.TryRemove(folder, out _);
-            PrivateFiles.CreateFolder(Root);
-            PrivateFiles.CreateFolder(folder);
+            MakeFolders(folder);
             return EntryFile.Create(folder, info.ETag, info.Size, decodedSizeHint);
         }
+    }
+
+    private void MakeFolders(string shard)
+    {
+        PrivateFiles.CreateFolder(Root);
+        PrivateFiles.CreateFolder(shard);
     }
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _madeFolders = new();

@@ -35,17 +35,14 @@ public sealed record SpooledContent(string SpoolPath) : ObjectContent
 }
 
 /// <summary>
-/// A plain file of a local folder, read in place up to the size it had when listed: a file
-/// still growing is read as the snapshot the listing saw (see README, "Local folders").
+/// A plain file the source reads in place (a local folder's), opened through the source — so
+/// with its checks (never blocking on a FIFO) — and read up to the size it had when listed: a
+/// file still growing is read as the snapshot the listing saw (see README, "Local folders").
 /// </summary>
-public sealed record InPlaceContent(string FilePath, long ListedSize) : ObjectContent
+public sealed record InPlaceContent(IObjectSource Source, ObjectInfo Info) : ObjectContent
 {
     public override Stream OpenDecoded() =>
-        new LimitedStream(new FileStream(FilePath, new FileStreamOptions
-        {
-            Mode = FileMode.Open, Access = FileAccess.Read, Share = FileShare.ReadWrite | FileShare.Delete,
-            Options = FileOptions.SequentialScan, BufferSize = 0,
-        }), ListedSize);
+        new LimitedStream(Source.OpenReadAsync(Info, 0, CancellationToken.None).GetAwaiter().GetResult(), Info.Size);
 }
 
 /// <summary>A small object's decoded bytes, held in memory (see <see cref="ObjectFetcher.SmallStoredBytes"/>).</summary>

@@ -74,7 +74,7 @@ public sealed class ObjectFetcher(IObjectSource source, ObjectCache? cache, Spoo
 
     private async Task<ObjectContent> FetchCoreAsync(ObjectInfo info, bool bypassCache, CancellationToken cancellationToken)
     {
-        if (source.InPlacePath(info) is { } path)
+        if (source.ReadsInPlace)
         {
             var local = await source.OpenReadAsync(info, 0, cancellationToken).ConfigureAwait(false);
             var head = new byte[2];
@@ -82,7 +82,7 @@ public sealed class ObjectFetcher(IObjectSource source, ObjectCache? cache, Spoo
             if (!GzipDetection.IsGzip(head.AsSpan(0, n)))
             {
                 await local.DisposeAsync().ConfigureAwait(false);
-                return new InPlaceContent(path, info.Size);
+                return new InPlaceContent(source, info);
             }
             await using var stored = new PrefixedStream(head.AsMemory(0, n), local);
             return await DecodeToFileAsync(info, stored, null, cancellationToken).ConfigureAwait(false);

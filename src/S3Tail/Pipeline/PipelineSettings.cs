@@ -7,6 +7,6 @@ namespace S3Tail.Pipeline;
 /// </summary>
 public sealed record PipelineSettings(TailRequest Request, ObjectFetcher Fetcher, CancellationTokenSource Stopping)
 {
-    /// <summary>The prefetch window: fixed, or adapting (--prefetch auto).</summary>
-    public PrefetchController Prefetch { get; init; } = new(Request.Prefetch == TailRequest.AutoPrefetch ? null : Request.Prefetch);
+    /// <summary>The prefetch window (fixed, or adapting with --prefetch auto): the fetcher's, which hears of failures.</summary>
+    public PrefetchController Prefetch => Fetcher.Prefetch;
 }

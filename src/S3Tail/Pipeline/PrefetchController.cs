@@ -51,6 +51,9 @@ public sealed class PrefetchController
 
     public bool IsAuto => _fixed is null;
 
+    /// <summary>The controller for a <see cref="TailRequest.Prefetch"/> value (<see cref="TailRequest.AutoPrefetch"/> or N).</summary>
+    public static PrefetchController For(int prefetch) => new(prefetch == TailRequest.AutoPrefetch ? null : prefetch);
+
     /// <summary>The most objects that may be fetched and not yet written, now.</summary>
     public int Limit { get { lock (_gate) return _limit; } }
 

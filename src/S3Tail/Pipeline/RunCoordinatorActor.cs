@@ -46,7 +46,7 @@ public sealed class RunCoordinatorActor : ReceiveActor
 
     protected override void PreStart()
     {
-        var settings = new PipelineSettings(_request, _fetcher, _stopping) { Prefetch = _fetcher.Prefetch };
+        var settings = new PipelineSettings(_request, _fetcher, _stopping);
         var writer = Context.ActorOf(WriterActor.Props(_sink, _stopping.Token), "stdout-writer");
         _sequencer = Context.ActorOf(SequencerActor.Props(settings, writer), "sequencer");
         var pool = Context.ActorOf(

@@ -17,10 +17,10 @@ public interface IObjectSource : IDisposable
     string? CacheIdentity { get; }
 
     /// <summary>
-    /// A local file holding the object's stored bytes that can be read where it is (a local
-    /// folder's file), or null when the bytes must be fetched (S3).
+    /// True when an object's stored bytes can be read where they are, again and cheaply (a local
+    /// folder's files); false when they must be fetched and kept (S3).
     /// </summary>
-    string? InPlacePath(ObjectInfo info);
+    bool ReadsInPlace { get; }
 
     /// <summary>How to name the object in a message: <c>s3://BUCKET/KEY</c>, or a file's path.</summary>
     string Describe(string key);

@@ -26,7 +26,7 @@ public sealed class LocalFolderSource(string root) : IObjectSource
 
     public string? CacheIdentity => null;
 
-    public string? InPlacePath(ObjectInfo info) => PathOf(info.Key);
+    public bool ReadsInPlace => true;
 
     public string Describe(string key) => PathOf(key);
 

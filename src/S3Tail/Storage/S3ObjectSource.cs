@@ -26,7 +26,7 @@ public sealed class S3ObjectSource : IObjectSource
 
     public string CacheIdentity => $"{_endpoint ?? ""}|{BucketName}";
 
-    public string? InPlacePath(ObjectInfo info) => null;
+    public bool ReadsInPlace => false;
 
     public string Describe(string key) => $"s3://{BucketName}/{key}";
 

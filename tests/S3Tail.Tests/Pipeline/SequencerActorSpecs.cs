@@ -22,9 +22,10 @@ public sealed class SequencerActorSpecs : TestKit, IDisposable
 
     private (ObjectInfo Info, ObjectContent Content) Object(int i, string text)
     {
-        var path = Path.Combine(_dir, $"o{i}");
-        File.WriteAllBytes(path, Text(text));
-        return (new ObjectInfo($"key-{i:D3}", "e", text.Length), new InPlaceContent(path, new FileInfo(path).Length));
+        var key = $"key-{i:D3}";
+        File.WriteAllBytes(Path.Combine(_dir, key), Text(text));
+        var info = new ObjectInfo(key, "e", Text(text).Length);
+        return (info, new InPlaceContent(new LocalFolderSource(_dir), info));
     }
 
     private (IActorRef Sequencer, Akka.TestKit.TestProbe Parent, Akka.TestKit.TestProbe Writer, Akka.TestKit.TestProbe Lister) Start(Bookmark? resume = null)

@@ -26,7 +26,7 @@ public sealed class MemorySource(IEnumerable<(string Key, byte[] Content)> objec
 
     public string BucketName => "memory";
 
-    public string? InPlacePath(ObjectInfo info) => null;
+    public bool ReadsInPlace => false;
 
     public string Describe(string key) => $"{BucketName}/{key}";
 
