@@ -55,6 +55,15 @@ public static class CliCommand
     public static readonly Option<string?> CachePath = new("--cache-path")
     { Description = "Cache folder (default ~/.s3tailcache)", HelpName = "DIR" };
 
+    public static readonly Option<string?> Since = new("--since")
+    {
+        Description = "Only objects whose key time is at or after T: 2016-09-11, 2016-09-11T14:30, 2016-09-11T16:30+02:00 (UTC unless an offset is given), or a duration before now: 90m, 1h30m, 2d",
+        HelpName = "T",
+    };
+
+    public static readonly Option<string?> Until = new("--until")
+    { Description = "Only objects whose key time is before T (same forms as --since)", HelpName = "T" };
+
     public static readonly Option<bool> CacheLookup = new("--cache-lookup")
     { Description = "For each key under URI, print whether it is cached; download nothing" };
 
@@ -75,7 +84,7 @@ public static class CliCommand
             "Reads the log objects under an S3 prefix (or a local folder) as one stream, in key order, " +
             "and remembers exactly where it stopped.")
         {
-            Uri, ConfigFile, Region, Profile, EndpointUrl, Bookmark, Prefetch, LogLevel, LogFile,
+            Uri, ConfigFile, Region, Profile, EndpointUrl, Bookmark, Since, Until, Prefetch, LogLevel, LogFile,
             CacheHours, CachePath, CacheLookup, SkipErrors, Timeout, Quiet, Progress, NoProgress,
         };
         root.SetAction(async (parse, cancellationToken) => (int)await TailCommand.RunAsync(Read(parse), Console.Error, cancellationToken));
@@ -101,5 +110,6 @@ public static class CliCommand
         p.GetValue(Uri)!, p.GetValue(ConfigFile), p.GetValue(Region), p.GetValue(Profile), p.GetValue(EndpointUrl),
         p.GetValue(Bookmark), p.GetValue(Prefetch), p.GetValue(LogLevel), p.GetValue(LogFile), p.GetValue(CacheHours),
         p.GetValue(CachePath), p.GetValue(CacheLookup), p.GetValue(SkipErrors), p.GetValue(Quiet),
-        p.GetValue(NoProgress) ? false : p.GetValue(Progress) ? true : null, p.GetValue(Timeout));
+        p.GetValue(NoProgress) ? false : p.GetValue(Progress) ? true : null, p.GetValue(Timeout),
+        p.GetValue(Since), p.GetValue(Until));
 }

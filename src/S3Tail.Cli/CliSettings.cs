@@ -17,4 +17,6 @@ public sealed record CliSettings(
     bool SkipErrors = false,
     bool Quiet = false,
     bool? Progress = null,
-    double? TimeoutSeconds = null);
+    double? TimeoutSeconds = null,
+    string? Since = null,
+    string? Until = null);

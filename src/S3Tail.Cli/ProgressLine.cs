@@ -48,7 +48,8 @@ public sealed class ProgressLine : IDisposable
             if (_ended) return;
             double seconds = Math.Max(_clock.Elapsed.TotalSeconds, 0.001);
             var p = _progress;
-            string text = $"s3tail: {p.ObjectsWritten}/{p.ObjectsListed} objects, {Size(p.BytesWritten)}, " +
+            string leftOut = p.KeysLeftOut > 0 ? $" ({p.KeysLeftOut} outside the window)" : "";
+            string text = $"s3tail: {p.ObjectsWritten}/{p.ObjectsListed} objects{leftOut}, {Size(p.BytesWritten)}, " +
                           $"{Size((long)(p.BytesWritten / seconds))}/s, {p.CacheHits} from cache  {p.CurrentKey}";
             int width = Width();
             if (text.Length > width - 1) text = text[..(width - 1)];

@@ -2,6 +2,7 @@ using S3Tail.Bookmarks;
 using S3Tail.Config;
 using S3Tail.Logging;
 using S3Tail.Storage;
+using S3Tail.Windowing;
 
 namespace S3Tail.Cli;
 
@@ -25,7 +26,8 @@ public sealed record RunSettings(
     bool SkipErrors,
     bool Quiet,
     IReadOnlyList<string> Warnings,
-    TimeSpan StallTimeout)
+    TimeSpan StallTimeout,
+    TimeWindow? Window)
 {
     public const double DefaultCacheHours = 24;
 
@@ -48,6 +50,7 @@ public sealed record RunSettings(
         if (cli.Region is { } r && !ConfigOptions.Values.IsRegion(r))
             throw S3TailException.Usage($"--region '{r}' is not an AWS region name (like us-west-2).");
 
+        var window = TimeWindow.Parse(cli.Since, cli.Until, DateTimeOffset.UtcNow);
         var source = SourceUri.Parse(cli.Uri);
         var (bookmark, name) = ResolveBookmark(cli.Bookmark, config, configPath);
         if (name is not null && bookmark is not null)
@@ -63,7 +66,7 @@ public sealed record RunSettings(
             cli.LogFile is { } lf ? lf : options.LogFile,
             cacheHours,
             cli.CachePath ?? options.CachePath ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".s3tailcache"),
-            cli.CacheLookup, cli.SkipErrors, cli.Quiet, warnings, TimeSpan.FromSeconds(timeout));
+            cli.CacheLookup, cli.SkipErrors, cli.Quiet, warnings, TimeSpan.FromSeconds(timeout), window);
     }
 
     /// <summary>

@@ -43,7 +43,7 @@ public static class TailCommand
             {
                 try
                 {
-                    await CacheLookupCommand.RunAsync(source, settings.Source.Prefix, cache, Console.Out,
+                    await CacheLookupCommand.RunAsync(source, settings.Source.Prefix, settings.Window, cache, Console.Out,
                         settings.Retry, stop.Token);
                 }
                 catch (OperationCanceledException) when (stop.IsCancellationRequested) { }
@@ -70,6 +70,7 @@ public static class TailCommand
                 Source = source,
                 Prefix = settings.Source.Prefix,
                 Bookmark = settings.Bookmark,
+                Window = settings.Window,
                 Prefetch = settings.Prefetch,
                 Cache = cache,
                 SkipErrors = settings.SkipErrors,
@@ -148,8 +149,11 @@ public static class TailCommand
         if (s.SkippedKeys.Count > 0)
             log.Warn($"skipped {s.SkippedKeys.Count} object(s) that could not be read: {string.Join(", ", s.SkippedKeys.Take(10))}"
                      + (s.SkippedKeys.Count > 10 ? ", ..." : ""));
+        if (s.WithoutTime > 0)
+            log.Warn($"left out {s.WithoutTime} key(s) whose names carry no time the window could be checked against, e.g. '{s.ExampleWithoutTime}'.");
+        string window = settings.Window is { } w ? $"; {s.OutsideWindow} listed keys outside the window {w}" : "";
         log.Info($"{s.ObjectsWritten} objects, {s.LinesWritten} lines, {s.BytesWritten} bytes written; " +
-                 $"{s.Downloads} downloaded, {s.CacheHits} from cache; {elapsed.TotalSeconds:0.00} s" +
+                 $"{s.Downloads} downloaded, {s.CacheHits} from cache{window}; {elapsed.TotalSeconds:0.00} s" +
                  (settings.Prefetch == TailRequest.AutoPrefetch ? $"; prefetch auto ended at {s.PrefetchWindow}" : ""));
 
         var code = result.Reason switch

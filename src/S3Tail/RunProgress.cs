@@ -7,10 +7,12 @@ namespace S3Tail;
 /// </summary>
 public sealed class RunProgress
 {
-    private long _listed, _written, _bytes, _cacheHits, _downloads;
+    private long _listed, _leftOut, _written, _bytes, _cacheHits, _downloads;
     private string? _currentKey;
 
     public long ObjectsListed => Interlocked.Read(ref _listed);
+    /// <summary>Listed keys left out by the time window (outside it, or carrying no time).</summary>
+    public long KeysLeftOut => Interlocked.Read(ref _leftOut);
     public long ObjectsWritten => Interlocked.Read(ref _written);
     public long BytesWritten => Interlocked.Read(ref _bytes);
     public long CacheHits => Interlocked.Read(ref _cacheHits);
@@ -20,6 +22,7 @@ public sealed class RunProgress
     public string? CurrentKey => Volatile.Read(ref _currentKey);
 
     internal void Listed() => Interlocked.Increment(ref _listed);
+    internal void LeftOut(long count) => Interlocked.Add(ref _leftOut, count);
     internal void Written() => Interlocked.Increment(ref _written);
     internal void Wrote(string key, long bytes)
     {

@@ -37,6 +37,13 @@ public sealed record TailRequest
     /// <summary>Objects fetched ahead (1 = sequential), or <see cref="AutoPrefetch"/>.</summary>
     public int Prefetch { get; init; } = DefaultPrefetch;
 
+    /// <summary>
+    /// Only objects whose key's time (<see cref="Windowing.KeyTime"/>) overlaps this window are
+    /// read, and the listing skips what cannot match; keys without a time are left out. Null:
+    /// every key. <see cref="Windowing.TimeWindow.Parse"/> reads the CLI's --since/--until forms.
+    /// </summary>
+    public Windowing.TimeWindow? Window { get; init; }
+
     /// <summary>Keys for which this returns false are skipped (not fetched).</summary>
     public Func<string, bool>? KeyFilter { get; init; }
 

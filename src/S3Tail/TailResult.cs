@@ -23,6 +23,15 @@ public sealed record RunStatistics(long ObjectsWritten, long LinesWritten, long 
 {
     /// <summary>The prefetch window at the end (with --prefetch auto, where it settled).</summary>
     public int PrefetchWindow { get; init; }
+
+    /// <summary>Listed keys left out by the time window (<see cref="TailRequest.Window"/>).</summary>
+    public long OutsideWindow { get; init; }
+
+    /// <summary>Listed keys left out because a time window was asked for and their names carry no time.</summary>
+    public long WithoutTime { get; init; }
+
+    /// <summary>One of the keys counted in <see cref="WithoutTime"/>, for the warning.</summary>
+    public string? ExampleWithoutTime { get; init; }
 }
 
 /// <summary>

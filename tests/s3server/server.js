@@ -6,7 +6,9 @@
 //     cut after N bytes, each for a number of requests or with a probability.
 //  3. Request counters per bucket and key, so a test can prove a cache hit sent no GET.
 // Control endpoints (JSON): POST /__s3tail/rules?bucket=B  body [rule...]  replaces B's rules;
-// GET /__s3tail/counts?bucket=B; POST /__s3tail/reset?bucket=B.
+// GET /__s3tail/counts?bucket=B; POST /__s3tail/reset?bucket=B;
+// POST /__s3tail/seed?bucket=B  body [{ key, text }...]  stores objects straight into the store
+// (no HTTP request and no signature per object), for tests that need thousands of keys.
 // A rule: { op: "getObject"|"list"|"any", key: "regex", delayMs, status, code, cutAfterBytes,
 //           stallAfterBytes, times: N (default unlimited), probability: 0..1 (default 1) }.
 // stallAfterBytes sends that many bytes of the body, then nothing more, never closing: a stalled peer.
@@ -71,6 +73,14 @@ async function control(ctx) {
   } else if (ctx.path === '/__s3tail/counts') {
     ctx.type = 'application/json';
     ctx.body = JSON.stringify(countsFor(bucket));
+  } else if (ctx.path === '/__s3tail/seed' && ctx.method === 'POST') {
+    const objects = (await readJson(ctx)) || [];
+    for (const o of objects) {
+      await server.store.putObject({
+        bucket, key: o.key, metadata: { 'content-type': 'text/plain' }, content: Buffer.from(o.text, 'utf8'),
+      });
+    }
+    ctx.body = String(objects.length);
   } else if (ctx.path === '/__s3tail/reset' && ctx.method === 'POST') {
     rules.delete(bucket);
     counts.delete(bucket);

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using S3Tail.Logging;
 using S3Tail.Storage;
+using S3Tail.Windowing;
 
 namespace S3Tail.Pipeline;
 
@@ -29,6 +30,7 @@ public sealed class ListerActor : ReceiveActor
     private readonly Queue<ObjectInfo> _waiting = new();
     private readonly Task<ListPage>? _firstPage;
     private readonly RunProgress? _progress;
+    private readonly WindowScan? _window;
 
     private readonly PrefetchController _prefetch;
     private int _inFlight;   // handed to the pool and not yet written out
@@ -49,6 +51,7 @@ public sealed class ListerActor : ReceiveActor
         _pageSize = r.ListPageSize;
         _firstPage = r.FirstPage;
         _progress = r.Progress;
+        _window = settings.Window;
         _retry = r.Retry;
         _log = r.Log;
         _pool = pool;
@@ -101,15 +104,23 @@ public sealed class ListerActor : ReceiveActor
     private void OnPage(PageListed page)
     {
         _listing = false;
-        foreach (var info in page.Page.Objects)
+        IReadOnlyList<ObjectInfo> objects = page.Page.Objects;
+        string? next = objects.Count > 0 ? objects[^1].Key : _startAfter;
+        if (_window is not null)
+        {
+            long outsideBefore = _window.OutsideWindow + _window.WithoutTime;
+            (objects, next) = _window.Take(page.Page);
+            _progress?.LeftOut(_window.OutsideWindow + _window.WithoutTime - outsideBefore);
+        }
+        foreach (var info in objects)
         {
             if (_firstKey is not null && Utf8Order.Instance.Compare(info.Key, _firstKey) < 0) continue;
             if (_filter is not null && !_filter(info.Key)) continue;
             _waiting.Enqueue(info);
             _progress?.Listed();
         }
-        if (page.Page.Objects.Count > 0) _startAfter = page.Page.Objects[^1].Key;
-        _moreToList = page.Page.IsTruncated;
+        _startAfter = next ?? _startAfter;
+        _moreToList = page.Page.IsTruncated && next is not null;
         Dispatch();
     }
 

@@ -1,3 +1,5 @@
+using S3Tail.Windowing;
+
 namespace S3Tail.Pipeline;
 
 /// <summary>
@@ -9,4 +11,7 @@ public sealed record PipelineSettings(TailRequest Request, ObjectFetcher Fetcher
 {
     /// <summary>The prefetch window (fixed, or adapting with --prefetch auto): the fetcher's, which hears of failures.</summary>
     public PrefetchController Prefetch => Fetcher.Prefetch;
+
+    /// <summary>The run's time window and its listing state (null: every key is read).</summary>
+    public WindowScan? Window { get; init; }
 }

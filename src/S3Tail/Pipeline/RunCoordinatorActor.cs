@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Routing;
 using S3Tail.Logging;
+using S3Tail.Windowing;
 
 namespace S3Tail.Pipeline;
 
@@ -17,6 +18,7 @@ public sealed class RunCoordinatorActor : ReceiveActor
     private readonly ObjectFetcher _fetcher;
     private readonly CancellationTokenSource _stopping;
     private readonly TaskCompletionSource<TailResult> _completion;
+    private readonly WindowScan? _window;
     private IActorRef _sequencer = ActorRefs.Nobody;
 
     public RunCoordinatorActor(TailRequest request, ILineSink sink, ObjectFetcher fetcher,
@@ -27,6 +29,7 @@ public sealed class RunCoordinatorActor : ReceiveActor
         _fetcher = fetcher;
         _stopping = stopping;
         _completion = completion;
+        _window = request.Window is { } w ? new WindowScan(w) : null;
 
         Receive<StopRun>(m => _sequencer.Forward(m));
         Receive<RunFinished>(m =>
@@ -34,6 +37,8 @@ public sealed class RunCoordinatorActor : ReceiveActor
             var stats = m.Result.Statistics with
             {
                 Downloads = _fetcher.Downloads, CacheHits = _fetcher.CacheHits, PrefetchWindow = _fetcher.Prefetch.Limit,
+                OutsideWindow = _window?.OutsideWindow ?? 0, WithoutTime = _window?.WithoutTime ?? 0,
+                ExampleWithoutTime = _window?.ExampleWithoutTime,
             };
             _completion.TrySetResult(m.Result with { Statistics = stats });
             Context.Stop(Self);
@@ -46,7 +51,7 @@ public sealed class RunCoordinatorActor : ReceiveActor
 
     protected override void PreStart()
     {
-        var settings = new PipelineSettings(_request, _fetcher, _stopping);
+        var settings = new PipelineSettings(_request, _fetcher, _stopping) { Window = _window };
         var writer = Context.ActorOf(WriterActor.Props(_sink, _stopping.Token), "stdout-writer");
         _sequencer = Context.ActorOf(SequencerActor.Props(settings, writer), "sequencer");
         var pool = Context.ActorOf(

@@ -106,6 +106,17 @@ public sealed class S3TestServer : IAsyncDisposable
             async (o, _) => await PutAsync(bucket, o.Key, o.Content));
     }
 
+    /// <summary>
+    /// Stores many small text objects at once, straight into the server's store (one request
+    /// for all of them): for tests that need thousands of keys. The bucket must exist.
+    /// </summary>
+    public async Task SeedAsync(string bucket, IEnumerable<(string Key, string Text)> objects)
+    {
+        var body = objects.Select(o => new { key = o.Key, text = o.Text }).ToList();
+        var response = await _http.PostAsJsonAsync($"/__s3tail/seed?bucket={Uri.EscapeDataString(bucket)}", body);
+        response.EnsureSuccessStatusCode();
+    }
+
     /// <summary>Replaces the bucket's fault rules (see server.js for the fields).</summary>
     public async Task SetRulesAsync(string bucket, params object[] rules)
     {
