@@ -1,3 +1,4 @@
+using S3Tail.Windowing;
 using System.Text;
 using S3Tail.Bookmarks;
 using S3Tail.Tests.Support;
@@ -32,6 +33,24 @@ public sealed class EngineSpecs
             (string key, long n, ReadOnlySpan<byte> line) => { keys.Add(key); return true; });
         Assert.Equal(["k000", "k001", "k003", "k005"], keys);
         Assert.False(source.Opens.ContainsKey("k002"));
+    }
+
+    [Fact]
+    public async Task Should_read_only_the_time_window_and_count_what_it_left_out()
+    {
+        using var source = new MemorySource(
+            new[] { "logs/web-2016-09-11-13-00-00-A", "logs/web-2016-09-11-14-00-00-A", "logs/web-2016-09-11-15-00-00-A", "readme" }
+                .Select(k => (k, Encoding.UTF8.GetBytes(k + "\n"))));
+        var keys = new List<string>();
+        var result = await S3TailEngine.RunAsync(
+            new TailRequest { Source = source, Window = TimeWindow.Parse("2016-09-11T14:00", "2016-09-11T15:00", DateTimeOffset.UtcNow) },
+            (string key, long n, ReadOnlySpan<byte> line) => { keys.Add(key); return true; });
+
+        Assert.Equal(["logs/web-2016-09-11-14-00-00-A"], keys);
+        Assert.Equal(2, result.Statistics.OutsideWindow);
+        Assert.Equal(1, result.Statistics.WithoutTime);
+        Assert.Equal("readme", result.Statistics.ExampleWithoutTime);
+        Assert.Single(source.Opens);
     }
 
     [Fact]

@@ -52,6 +52,19 @@ public sealed class ProgressSpecs(S3ServerFixture fixture)
     }
 
     [Fact]
+    public async Task Should_say_how_many_listed_keys_fell_outside_the_window()
+    {
+        var (bucket, _) = await SlowBucket();
+        await _server.PutAsync(bucket, "logs/web-2016-09-11-14-00-00-A", Text("in\n"));
+        await _server.PutAsync(bucket, "logs/web-2016-09-11-15-00-00-A", Text("out\n"));
+        var (terminal, stdout) = await RunOnTerminal(new CliProcess(), "--progress", "--since", "2016-09-11T14:00", "--until", "2016-09-11T15:00",
+            "--endpoint-url", _server.Endpoint, $"s3://{bucket}/logs/");
+
+        Assert.Equal("in\n", System.Text.Encoding.UTF8.GetString(stdout));
+        Assert.Matches(@"s3tail: \d+/1 objects \(31 outside the window\)", terminal);
+    }
+
+    [Fact]
     public async Task Should_show_nothing_on_a_terminal_with_no_progress()
     {
         var (bucket, _) = await SlowBucket();
