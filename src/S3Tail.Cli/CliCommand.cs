@@ -64,6 +64,15 @@ public static class CliCommand
     public static readonly Option<string?> Until = new("--until")
     { Description = "Only objects whose key time is before T (same forms as --since)", HelpName = "T" };
 
+    public static readonly Option<bool> Follow = new("--follow", "-f")
+    { Description = "After the last object, keep polling for new ones (and late ones) until stopped" };
+
+    public static readonly Option<string?> Poll = new("--poll")
+    { Description = "Follow mode: time between listings, e.g. 30s, 1m (default 30s; at least 1s)", HelpName = "DURATION" };
+
+    public static readonly Option<string?> LookBack = new("--look-back")
+    { Description = "Follow mode: how far back in key time each poll looks for late objects (default 1h)", HelpName = "DURATION" };
+
     public static readonly Option<bool> CacheLookup = new("--cache-lookup")
     { Description = "For each key under URI, print whether it is cached; download nothing" };
 
@@ -84,7 +93,7 @@ public static class CliCommand
             "Reads the log objects under an S3 prefix (or a local folder) as one stream, in key order, " +
             "and remembers exactly where it stopped.")
         {
-            Uri, ConfigFile, Region, Profile, EndpointUrl, Bookmark, Since, Until, Prefetch, LogLevel, LogFile,
+            Uri, ConfigFile, Region, Profile, EndpointUrl, Bookmark, Since, Until, Follow, Poll, LookBack, Prefetch, LogLevel, LogFile,
             CacheHours, CachePath, CacheLookup, SkipErrors, Timeout, Quiet, Progress, NoProgress,
         };
         root.SetAction(async (parse, cancellationToken) => (int)await TailCommand.RunAsync(Read(parse), Console.Error, cancellationToken));
@@ -111,5 +120,5 @@ public static class CliCommand
         p.GetValue(Bookmark), p.GetValue(Prefetch), p.GetValue(LogLevel), p.GetValue(LogFile), p.GetValue(CacheHours),
         p.GetValue(CachePath), p.GetValue(CacheLookup), p.GetValue(SkipErrors), p.GetValue(Quiet),
         p.GetValue(NoProgress) ? false : p.GetValue(Progress) ? true : null, p.GetValue(Timeout),
-        p.GetValue(Since), p.GetValue(Until));
+        p.GetValue(Since), p.GetValue(Until), p.GetValue(Follow), p.GetValue(Poll), p.GetValue(LookBack));
 }

@@ -19,4 +19,7 @@ public sealed record CliSettings(
     bool? Progress = null,
     double? TimeoutSeconds = null,
     string? Since = null,
-    string? Until = null);
+    string? Until = null,
+    bool Follow = false,
+    string? Poll = null,
+    string? LookBack = null);

@@ -49,8 +49,11 @@ public sealed class ProgressLine : IDisposable
             double seconds = Math.Max(_clock.Elapsed.TotalSeconds, 0.001);
             var p = _progress;
             string leftOut = p.KeysLeftOut > 0 ? $" ({p.KeysLeftOut} outside the window)" : "";
-            string text = $"s3tail: {p.ObjectsWritten}/{p.ObjectsListed} objects{leftOut}, {Size(p.BytesWritten)}, " +
-                          $"{Size((long)(p.BytesWritten / seconds))}/s, {p.CacheHits} from cache  {p.CurrentKey}";
+            string text = p.IsWaiting && p.ObjectsWritten == p.ObjectsListed
+                ? $"s3tail: {p.ObjectsWritten} objects ({p.LateObjects} late), {Size(p.BytesWritten)}; waiting for new objects, " +
+                  $"last poll {(p.LastPoll is { } last ? last.ToLocalTime().ToString("HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture) : "none yet")}"
+                : $"s3tail: {p.ObjectsWritten}/{p.ObjectsListed} objects{leftOut}, {Size(p.BytesWritten)}, " +
+                  $"{Size((long)(p.BytesWritten / seconds))}/s, {p.CacheHits} from cache  {p.CurrentKey}";
             int width = Width();
             if (text.Length > width - 1) text = text[..(width - 1)];
             _stderr.Write("\r" + text + "\u001b[K");

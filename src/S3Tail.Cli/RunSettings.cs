@@ -27,7 +27,8 @@ public sealed record RunSettings(
     bool Quiet,
     IReadOnlyList<string> Warnings,
     TimeSpan StallTimeout,
-    TimeWindow? Window)
+    TimeWindow? Window,
+    FollowSettings? Follow)
 {
     public const double DefaultCacheHours = 24;
 
@@ -51,6 +52,7 @@ public sealed record RunSettings(
             throw S3TailException.Usage($"--region '{r}' is not an AWS region name (like us-west-2).");
 
         var window = TimeWindow.Parse(cli.Since, cli.Until, DateTimeOffset.UtcNow);
+        var follow = FollowSettings.From(cli);
         var source = SourceUri.Parse(cli.Uri);
         var (bookmark, name) = ResolveBookmark(cli.Bookmark, config, configPath);
         if (name is not null && bookmark is not null)
@@ -66,7 +68,7 @@ public sealed record RunSettings(
             cli.LogFile is { } lf ? lf : options.LogFile,
             cacheHours,
             cli.CachePath ?? options.CachePath ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".s3tailcache"),
-            cli.CacheLookup, cli.SkipErrors, cli.Quiet, warnings, TimeSpan.FromSeconds(timeout), window);
+            cli.CacheLookup, cli.SkipErrors, cli.Quiet, warnings, TimeSpan.FromSeconds(timeout), window, follow);
     }
 
     /// <summary>

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using S3Tail.Bookmarks;
 using S3Tail.Cache;
+using S3Tail.Following;
 using S3Tail.Logging;
 using S3Tail.Output;
 using S3Tail.Storage;
@@ -56,6 +57,7 @@ public static class TailCommand
             using var checkpointer = settings.BookmarkName is { } name
                 ? new BookmarkCheckpointer(settings.ConfigPath, name, settings.Bookmark, log)
                 : null;
+            var follow = settings.Follow is { } f ? Follow(settings, f, checkpointer, log) : null;
             var progress = ProgressLine.Wanted(cli.Progress) ? new RunProgress() : null;
             var request = new TailRequest
             {
@@ -71,6 +73,7 @@ public static class TailCommand
                 Prefix = settings.Source.Prefix,
                 Bookmark = settings.Bookmark,
                 Window = settings.Window,
+                Follow = follow,
                 Prefetch = settings.Prefetch,
                 Cache = cache,
                 SkipErrors = settings.SkipErrors,
@@ -120,6 +123,26 @@ public static class TailCommand
         {
             logFile?.Dispose();
         }
+    }
+
+    /// <summary>
+    /// Follow mode's options. A named bookmark keeps a state beside it (what was written inside
+    /// the look-back window), so a restart neither misses nor repeats a late object.
+    /// </summary>
+    private static FollowOptions Follow(RunSettings settings, FollowSettings follow, BookmarkCheckpointer? checkpointer, ILog log)
+    {
+        FollowState? saved = null;
+        if (settings.BookmarkName is { } name)
+        {
+            var file = FollowStateFile.For(settings.ConfigPath, name);
+            saved = file.Load();
+            log.Debug(saved is null ? $"no follow state in '{file.Path}' yet"
+                : $"follow state '{file.Path}': {saved.Known.Count} known objects{(saved.Partial is { } p ? $", resuming late '{p.Key}' after line {p.Line}" : "")}");
+            var ledger = new FollowLedger(saved);
+            checkpointer!.Follow(file, ledger, () => DateTime.UtcNow - follow.LookBack);
+            return new FollowOptions(follow.Poll, follow.LookBack, ledger);
+        }
+        return new FollowOptions(follow.Poll, follow.LookBack, new FollowLedger());
     }
 
     /// <summary>stdout, written through write(2) where the shell's file position is.</summary>

@@ -12,6 +12,13 @@ namespace S3Tail;
 public interface ILineSink
 {
     SinkResult Write(string key, LineBatch batch, CancellationToken stopping);
+
+    /// <summary>
+    /// True once the reader of the output is known to be gone although nothing was written (a
+    /// pipe whose reader exited). A follow that waits for new objects asks now and then, so that
+    /// <c>| head</c> ends it without waiting for the next object.
+    /// </summary>
+    bool OutputGone => false;
 }
 
 /// <summary>How a sink's write ended.</summary>

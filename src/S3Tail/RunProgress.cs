@@ -9,6 +9,9 @@ public sealed class RunProgress
 {
     private long _listed, _leftOut, _written, _bytes, _cacheHits, _downloads;
     private string? _currentKey;
+    private long _late;
+    private int _waiting;
+    private long _lastPollTicks;
 
     public long ObjectsListed => Interlocked.Read(ref _listed);
     /// <summary>Listed keys left out by the time window (outside it, or carrying no time).</summary>
@@ -18,10 +21,22 @@ public sealed class RunProgress
     public long CacheHits => Interlocked.Read(ref _cacheHits);
     public long Downloads => Interlocked.Read(ref _downloads);
 
+    /// <summary>Follow mode: objects found late so far.</summary>
+    public long LateObjects => Interlocked.Read(ref _late);
+
+    /// <summary>Follow mode: true while the listing waits for the next poll.</summary>
+    public bool IsWaiting => Volatile.Read(ref _waiting) != 0;
+
+    /// <summary>Follow mode: when the last poll started (UTC), or null before the first.</summary>
+    public DateTime? LastPoll => Interlocked.Read(ref _lastPollTicks) is var t and > 0 ? new DateTime(t, DateTimeKind.Utc) : null;
+
     /// <summary>The key whose lines are being written.</summary>
     public string? CurrentKey => Volatile.Read(ref _currentKey);
 
     internal void Listed() => Interlocked.Increment(ref _listed);
+    internal void Late() => Interlocked.Increment(ref _late);
+    internal void Waiting(bool waiting) => Volatile.Write(ref _waiting, waiting ? 1 : 0);
+    internal void Polled(DateTime now) => Interlocked.Exchange(ref _lastPollTicks, now.Ticks);
     internal void LeftOut(long count) => Interlocked.Add(ref _leftOut, count);
     internal void Written() => Interlocked.Increment(ref _written);
     internal void Wrote(string key, long bytes)

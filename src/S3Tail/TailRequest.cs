@@ -44,6 +44,9 @@ public sealed record TailRequest
     /// </summary>
     public Windowing.TimeWindow? Window { get; init; }
 
+    /// <summary>Keep polling for new and late objects after the last one (null: end after it).</summary>
+    public Following.FollowOptions? Follow { get; init; }
+
     /// <summary>Keys for which this returns false are skipped (not fetched).</summary>
     public Func<string, bool>? KeyFilter { get; init; }
 

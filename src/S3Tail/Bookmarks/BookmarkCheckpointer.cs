@@ -1,3 +1,4 @@
+using S3Tail.Following;
 using S3Tail.Logging;
 
 namespace S3Tail.Bookmarks;
@@ -7,7 +8,8 @@ namespace S3Tail.Bookmarks;
 /// (<see cref="Moved"/>, cheap, any thread), a timer saves the latest position every
 /// <see cref="Interval"/> when it changed, and <see cref="Finish"/> saves the final one. So a
 /// `kill -9` or a power cut loses at most a few seconds of progress (lines written again on
-/// resume), never the file.
+/// resume), never the file. In follow mode it keeps the bookmark's <see cref="FollowState"/>
+/// the same way, saved before the bookmark so the two never claim more than was written.
 /// </summary>
 public sealed class BookmarkCheckpointer : IDisposable
 {
@@ -20,6 +22,8 @@ public sealed class BookmarkCheckpointer : IDisposable
     private readonly Timer _timer;
     private Bookmark? _latest;
     private Bookmark? _saved;
+    private (FollowStateFile File, FollowLedger Ledger, Func<DateTime> Floor)? _follow;
+    private long _savedVersion = -1;
 
     public BookmarkCheckpointer(string configPath, string name, Bookmark? start, ILog log)
     {
@@ -32,16 +36,29 @@ public sealed class BookmarkCheckpointer : IDisposable
 
     public void Moved(Bookmark bookmark) => Volatile.Write(ref _latest, bookmark);
 
+    /// <summary>Also keeps <paramref name="ledger"/>'s state in <paramref name="file"/>, bounded by the look-back window's floor.</summary>
+    public void Follow(FollowStateFile file, FollowLedger ledger, Func<DateTime> floor)
+    {
+        lock (_gate) _follow = (file, ledger, floor);
+    }
+
     /// <summary>Saves the final position (whatever ended the run) and stops checkpointing.</summary>
     public void Finish(Bookmark? final)
     {
         _timer.Dispose();
         lock (_gate)
         {
-            if (final is null || final == _saved) return;
-            NamedBookmarks.Save(_configPath, _name, final);
-            _saved = final;
-            _log.Debug($"saved bookmark '{_name}' = {final}");
+            // A state that cannot be saved must not keep the bookmark from being saved.
+            S3TailException? stateError = null;
+            try { SaveFollowState(); }
+            catch (S3TailException e) { stateError = e; }
+            if (final is not null && final != _saved)
+            {
+                NamedBookmarks.Save(_configPath, _name, final);
+                _saved = final;
+                _log.Debug($"saved bookmark '{_name}' = {final}");
+            }
+            if (stateError is not null) throw stateError;
         }
     }
 
@@ -50,9 +67,10 @@ public sealed class BookmarkCheckpointer : IDisposable
         lock (_gate)
         {
             var latest = Volatile.Read(ref _latest);
-            if (latest is null || latest == _saved) return;
             try
             {
+                SaveFollowState();
+                if (latest is null || latest == _saved) return;
                 NamedBookmarks.Save(_configPath, _name, latest);
                 _saved = latest;
             }
@@ -62,6 +80,15 @@ public sealed class BookmarkCheckpointer : IDisposable
                 _log.Warn($"checkpoint of bookmark '{_name}' failed: {e.Message}");
             }
         }
+    }
+
+    private void SaveFollowState()
+    {
+        if (_follow is not { } f) return;
+        long version = f.Ledger.Version;
+        if (version == _savedVersion) return;
+        f.File.Save(f.Ledger.Snapshot(f.Floor()));
+        _savedVersion = version;
     }
 
     public void Dispose() => _timer.Dispose();

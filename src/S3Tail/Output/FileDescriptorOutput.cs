@@ -119,6 +119,17 @@ public sealed unsafe class FileDescriptorOutput : IDisposable
         return new WriteOutcome(written, WriteStatus.Done);
     }
 
+    /// <summary>
+    /// True when the other end of a pipe, FIFO or socket is gone (poll(2) says POLLERR or
+    /// POLLHUP), without writing anything. A file never says so.
+    /// </summary>
+    public bool ReaderGone()
+    {
+        if (_mode == Mode.Direct) return false;
+        var poll = new Posix.PollFd { Fd = _fd, Events = Posix.POLLOUT };
+        return Posix.Poll(&poll, 1, 0) > 0 && (poll.REvents & (Posix.POLLERR | Posix.POLLHUP)) != 0;
+    }
+
     /// <summary>Null once the descriptor can take bytes; otherwise how the wait ended.</summary>
     private WriteOutcome? WaitForRoom(CancellationToken stop)
     {

@@ -20,4 +20,6 @@ public sealed class FileDescriptorSink(FileDescriptorOutput output) : ILineSink
             _ => new SinkResult(outcome.Written, SinkStatus.Failed, outcome.Error),
         };
     }
+
+    public bool OutputGone => output.ReaderGone();
 }

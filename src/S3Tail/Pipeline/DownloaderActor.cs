@@ -47,8 +47,8 @@ public sealed class DownloaderActor : ReceiveActor, IWithUnboundedStash
     {
         _fetcher.FetchAsync(fetch.Object, bypassCache: false, _stopping)
             .PipeTo(Self,
-                success: content => new Done(new ObjectFetched(fetch.Seq, fetch.Object, content)),
-                failure: e => new Done(new FetchFailed(fetch.Seq, fetch.Object, ListerActor.Unwrap(e))));
+                success: content => new Done(new ObjectFetched(fetch.Seq, fetch.Object, content, fetch.Placement)),
+                failure: e => new Done(new FetchFailed(fetch.Seq, fetch.Object, ListerActor.Unwrap(e), fetch.Placement)));
         Become(Busy);
     }
 

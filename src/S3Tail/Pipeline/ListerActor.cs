@@ -1,4 +1,5 @@
 using Akka.Actor;
+using S3Tail.Following;
 using S3Tail.Logging;
 using S3Tail.Storage;
 using S3Tail.Windowing;
@@ -11,15 +12,21 @@ namespace S3Tail.Pipeline;
 /// and gets one back from the sequencer each time an object is fully written. So at most
 /// <c>prefetch</c> objects are fetched-but-not-written, and at most about two pages of keys are
 /// in memory however long the listing is.
+///
+/// <para>In follow mode the listing never ends. Once it runs dry the lister waits a poll
+/// interval, then looks back: it lists the look-back window again (<see cref="LookBackListing"/>)
+/// and hands out, as late, every object there that the <see cref="FollowLedger"/> does not know;
+/// then it goes on listing after the newest key handed out. Late objects travel the same path as
+/// the others (credit, sequencer, writer); they only do not move the key-order bookmark.</para>
 /// </summary>
-public sealed class ListerActor : ReceiveActor
+public sealed class ListerActor : ReceiveActor, IWithTimers
 {
     /// <summary>Ask for the next page while fewer keys than this wait, so the pool never starves.</summary>
     private const int RefillBelow = 500;
 
     private readonly IObjectSource _source;
     private readonly string _prefix;
-    private readonly string? _firstKey;
+    private readonly Bookmarks.Bookmark? _bookmark;
     private readonly Func<string, bool>? _filter;
     private readonly int _pageSize;
     private readonly IActorRef _pool;
@@ -27,10 +34,11 @@ public sealed class ListerActor : ReceiveActor
     private readonly CancellationToken _stopping;
     private readonly RetryPolicy _retry;
     private readonly ILog _log;
-    private readonly Queue<ObjectInfo> _waiting = new();
+    private readonly Queue<(ObjectInfo Info, Placement Placement)> _waiting = new();
     private readonly Task<ListPage>? _firstPage;
     private readonly RunProgress? _progress;
     private readonly WindowScan? _window;
+    private readonly FollowOptions? _follow;
 
     private readonly PrefetchController _prefetch;
     private int _inFlight;   // handed to the pool and not yet written out
@@ -40,24 +48,34 @@ public sealed class ListerActor : ReceiveActor
     private bool _listing;
     private bool _ended;
 
+    // Follow mode only.
+    private string? _newest;          // the greatest key handed out in key order; late objects sort before it
+    private bool _sawTimedKey;        // a look-back is pointless under a prefix of keys without times
+    private bool _polling;            // a poll is scheduled or under way
+    private bool _firstLookBackDone;
+    private int _newThisPoll, _lateThisPoll;
+    private long _polls;
+
     public ListerActor(PipelineSettings settings, IActorRef pool, IActorRef sequencer)
     {
         var r = settings.Request;
         _source = r.Source;
         _prefix = r.Prefix;
-        _firstKey = r.Bookmark?.Key;
+        _bookmark = r.Bookmark;
         _filter = r.KeyFilter;
         _prefetch = settings.Prefetch;
         _pageSize = r.ListPageSize;
         _firstPage = r.FirstPage;
         _progress = r.Progress;
-        _window = settings.Window;
         _retry = r.Retry;
         _log = r.Log;
+        _window = settings.Window;
+        _follow = r.Follow;
         _pool = pool;
         _sequencer = sequencer;
         _stopping = settings.Stopping.Token;
-        _startAfter = InitialStartAfter(_firstKey);
+        _startAfter = InitialStartAfter(_bookmark?.Key);
+        _newest = _bookmark?.Key;
 
         Receive<PageListed>(OnPage);
         Receive<FirstPageFailed>(_ => OnFirstPageFailed());
@@ -66,9 +84,14 @@ public sealed class ListerActor : ReceiveActor
         {
             _inFlight -= m.Count;
             _prefetch.Completed(m.Count);
+            _follow?.Ledger.Ended(m.Count);
             Dispatch();
         });
+        Receive<PollDue>(_ => LookBack());
+        Receive<LookedBack>(OnLookedBack);
     }
+
+    public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props Props(PipelineSettings settings, IActorRef pool, IActorRef sequencer) =>
         Akka.Actor.Props.Create(() => new ListerActor(settings, pool, sequencer));
@@ -84,6 +107,9 @@ public sealed class ListerActor : ReceiveActor
 
     protected override void PreStart()
     {
+        // A saved follow stopped inside a late object: finish that one first.
+        if (_follow?.Ledger.TakeResume() is { } partial)
+            Enqueue(new ObjectInfo(partial.Key, partial.ETag, partial.Size), new Placement(partial.Line, Late: true));
         if (_firstPage is null)
         {
             RequestPage();
@@ -106,6 +132,7 @@ public sealed class ListerActor : ReceiveActor
         _listing = false;
         IReadOnlyList<ObjectInfo> objects = page.Page.Objects;
         string? next = objects.Count > 0 ? objects[^1].Key : _startAfter;
+        string? last = next;
         if (_window is not null)
         {
             long outsideBefore = _window.OutsideWindow + _window.WithoutTime;
@@ -114,14 +141,26 @@ public sealed class ListerActor : ReceiveActor
         }
         foreach (var info in objects)
         {
-            if (_firstKey is not null && Utf8Order.Instance.Compare(info.Key, _firstKey) < 0) continue;
+            if (_bookmark is { } b && Utf8Order.Instance.Compare(info.Key, b.Key) < 0) continue;
             if (_filter is not null && !_filter(info.Key)) continue;
-            _waiting.Enqueue(info);
+            if (_follow is not null && _follow.Ledger.IsDone(info)) continue;
+            Enqueue(info, new Placement(SkipLines: _bookmark is { } at && at.Key == info.Key ? at.Line : 0));
+            if (_follow is not null) _newThisPoll++;
             _progress?.Listed();
         }
-        _startAfter = next ?? _startAfter;
+        // A follow lists on after the last key seen, even when this listing is over.
+        _startAfter = next ?? last;
         _moreToList = page.Page.IsTruncated && next is not null;
         Dispatch();
+    }
+
+    private void Enqueue(ObjectInfo info, Placement placement)
+    {
+        _waiting.Enqueue((info, placement));
+        if (_follow is null) return;
+        _follow.Ledger.Handed(info);
+        if (!placement.Late && (_newest is null || Utf8Order.Instance.Compare(info.Key, _newest) > 0)) _newest = info.Key;
+        _sawTimedKey |= KeyTime.PeriodOf(info.Key) is not null;
     }
 
     private void OnListFailed(ListFailed failure)
@@ -135,16 +174,20 @@ public sealed class ListerActor : ReceiveActor
     {
         if (_ended) return;
         int limit = _prefetch.Limit;
-        while (_inFlight < limit && _waiting.TryDequeue(out var info))
+        while (_inFlight < limit && _waiting.TryDequeue(out var next))
         {
-            _pool.Tell(new FetchObject(_nextSeq++, info));
+            _pool.Tell(new FetchObject(_nextSeq++, next.Info, next.Placement));
             _inFlight++;
         }
         if (_moreToList && _waiting.Count < RefillBelow) RequestPage();
-        else if (!_moreToList && _waiting.Count == 0 && !_listing)
+        else if (!_moreToList && !_listing)
         {
-            _ended = true;
-            _sequencer.Tell(new ListingCompleted(_nextSeq));
+            if (_follow is not null) SchedulePoll();
+            else if (_waiting.Count == 0)
+            {
+                _ended = true;
+                _sequencer.Tell(new ListingCompleted(_nextSeq));
+            }
         }
     }
 
@@ -157,6 +200,61 @@ public sealed class ListerActor : ReceiveActor
             .PipeTo(Self, success: p => new PageListed(p), failure: e => new ListFailed(Unwrap(e)));
     }
 
+    /// <summary>The listing ran dry: report the poll that just ended, and wait for the next.</summary>
+    private void SchedulePoll()
+    {
+        if (_polling) return;
+        _polling = true;
+        if (_polls > 0)
+            _log.Info($"poll: {_newThisPoll} new, {_lateThisPoll} late object(s); {_follow!.Ledger.KnownCount} known in the look-back window");
+        _newThisPoll = _lateThisPoll = 0;
+        _progress?.Waiting(true);
+        Timers.StartSingleTimer("poll", PollDue.Instance, _follow!.Poll);
+    }
+
+    /// <summary>A poll: list the look-back window again for objects that arrived late.</summary>
+    private void LookBack()
+    {
+        _polls++;
+        var now = _follow!.Clock.GetUtcNow().UtcDateTime;
+        var floor = now - _follow.LookBack;
+        _follow.Ledger.Forget(floor);
+        _progress?.Polled(now);
+        var since = _window?.Window.Since is { } s && s > floor ? s : floor;
+        var until = _window?.Window.Until;
+        if (!_sawTimedKey && _follow.Ledger.KnownCount == 0 || until <= since)
+        {
+            OnLookedBack(new LookedBack([]));
+            return;
+        }
+        LookBackListing.ListAsync(_source, _prefix, new TimeWindow(since, until), _newest, _pageSize, _retry, _log, _stopping)
+            .PipeTo(Self, success: found => new LookedBack(found), failure: e => new ListFailed(Unwrap(e)));
+    }
+
+    private void OnLookedBack(LookedBack looked)
+    {
+        foreach (var info in looked.Found)
+        {
+            if (_follow!.Ledger.IsDone(info)) continue;
+            // A new follow takes what was there before its bookmark as done: it resumes key order only.
+            if (!_follow.Ledger.Resumed && !_firstLookBackDone && _bookmark is { } b && Utf8Order.Instance.Compare(info.Key, b.Key) < 0)
+            {
+                _follow.Ledger.PassedOver(info);
+                continue;
+            }
+            _log.Info($"late object '{info.Key}' (it sorts before '{_newest}', written already)");
+            Enqueue(info, new Placement(Late: true));
+            _lateThisPoll++;
+            _progress?.Listed();
+            _progress?.Late();
+        }
+        _firstLookBackDone = true;
+        _polling = false;
+        _progress?.Waiting(false);
+        _moreToList = true;
+        Dispatch();
+    }
+
     internal static Exception Unwrap(Exception e) =>
         e is AggregateException { InnerExceptions.Count: 1 } a ? Unwrap(a.InnerException!) : e;
 
@@ -165,4 +263,11 @@ public sealed class ListerActor : ReceiveActor
     private sealed record ListFailed(Exception Reason);
 
     private sealed record FirstPageFailed;
+
+    private sealed record PollDue
+    {
+        public static readonly PollDue Instance = new();
+    }
+
+    private sealed record LookedBack(List<ObjectInfo> Found);
 }

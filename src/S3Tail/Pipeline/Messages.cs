@@ -8,14 +8,22 @@ namespace S3Tail.Pipeline;
 // sequencer releases them strictly in that order. Messages carry file references and batches of
 // lines, never single lines or whole objects.
 
+/// <summary>
+/// How an object joins the output: <see cref="SkipLines"/> of its lines were written before
+/// (the bookmark's object, or a late object a follow stopped in), and whether it is
+/// <see cref="Late"/> — found by a follow after objects sorting later were written, so it does
+/// not move the key-order bookmark.
+/// </summary>
+public readonly record struct Placement(long SkipLines = 0, bool Late = false);
+
 /// <summary>Lister → downloader pool: fetch this object.</summary>
-public sealed record FetchObject(long Seq, ObjectInfo Object);
+public sealed record FetchObject(long Seq, ObjectInfo Object, Placement Placement = default);
 
 /// <summary>Downloader → sequencer: the object's decoded bytes wait in <see cref="Content"/>.</summary>
-public sealed record ObjectFetched(long Seq, ObjectInfo Object, ObjectContent Content);
+public sealed record ObjectFetched(long Seq, ObjectInfo Object, ObjectContent Content, Placement Placement = default);
 
 /// <summary>Downloader → sequencer: the object could not be fetched (after retries).</summary>
-public sealed record FetchFailed(long Seq, ObjectInfo Object, Exception Reason);
+public sealed record FetchFailed(long Seq, ObjectInfo Object, Exception Reason, Placement Placement = default);
 
 /// <summary>Lister → sequencer: the listing ended; <see cref="ObjectCount"/> objects were handed out.</summary>
 public sealed record ListingCompleted(long ObjectCount);
@@ -35,6 +43,9 @@ public sealed record WriteLines(long Seq, string Key, LineBatch Batch);
 /// the batch's bytes went out; <see cref="Stop"/> says the writer stops taking lines, and why.
 /// </summary>
 public sealed record LinesWritten(long Seq, string Key, long? LastLineWritten, long Lines, long Bytes, WriterStop? Stop);
+
+/// <summary>Writer → coordinator → sequencer: the reader of the output went away while nothing was being written.</summary>
+public sealed record OutputGone;
 
 /// <summary>Coordinator → sequencer: who gets window credit.</summary>
 public sealed record AttachLister(IActorRef Lister);

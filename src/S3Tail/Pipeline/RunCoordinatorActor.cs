@@ -32,6 +32,7 @@ public sealed class RunCoordinatorActor : ReceiveActor
         _window = request.Window is { } w ? new WindowScan(w) : null;
 
         Receive<StopRun>(m => _sequencer.Forward(m));
+        Receive<OutputGone>(m => _sequencer.Forward(m));
         Receive<RunFinished>(m =>
         {
             var stats = m.Result.Statistics with
@@ -52,7 +53,7 @@ public sealed class RunCoordinatorActor : ReceiveActor
     protected override void PreStart()
     {
         var settings = new PipelineSettings(_request, _fetcher, _stopping) { Window = _window };
-        var writer = Context.ActorOf(WriterActor.Props(_sink, _stopping.Token), "stdout-writer");
+        var writer = Context.ActorOf(WriterActor.Props(_sink, _stopping.Token, watchOutput: _request.Follow is not null), "stdout-writer");
         _sequencer = Context.ActorOf(SequencerActor.Props(settings, writer), "sequencer");
         var pool = Context.ActorOf(
             DownloaderActor.Props(settings, _sequencer)

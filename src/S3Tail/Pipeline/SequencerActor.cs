@@ -1,4 +1,5 @@
 using Akka.Actor;
+using S3Tail.Bookmarks;
 using S3Tail.Decoding;
 using S3Tail.Logging;
 using S3Tail.Storage;
@@ -38,6 +39,8 @@ public sealed class SequencerActor : ReceiveActor
     private readonly IActorRef _writer;
     private readonly ReorderWindow<object> _window;
     private readonly List<string> _skipped = [];
+    private readonly HashSet<long> _late = [];   // released objects a follow found late
+    private Bookmark? _frontier;                 // the key-order bookmark: late objects do not move it
     private IActorRef? _lister;
     private int _creditOwed;
 
@@ -56,6 +59,7 @@ public sealed class SequencerActor : ReceiveActor
         _request = settings.Request;
         _writer = writer;
         _window = new ReorderWindow<object>(_request.Bookmark);
+        _frontier = _request.Bookmark;
 
         Receive<AttachLister>(m =>
         {
@@ -69,6 +73,7 @@ public sealed class SequencerActor : ReceiveActor
         Receive<BatchRead>(OnBatchRead);
         Receive<LinesWritten>(OnWritten);
         Receive<StopRun>(m => { _request.Log.Debug($"stopping: {m.Reason}"); BeginStop(StopReason.Cancelled, null); });
+        Receive<OutputGone>(_ => BeginStop(StopReason.OutputClosed, null));
     }
 
     public static Props Props(PipelineSettings settings, IActorRef writer) =>
@@ -97,10 +102,10 @@ public sealed class SequencerActor : ReceiveActor
                     _window.Abandon(seq);
                     break;
                 case ObjectFetched fetched:
-                    var resume = _request.Bookmark is { } b && b.Key == fetched.Object.Key ? b.Line : 0;
-                    _reader = new ObjectReader(fetched.Object, fetched.Content, resume, _settings.Fetcher, _request.Log,
-                        _settings.Stopping.Token);
+                    _reader = new ObjectReader(fetched.Object, fetched.Content, fetched.Placement.SkipLines, _settings.Fetcher,
+                        _request.Log, _settings.Stopping.Token);
                     _readerSeq = seq;
+                    if (fetched.Placement.Late) _late.Add(seq);
                     break;
             }
         }
@@ -148,7 +153,18 @@ public sealed class SequencerActor : ReceiveActor
 
     private void OnWritten(LinesWritten ack)
     {
-        if (_window.BatchAcknowledged(ack.Seq, ack.Key, ack.LastLineWritten)) _request.BookmarkMoved?.Invoke(_window.Bookmark!);
+        if (_window.BatchAcknowledged(ack.Seq, ack.Key, ack.LastLineWritten))
+        {
+            if (_late.Contains(ack.Seq))
+            {
+                _request.Follow?.Ledger.LateLineWritten(ack.Key, _window.Bookmark!.Line);
+            }
+            else
+            {
+                _frontier = _window.Bookmark!;
+                _request.BookmarkMoved?.Invoke(_frontier);
+            }
+        }
         _lines += ack.Lines;
         _bytes += ack.Bytes;
         _request.Progress?.Wrote(ack.Key, ack.Bytes);
@@ -191,6 +207,7 @@ public sealed class SequencerActor : ReceiveActor
         if (ended.Count == 0) return;
         foreach (var e in ended)
         {
+            _late.Remove(e.Seq);
             if (e.Skipped) continue;
             _objects++;
             _request.Progress?.Written();
@@ -234,7 +251,7 @@ public sealed class SequencerActor : ReceiveActor
         }
         foreach (var outcome in _window.DrainArrived()) (outcome as ObjectFetched)?.Content.Release();
         var stats = new RunStatistics(_objects, _lines, _bytes, 0, 0, _skipped);
-        Context.Parent.Tell(new RunFinished(new TailResult(_window.Bookmark, _stop.Value, _error, stats)));
+        Context.Parent.Tell(new RunFinished(new TailResult(_frontier, _stop.Value, _error, stats)));
     }
 
     /// <summary>A read task's result: a batch, the end of the object (null), or an error.</summary>

@@ -10,23 +10,45 @@ namespace S3Tail.Pipeline;
 /// blocked write when the run stops. Once stopped, it drops batches unwritten; a closed pipe is
 /// a stop, not a crash.
 /// </summary>
-public sealed class WriterActor : ReceiveActor
+public sealed class WriterActor : ReceiveActor, IWithTimers
 {
     public const string DispatcherId = "s3tail-writer-dispatcher";
 
+    /// <summary>How often a follow's writer looks whether its reader went away while nothing is written.</summary>
+    public static readonly TimeSpan OutputCheckInterval = TimeSpan.FromMilliseconds(250);
+
     private readonly ILineSink _sink;
     private readonly CancellationToken _stopping;
+    private readonly bool _watchOutput;
     private bool _stopped;
 
-    public WriterActor(ILineSink sink, CancellationToken stopping)
+    public WriterActor(ILineSink sink, CancellationToken stopping, bool watchOutput)
     {
         _sink = sink;
         _stopping = stopping;
+        _watchOutput = watchOutput;
         Receive<WriteLines>(Write);
+        Receive<CheckOutput>(_ =>
+        {
+            if (_stopped || !_sink.OutputGone) return;
+            _stopped = true;
+            Context.Parent.Tell(new OutputGone());
+        });
     }
 
-    public static Props Props(ILineSink sink, CancellationToken stopping) =>
-        Akka.Actor.Props.Create(() => new WriterActor(sink, stopping)).WithDispatcher(DispatcherId);
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    /// <summary>
+    /// The writer of <paramref name="sink"/>; with <paramref name="watchOutput"/> (follow mode,
+    /// which can wait for hours between writes) it also notices a reader that went away meanwhile.
+    /// </summary>
+    public static Props Props(ILineSink sink, CancellationToken stopping, bool watchOutput = false) =>
+        Akka.Actor.Props.Create(() => new WriterActor(sink, stopping, watchOutput)).WithDispatcher(DispatcherId);
+
+    protected override void PreStart()
+    {
+        if (_watchOutput) Timers.StartPeriodicTimer("check-output", CheckOutput.Instance, OutputCheckInterval);
+    }
 
     private void Write(WriteLines message)
     {
@@ -65,5 +87,10 @@ public sealed class WriterActor : ReceiveActor
         {
             batch.Return();
         }
+    }
+
+    private sealed record CheckOutput
+    {
+        public static readonly CheckOutput Instance = new();
     }
 }

@@ -113,11 +113,11 @@ public sealed class SequencerActorSpecs : TestKit, IDisposable
     }
 
     [Fact]
-    public void Should_skip_the_lines_up_to_the_bookmark_in_its_object()
+    public void Should_skip_the_lines_the_lister_says_were_written_before()
     {
         var (sequencer, _, writer, _) = Start(new Bookmark("key-000", 2));
         var o = Object(0, "1\n2\n3\n4\n");
-        sequencer.Tell(new ObjectFetched(0, o.Info, o.Content));
+        sequencer.Tell(new ObjectFetched(0, o.Info, o.Content, new Placement(SkipLines: 2)));
         var write = writer.ExpectMsg<WriteLines>();
         Assert.Equal(3, write.Batch.FirstLine);
         Assert.Equal("3\n4\n", System.Text.Encoding.UTF8.GetString(write.Batch.Bytes));

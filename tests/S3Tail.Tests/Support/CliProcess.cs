@@ -34,6 +34,7 @@ public sealed class CliProcess
         Home = home ?? Path.Combine(Path.GetTempPath(), $"s3tail-home-{Guid.NewGuid():N}");
         Directory.CreateDirectory(Home);
         Environment["HOME"] = Home;
+        Environment["XDG_STATE_HOME"] = Path.Combine(Home, ".local", "state");
         Environment["AWS_ACCESS_KEY_ID"] = S3TestServer.AccessKey;
         Environment["AWS_SECRET_ACCESS_KEY"] = S3TestServer.SecretKey;
         Environment["AWS_REGION"] = "us-east-1";

@@ -30,6 +30,21 @@ public sealed partial class RunningCli : IDisposable
 
     public long StdoutLength { get { lock (_stdout) return _stdout.Length; } }
 
+    /// <summary>What it wrote to stdout so far.</summary>
+    public string StdoutText { get { lock (_stdout) return System.Text.Encoding.UTF8.GetString(_stdout.ToArray()); } }
+
+    /// <summary>Waits until stdout says <paramref name="text"/> (or times out with what it said).</summary>
+    public async Task WaitForTextAsync(string text, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        while (!StdoutText.Contains(text, StringComparison.Ordinal))
+        {
+            if (_process.HasExited) throw new InvalidOperationException($"s3tail ended early: {await _stderr}");
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"s3tail did not write '{text}'; it wrote:\n{StdoutText}");
+            await Task.Delay(20);
+        }
+    }
+
     /// <summary>Waits until stdout has at least <paramref name="bytes"/> bytes (the run is under way).</summary>
     public async Task WaitForOutputAsync(long bytes, TimeSpan? timeout = null)
     {

@@ -1,0 +1,167 @@
+using S3Tail.Tests.Support;
+using S3Tail.Windowing;
+using static S3Tail.Tests.Support.Objects;
+
+namespace S3Tail.Tests.EndToEnd;
+
+/// <summary>-f against the S3 test server: new objects, late ones, stops while waiting, restarts.</summary>
+[Collection(S3ServerCollection.Name)]
+public sealed class FollowSpecs(S3ServerFixture fixture)
+{
+    private readonly S3TestServer _server = fixture.Server;
+    private readonly DateTime _now = DateTime.UtcNow;
+
+    /// <summary>An access-log key named <paramref name="minutesAgo"/> minutes before the test started.</summary>
+    private string Key(double minutesAgo) =>
+        $"logs/web-{KeyTime.Format(TimeForm.AccessLog, _now.AddMinutes(-minutesAgo))}-{(int)(minutesAgo * 60):X16}";
+
+    private static string Line(string key) => $"{key} 1\n";
+
+    private Task Put(string bucket, string key) => _server.PutAsync(bucket, key, Text(Line(key)));
+
+    private async Task<string> BucketWith(params string[] keys)
+    {
+        var bucket = await _server.CreateBucketAsync();
+        foreach (var key in keys) await Put(bucket, key);
+        return bucket;
+    }
+
+    private string[] Args(string bucket, params string[] more) =>
+        ["-f", "--poll", "1s", .. more, "--endpoint-url", _server.Endpoint, $"s3://{bucket}/logs/"];
+
+    [Fact]
+    public async Task Should_write_objects_put_while_following_in_key_order_and_end_on_SIGTERM_with_an_exact_bookmark()
+    {
+        var bucket = await BucketWith(Key(30), Key(20));
+        using var run = new RunningCli(new CliProcess(), Args(bucket));
+        await run.WaitForTextAsync(Line(Key(20)));
+
+        await Put(bucket, Key(5));
+        await Put(bucket, Key(4));
+        // Within two polls of a second (and the noise of a busy machine).
+        await run.WaitForTextAsync(Line(Key(4)), TimeSpan.FromSeconds(15));
+        run.Signal(RunningCli.SIGTERM);
+        var result = await run.WaitAsync();
+
+        Assert.Equal(143, result.ExitCode);
+        Assert.Equal(Line(Key(30)) + Line(Key(20)) + Line(Key(5)) + Line(Key(4)), result.StdoutText);
+        Assert.Equal($"{Key(4)}:1", result.Bookmark);
+    }
+
+    [Fact]
+    public async Task Should_write_a_late_object_once_when_it_appears_and_say_so_in_the_log()
+    {
+        var bucket = await BucketWith(Key(30), Key(10));
+        using var run = new RunningCli(new CliProcess(), Args(bucket, "-l", "info"));
+        await run.WaitForTextAsync(Line(Key(10)));
+
+        await Put(bucket, Key(20));   // sorts between two objects already written
+        await run.WaitForTextAsync(Line(Key(20)), TimeSpan.FromSeconds(15));
+        await Task.Delay(3000);       // three more polls see it again
+        run.Signal(RunningCli.SIGINT);
+        var result = await run.WaitAsync();
+
+        Assert.Equal(130, result.ExitCode);
+        Assert.Equal(Line(Key(30)) + Line(Key(10)) + Line(Key(20)), result.StdoutText);
+        Assert.Contains($"info: late object '{Key(20)}'", result.Stderr);
+        Assert.Matches(@"info: poll: 0 new, 1 late object\(s\)", result.Stderr);
+        // The key-order bookmark: a late object does not move it back.
+        Assert.Equal($"{Key(10)}:1", result.Bookmark);
+    }
+
+    [Fact]
+    public async Task Should_resume_a_named_follow_with_what_arrived_meanwhile_late_ones_included_and_repeat_nothing()
+    {
+        var bucket = await BucketWith(Key(40), Key(30));
+        var cli = new CliProcess();
+        string[] args = Args(bucket, "-b", "web");
+
+        using (var first = new RunningCli(cli, args))
+        {
+            await first.WaitForTextAsync(Line(Key(30)));
+            await Task.Delay(1500);   // a poll, so that the state is saved with something in it
+            first.Signal(RunningCli.SIGTERM);
+            var stopped = await first.WaitAsync();
+            Assert.Equal(143, stopped.ExitCode);
+            Assert.Equal(Line(Key(40)) + Line(Key(30)), stopped.StdoutText);
+        }
+
+        await Put(bucket, Key(35));   // late: between the two written
+        await Put(bucket, Key(50));   // late, and before everything written
+        await Put(bucket, Key(2));    // new
+
+        using (var second = new RunningCli(cli, args))
+        {
+            await second.WaitForTextAsync(Line(Key(35)), TimeSpan.FromSeconds(15));
+            await second.WaitForTextAsync(Line(Key(50)), TimeSpan.FromSeconds(15));
+            await second.WaitForTextAsync(Line(Key(2)), TimeSpan.FromSeconds(15));
+            await Task.Delay(2500);
+            second.Signal(RunningCli.SIGTERM);
+            var resumed = await second.WaitAsync();
+            Assert.Equal(143, resumed.ExitCode);
+            Assert.Equal(
+                new[] { Line(Key(2)), Line(Key(35)), Line(Key(50)) }.Order(StringComparer.Ordinal),
+                resumed.StdoutText.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l + "\n").Order(StringComparer.Ordinal));
+        }
+
+        // Nothing new: a third run writes nothing.
+        using var third = new RunningCli(cli, args);
+        await Task.Delay(2500);
+        third.Signal(RunningCli.SIGTERM);
+        var idle = await third.WaitAsync();
+        Assert.Equal(143, idle.ExitCode);
+        Assert.Empty(idle.StdoutText);
+        Assert.Equal($"{Key(2)}:1", idle.Bookmark);
+    }
+
+    [Fact]
+    public async Task Should_end_with_exit_0_when_the_reader_goes_away_while_it_waits()
+    {
+        var bucket = await BucketWith(Key(30), Key(20));
+        var cli = new CliProcess();
+        string command = string.Join(' ', new[] { CliProcess.Executable }.Concat(Args(bucket)).Select(Shell.Q))
+                         + " | head -n 2; echo \"status ${PIPESTATUS[*]}\"";
+
+        var result = await Shell.RunAsync(cli, command, timeout: TimeSpan.FromSeconds(30));
+
+        Assert.Equal(Line(Key(30)) + Line(Key(20)) + "status 0 0\n", result.StdoutText);
+        Assert.Contains($"Bookmark: {Key(20)}:1", result.Stderr);
+    }
+
+    [Fact]
+    public async Task Should_poll_with_LIST_requests_only_while_nothing_arrives()
+    {
+        var bucket = await BucketWith(Key(30), Key(20));
+        using var run = new RunningCli(new CliProcess(), Args(bucket, "--cache-hours", "0"));
+        await run.WaitForTextAsync(Line(Key(20)));
+        await Task.Delay(1500);
+        var before = await _server.CountsAsync(bucket);
+        await Task.Delay(5000);
+        var after = await _server.CountsAsync(bucket);
+        run.Signal(RunningCli.SIGTERM);
+        await run.WaitAsync();
+
+        Assert.Equal(before.GetObject, after.GetObject);
+        Assert.Equal(before.Other, after.Other);
+        int lists = after.List - before.List;
+        // About five polls in five seconds; each lists the look-back window (one source: at most
+        // two LISTs) and after the newest key (one).
+        Assert.InRange(lists, 3, 6 * 3);
+        Console.WriteLine($"{lists} LISTs in 5 s of polling every second");
+    }
+
+    [Theory]
+    [InlineData("--poll", "30s", "--poll only applies with --follow")]
+    [InlineData("--look-back", "2h", "--look-back only applies with --follow")]
+    [InlineData("-f", "--poll=0s", "--poll '0s' is shorter than 1s")]
+    [InlineData("-f", "--look-back=soon", "--look-back 'soon' is not a duration")]
+    [InlineData("-f", "--cache-lookup", "--follow and --cache-lookup cannot be combined")]
+    public async Task Should_refuse_follow_options_that_make_no_sense_as_bad_usage(string a, string b, string message)
+    {
+        var result = await new CliProcess().RunAsync(a, b, "--endpoint-url", _server.Endpoint, "s3://no-such-bucket/");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(message, result.Stderr);
+        Assert.Empty(result.Stdout);
+    }
+}
