@@ -7,9 +7,10 @@ namespace S3Tail.Following;
 /// What a follow remembers so that it writes every object exactly once: the objects done with
 /// inside the look-back window (<see cref="KnownObject"/>, by key and ETag), the objects handed
 /// out and not yet ended (in hand-out order, which is the order they end in), and the late
-/// object whose lines are being written. The lister hands out and ends objects, the sequencer
-/// reports a late object's lines, and a checkpointer takes <see cref="Snapshot"/>s, each on its
-/// own thread: every member takes one lock.
+/// object whose lines are being written. The lister hands objects out; the sequencer ends them
+/// (as it ends them, so a run that stops right after still knows) and reports a late object's
+/// lines; a checkpointer takes <see cref="Snapshot"/>s. Each on its own thread: every member
+/// takes one lock.
 /// </summary>
 public sealed class FollowLedger
 {
@@ -78,17 +79,20 @@ public sealed class FollowLedger
         lock (_gate) Remember(info);
     }
 
-    /// <summary>The oldest <paramref name="count"/> objects handed out ended (written out, or skipped).</summary>
-    public void Ended(int count)
+    /// <summary>
+    /// The oldest object handed out ended: <paramref name="done"/> when every line of it went
+    /// out (or it was skipped), false when the run stopped with some of it unwritten — then the
+    /// next run finds it again (by key order, or as late).
+    /// </summary>
+    public void Ended(bool done)
     {
         lock (_gate)
         {
-            for (int i = 0; i < count && _handed.TryDequeue(out var info); i++)
-            {
-                _inFlight.Remove(info.Key);
-                Remember(info);
-                if (_partial?.Key == info.Key) _partial = null;
-            }
+            if (!_handed.TryDequeue(out var info)) return;
+            _inFlight.Remove(info.Key);
+            if (!done) return;
+            Remember(info);
+            if (_partial?.Key == info.Key) _partial = null;
         }
     }
 

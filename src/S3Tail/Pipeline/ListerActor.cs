@@ -84,7 +84,6 @@ public sealed class ListerActor : ReceiveActor, IWithTimers
         {
             _inFlight -= m.Count;
             _prefetch.Completed(m.Count);
-            _follow?.Ledger.Ended(m.Count);
             Dispatch();
         });
         Receive<PollDue>(_ => LookBack());

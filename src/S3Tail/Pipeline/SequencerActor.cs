@@ -40,6 +40,7 @@ public sealed class SequencerActor : ReceiveActor
     private readonly ReorderWindow<object> _window;
     private readonly List<string> _skipped = [];
     private readonly HashSet<long> _late = [];   // released objects a follow found late
+    private readonly Dictionary<long, (long Sent, long Written)> _delivered = new();   // bytes per released object
     private Bookmark? _frontier;                 // the key-order bookmark: late objects do not move it
     private IActorRef? _lister;
     private int _creditOwed;
@@ -146,6 +147,8 @@ public sealed class SequencerActor : ReceiveActor
         else
         {
             _window.BatchSent(read.Seq);
+            var d = _delivered.GetValueOrDefault(read.Seq);
+            _delivered[read.Seq] = (d.Sent + read.Batch.Length, d.Written);
             _writer.Tell(new WriteLines(read.Seq, reader.Info.Key, read.Batch));
         }
         Pump();
@@ -153,6 +156,8 @@ public sealed class SequencerActor : ReceiveActor
 
     private void OnWritten(LinesWritten ack)
     {
+        var delivered = _delivered.GetValueOrDefault(ack.Seq);
+        _delivered[ack.Seq] = (delivered.Sent, delivered.Written + ack.Bytes);
         if (_window.BatchAcknowledged(ack.Seq, ack.Key, ack.LastLineWritten))
         {
             if (_late.Contains(ack.Seq))
@@ -207,6 +212,9 @@ public sealed class SequencerActor : ReceiveActor
         if (ended.Count == 0) return;
         foreach (var e in ended)
         {
+            // Told here, not when the lister hears of it: a run that stops now still knows.
+            _delivered.Remove(e.Seq, out var d);
+            _request.Follow?.Ledger.Ended(done: e.Skipped || d.Sent == d.Written);
             _late.Remove(e.Seq);
             if (e.Skipped) continue;
             _objects++;

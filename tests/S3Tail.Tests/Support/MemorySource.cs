@@ -32,7 +32,24 @@ public sealed class MemorySource(IEnumerable<(string Key, byte[] Content)> objec
 
     public string? CacheIdentity => "memory|memory";
 
+    /// <summary>Adds (or replaces) an object while runs may be listing: what a follow sees arrive.</summary>
+    public void Put(string key, byte[] content)
+    {
+        lock (_objects) _objects[key] = content;
+    }
+
+    /// <summary>How many LISTs were asked for.</summary>
+    public int Lists => Volatile.Read(ref _lists);
+
+    private int _lists;
+
     public Task<ListPage> ListAsync(string prefix, string? startAfter, int maxKeys, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _lists);
+        lock (_objects) return Task.FromResult(List(prefix, startAfter, maxKeys));
+    }
+
+    private ListPage List(string prefix, string? startAfter, int maxKeys)
     {
         var keys = _objects
             .Where(o => o.Key.StartsWith(prefix, StringComparison.Ordinal)
@@ -40,7 +57,7 @@ public sealed class MemorySource(IEnumerable<(string Key, byte[] Content)> objec
             .Take(maxKeys + 1)
             .Select(o => new ObjectInfo(o.Key, $"\"{o.Value.Length}\"", o.Value.Length))
             .ToList();
-        return Task.FromResult(new ListPage(keys.Take(maxKeys).ToList(), keys.Count > maxKeys));
+        return new ListPage(keys.Take(maxKeys).ToList(), keys.Count > maxKeys);
     }
 
     public async Task<Stream> OpenReadAsync(ObjectInfo info, long offset, CancellationToken cancellationToken)
@@ -58,7 +75,9 @@ public sealed class MemorySource(IEnumerable<(string Key, byte[] Content)> objec
             Interlocked.Decrement(ref _concurrent);
         }
         if (Failures.TryGetValue(info.Key, out var failure)) throw failure;
-        return new MemoryStream(_objects[info.Key], (int)offset, _objects[info.Key].Length - (int)offset, writable: false);
+        byte[] content;
+        lock (_objects) content = _objects[info.Key];
+        return new MemoryStream(content, (int)offset, content.Length - (int)offset, writable: false);
     }
 
     public void Dispose() { }
