@@ -57,11 +57,32 @@ public sealed class ProgressSpecs(S3ServerFixture fixture)
         var (bucket, _) = await SlowBucket();
         await _server.PutAsync(bucket, "logs/web-2016-09-11-14-00-00-A", Text("in\n"));
         await _server.PutAsync(bucket, "logs/web-2016-09-11-15-00-00-A", Text("out\n"));
+        await _server.SetRulesAsync(bucket, new { op = "getObject", delayMs = 800 });   // long enough to draw the line
         var (terminal, stdout) = await RunOnTerminal(new CliProcess(), "--progress", "--since", "2016-09-11T14:00", "--until", "2016-09-11T15:00",
             "--endpoint-url", _server.Endpoint, $"s3://{bucket}/logs/");
 
         Assert.Equal("in\n", System.Text.Encoding.UTF8.GetString(stdout));
         Assert.Matches(@"s3tail: \d+/1 objects \(31 outside the window\)", terminal);
+    }
+
+    [Fact]
+    public async Task Should_say_a_follow_is_waiting_and_when_it_last_polled()
+    {
+        var (bucket, _) = await SlowBucket();
+        var cli = new CliProcess();
+        var output = Path.Combine(cli.Home, "out");
+        // stderr on a terminal; the follow is stopped after three seconds of polling.
+        string command = $"timeout -s TERM 3 '{CliProcess.Executable}' -f --poll 1s --endpoint-url '{_server.Endpoint}' 's3://{bucket}/logs/' > '{output}'; true";
+        var psi = cli.StartInfo(["-q", "-e", "-c", command, "/dev/null"]);
+        psi.FileName = "script";
+        psi.Environment["COLUMNS"] = "160";
+        using var p = Process.Start(psi)!;
+        p.StandardInput.Close();
+        var terminal = await p.StandardOutput.ReadToEndAsync();
+        await p.WaitForExitAsync();
+
+        Assert.Matches(@"s3tail: 30 objects \(0 late\), [\d.]+ [KMG]?B; waiting for new objects, last poll \d\d:\d\d:\d\d", terminal);
+        Assert.Contains("Bookmark: logs/29:30", terminal);
     }
 
     [Fact]
