@@ -73,6 +73,28 @@ public static class CliCommand
     public static readonly Option<string?> LookBack = new("--look-back")
     { Description = "Follow mode: how far back in key time each poll looks for late objects (default 1h)", HelpName = "DURATION" };
 
+    public static readonly Option<string[]> Grep = new("--grep", "-e")
+    {
+        Description = "Keep only lines matching PATTERN, a .NET regular expression (repeatable: lines matching any)",
+        HelpName = "PATTERN",
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    public static readonly Option<bool> FixedStrings = new("--fixed-strings", "-F") { Description = "--grep patterns are plain strings" };
+
+    public static readonly Option<bool> IgnoreCase = new("--ignore-case", "-i") { Description = "--grep ignores case" };
+
+    public static readonly Option<bool> InvertMatch = new("--invert-match", "-v")
+    { Description = "Keep the lines matching none of the --grep patterns" };
+
+    public static readonly Option<long?> MaxCount = new("--max-count", "-m")
+    {
+        Description = "End after N lines written (kept lines, with --grep); the bookmark is the Nth",
+        HelpName = "N",
+        CustomParser = r => Checked(r, s => long.TryParse(s, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long n)
+            ? n : throw S3TailException.Usage($"--max-count '{s}' is not a whole number of lines.")),
+    };
+
     public static readonly Option<bool> CacheLookup = new("--cache-lookup")
     { Description = "For each key under URI, print whether it is cached; download nothing" };
 
@@ -93,7 +115,7 @@ public static class CliCommand
             "Reads the log objects under an S3 prefix (or a local folder) as one stream, in key order, " +
             "and remembers exactly where it stopped.")
         {
-            Uri, ConfigFile, Region, Profile, EndpointUrl, Bookmark, Since, Until, Follow, Poll, LookBack, Prefetch, LogLevel, LogFile,
+            Uri, ConfigFile, Region, Profile, EndpointUrl, Bookmark, Since, Until, Follow, Poll, LookBack, Grep, FixedStrings, IgnoreCase, InvertMatch, MaxCount, Prefetch, LogLevel, LogFile,
             CacheHours, CachePath, CacheLookup, SkipErrors, Timeout, Quiet, Progress, NoProgress,
         };
         root.SetAction(async (parse, cancellationToken) => (int)await TailCommand.RunAsync(Read(parse), Console.Error, cancellationToken));
@@ -120,5 +142,6 @@ public static class CliCommand
         p.GetValue(Bookmark), p.GetValue(Prefetch), p.GetValue(LogLevel), p.GetValue(LogFile), p.GetValue(CacheHours),
         p.GetValue(CachePath), p.GetValue(CacheLookup), p.GetValue(SkipErrors), p.GetValue(Quiet),
         p.GetValue(NoProgress) ? false : p.GetValue(Progress) ? true : null, p.GetValue(Timeout),
-        p.GetValue(Since), p.GetValue(Until), p.GetValue(Follow), p.GetValue(Poll), p.GetValue(LookBack));
+        p.GetValue(Since), p.GetValue(Until), p.GetValue(Follow), p.GetValue(Poll), p.GetValue(LookBack),
+        p.GetValue(Grep), p.GetValue(FixedStrings), p.GetValue(IgnoreCase), p.GetValue(InvertMatch), p.GetValue(MaxCount));
 }

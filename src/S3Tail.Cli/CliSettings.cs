@@ -22,4 +22,9 @@ public sealed record CliSettings(
     string? Until = null,
     bool Follow = false,
     string? Poll = null,
-    string? LookBack = null);
+    string? LookBack = null,
+    string[]? Grep = null,
+    bool FixedStrings = false,
+    bool IgnoreCase = false,
+    bool InvertMatch = false,
+    long? MaxCount = null);

@@ -3,6 +3,7 @@ using S3Tail.Config;
 using S3Tail.Logging;
 using S3Tail.Storage;
 using S3Tail.Windowing;
+using S3Tail.Filtering;
 
 namespace S3Tail.Cli;
 
@@ -28,7 +29,9 @@ public sealed record RunSettings(
     IReadOnlyList<string> Warnings,
     TimeSpan StallTimeout,
     TimeWindow? Window,
-    FollowSettings? Follow)
+    FollowSettings? Follow,
+    LineFilter? Filter,
+    long? MaxLines)
 {
     public const double DefaultCacheHours = 24;
 
@@ -53,6 +56,7 @@ public sealed record RunSettings(
 
         var window = TimeWindow.Parse(cli.Since, cli.Until, DateTimeOffset.UtcNow);
         var follow = FollowSettings.From(cli);
+        var filter = FilterFrom(cli);
         var source = SourceUri.Parse(cli.Uri);
         var (bookmark, name) = ResolveBookmark(cli.Bookmark, config, configPath);
         if (name is not null && bookmark is not null)
@@ -68,7 +72,20 @@ public sealed record RunSettings(
             cli.LogFile is { } lf ? lf : options.LogFile,
             cacheHours,
             cli.CachePath ?? options.CachePath ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".s3tailcache"),
-            cli.CacheLookup, cli.SkipErrors, cli.Quiet, warnings, TimeSpan.FromSeconds(timeout), window, follow);
+            cli.CacheLookup, cli.SkipErrors, cli.Quiet, warnings, TimeSpan.FromSeconds(timeout), window, follow, filter, cli.MaxCount);
+    }
+
+    /// <summary>--grep and its modifiers; -F, -i or -v without a pattern is bad usage.</summary>
+    private static LineFilter? FilterFrom(CliSettings cli)
+    {
+        if (cli.Grep is not { Length: > 0 } patterns)
+        {
+            string? lone = cli.FixedStrings ? "--fixed-strings (-F)" : cli.IgnoreCase ? "--ignore-case (-i)" : cli.InvertMatch ? "--invert-match (-v)" : null;
+            if (lone is not null) throw S3TailException.Usage($"{lone} only applies with --grep (-e PATTERN).");
+            return null;
+        }
+        if (cli.CacheLookup) throw S3TailException.Usage("--grep and --cache-lookup cannot be combined: --cache-lookup reads no lines.");
+        return GrepFilter.Create(patterns, cli.FixedStrings, cli.IgnoreCase, cli.InvertMatch);
     }
 
     /// <summary>

@@ -74,6 +74,8 @@ public static class TailCommand
                 Bookmark = settings.Bookmark,
                 Window = settings.Window,
                 Follow = follow,
+                Filter = settings.Filter,
+                MaxLines = settings.MaxLines,
                 Prefetch = settings.Prefetch,
                 Cache = cache,
                 SkipErrors = settings.SkipErrors,
@@ -175,7 +177,8 @@ public static class TailCommand
         if (s.WithoutTime > 0)
             log.Warn($"left out {s.WithoutTime} key(s) whose names carry no time the window could be checked against, e.g. '{s.ExampleWithoutTime}'.");
         string window = settings.Window is { } w ? $"; {s.OutsideWindow} listed keys outside the window {w}" : "";
-        log.Info($"{s.ObjectsWritten} objects, {s.LinesWritten} lines, {s.BytesWritten} bytes written; " +
+        string lines = settings.Filter is null ? $"{s.LinesWritten} lines" : $"{s.LinesExamined} lines examined, {s.LinesWritten} kept";
+        log.Info($"{s.ObjectsWritten} objects, {lines}, {s.BytesWritten} bytes written; " +
                  $"{s.Downloads} downloaded, {s.CacheHits} from cache{window}; {elapsed.TotalSeconds:0.00} s" +
                  (settings.Prefetch == TailRequest.AutoPrefetch ? $"; prefetch auto ended at {s.PrefetchWindow}" : ""));
 

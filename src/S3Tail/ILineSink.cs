@@ -57,7 +57,7 @@ public sealed class HandlerLineSink(LineHandler handler) : ILineSink
     public SinkResult Write(string key, LineBatch batch, CancellationToken stopping)
     {
         var bytes = batch.Bytes;
-        long line = batch.FirstLine;
+        int index = 0;
         int consumed = 0;
         if (!batch.StartsMidLine) _pending.Clear();
         while (consumed < bytes.Length)
@@ -72,12 +72,12 @@ public sealed class HandlerLineSink(LineHandler handler) : ILineSink
             if (_pending.WrittenCount > 0)
             {
                 _pending.Write(bytes.Slice(consumed, nl));
-                go = handler(key, line, _pending.WrittenSpan);
+                go = handler(key, batch.LineNumber(index), _pending.WrittenSpan);
                 _pending.Clear();
             }
-            else go = handler(key, line, bytes.Slice(consumed, nl));
+            else go = handler(key, batch.LineNumber(index), bytes.Slice(consumed, nl));
             consumed += nl + 1;
-            line++;
+            index++;
             if (!go) return new SinkResult(consumed, SinkStatus.HandlerStopped);
         }
         return SinkResult.All(batch);

@@ -44,6 +44,16 @@ public sealed record TailRequest
     /// </summary>
     public Windowing.TimeWindow? Window { get; init; }
 
+    /// <summary>
+    /// Keep only the lines this filter keeps (null: every line). It runs in the downloaders, in
+    /// parallel, right after decoding; bookmarks still count the objects' own lines.
+    /// <see cref="Filtering.GrepFilter.Create"/> makes the CLI's <c>--grep</c> filter.
+    /// </summary>
+    public Filtering.LineFilter? Filter { get; init; }
+
+    /// <summary>End the run after this many lines are written (kept lines, under a filter); null: no limit.</summary>
+    public long? MaxLines { get; init; }
+
     /// <summary>Keep polling for new and late objects after the last one (null: end after it).</summary>
     public Following.FollowOptions? Follow { get; init; }
 

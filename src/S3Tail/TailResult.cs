@@ -15,6 +15,8 @@ public enum StopReason
     HandlerStopped,
     /// <summary>An error ended the run; see <see cref="TailResult.Error"/>.</summary>
     Failed,
+    /// <summary><see cref="TailRequest.MaxLines"/> lines were written.</summary>
+    LimitReached,
 }
 
 /// <summary>Counts of one run, for the summary line.</summary>
@@ -23,6 +25,12 @@ public sealed record RunStatistics(long ObjectsWritten, long LinesWritten, long 
 {
     /// <summary>The prefetch window at the end (with --prefetch auto, where it settled).</summary>
     public int PrefetchWindow { get; init; }
+
+    /// <summary>
+    /// Source lines examined up to the bookmark (with a filter, kept or not; without one, equal
+    /// to <see cref="LinesWritten"/>).
+    /// </summary>
+    public long LinesExamined { get; init; }
 
     /// <summary>Listed keys left out by the time window (<see cref="TailRequest.Window"/>).</summary>
     public long OutsideWindow { get; init; }

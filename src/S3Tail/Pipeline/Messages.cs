@@ -59,6 +59,9 @@ public abstract record WriterStop
     /// <summary>The library's line handler asked to stop.</summary>
     public sealed record HandlerStopped : WriterStop;
 
+    /// <summary>As many lines as asked for (<c>-m</c>) were written.</summary>
+    public sealed record LimitReached : WriterStop;
+
     /// <summary>Writing failed (disk full, I/O error).</summary>
     public sealed record WriteFailed(Exception Reason) : WriterStop;
 }

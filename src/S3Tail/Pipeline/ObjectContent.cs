@@ -66,3 +66,26 @@ public sealed record InMemoryContent(ReadOnlyMemory<byte> Decoded) : ObjectConte
         }
     }
 }
+
+/// <summary>Bytes as they are in a private spool file (a filter's kept lines that outgrew memory): deleted once written out.</summary>
+public sealed record RawSpoolContent(string SpoolPath) : ObjectContent
+{
+    public override Stream OpenDecoded() => new FileStream(SpoolPath, FileMode.Open, FileAccess.Read, FileShare.Read, 256 * 1024);
+
+    public override void Release()
+    {
+        try { File.Delete(SpoolPath); } catch (IOException) { }
+    }
+}
+
+/// <summary>
+/// A filtered object (<c>--grep</c>): only its kept lines, in <see cref="Kept"/>, and
+/// <see cref="Map"/> from kept line to source line; <see cref="ExaminedThrough"/> is the last
+/// source line the filter examined.
+/// </summary>
+public sealed record FilteredContent(ObjectContent Kept, Filtering.LineMap Map, long ExaminedThrough) : ObjectContent
+{
+    public override Stream OpenDecoded() => Kept.OpenDecoded();
+
+    public override void Release() => Kept.Release();
+}

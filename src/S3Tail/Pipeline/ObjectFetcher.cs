@@ -58,6 +58,35 @@ public sealed class ObjectFetcher(IObjectSource source, ObjectCache? cache, Spoo
         }
     }
 
+    /// <summary>
+    /// Fetches the object and runs <paramref name="filter"/> over it past its first
+    /// <paramref name="skipLines"/> lines, on this task: the kept lines, ready to write. The
+    /// fetched copy (cache entry, spool file) is left as without a filter, so another search
+    /// downloads nothing. A cache entry found corrupt while filtering is fetched afresh.
+    /// </summary>
+    public async Task<ObjectContent> FetchFilteredAsync(ObjectInfo info, long skipLines, Filtering.LineFilter filter,
+        CancellationToken cancellationToken)
+    {
+        var content = await FetchAsync(info, bypassCache: false, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await Task.Run(() => Filtering.ObjectFilter.Apply(content, skipLines, filter, spool!, cancellationToken), cancellationToken)
+                .ConfigureAwait(false);
+        }
+        catch (CorruptEntryException e)
+        {
+            log.Warn($"{e.Message} Fetching '{info.Key}' again.");
+            content.Release();
+            content = await RefetchAsync(info, e.EntryPath, cancellationToken).ConfigureAwait(false);
+            return await Task.Run(() => Filtering.ObjectFilter.Apply(content, skipLines, filter, spool!, cancellationToken), cancellationToken)
+                .ConfigureAwait(false);
+        }
+        finally
+        {
+            content.Release();
+        }
+    }
+
     /// <summary>A cache entry failed its checks while being read: delete it and fetch the object afresh.</summary>
     public Task<ObjectContent> RefetchAsync(ObjectInfo info, string corruptEntryPath, CancellationToken cancellationToken)
     {

@@ -22,6 +22,7 @@ public sealed class ObjectReader(ObjectInfo info, ObjectContent content, long sk
     private LineBatchReader? _reader;
     private ReaderPosition? _resumeAt;
     private bool _healed;
+    private bool _emptyHandedOut;
     private int _disposed;
 
     public ObjectInfo Info { get; } = info;
@@ -35,6 +36,7 @@ public sealed class ObjectReader(ObjectInfo info, ObjectContent content, long sk
         {
             try
             {
+                if (_content is FilteredContent filtered) return NextFiltered(filtered);
                 if (_reader is null)
                 {
                     var decoded = _content.OpenDecoded();
@@ -56,6 +58,27 @@ public sealed class ObjectReader(ObjectInfo info, ObjectContent content, long sk
                 _content = fresh;
             }
         }
+    }
+
+    /// <summary>
+    /// A filtered object's kept lines (skipped already by the filter), mapped to source lines.
+    /// One that kept nothing still yields one empty batch: written, it moves the bookmark over
+    /// every line examined.
+    /// </summary>
+    private LineBatch? NextFiltered(FilteredContent filtered)
+    {
+        if (filtered.Map.KeptLines == 0)
+        {
+            if (_emptyHandedOut) return null;
+            _emptyHandedOut = true;
+            return new LineBatch(System.Buffers.ArrayPool<byte>.Shared.Rent(1), 0, 0, 1, 0, map: filtered.Map, examinedThrough: filtered.ExaminedThrough);
+        }
+        if (_reader is null)
+        {
+            var kept = filtered.OpenDecoded();
+            _reader = new LineBatchReader(kept, 0, sizeHint: (kept as ReadOnlyStream)?.KnownLength);
+        }
+        return _reader.Next()?.Mapped(filtered.Map, filtered.ExaminedThrough);
     }
 
     /// <summary>Closes the file and releases the content (a spool file is deleted). Call once no read is running.</summary>

@@ -53,7 +53,7 @@ public sealed class RunCoordinatorActor : ReceiveActor
     protected override void PreStart()
     {
         var settings = new PipelineSettings(_request, _fetcher, _stopping) { Window = _window };
-        var writer = Context.ActorOf(WriterActor.Props(_sink, _stopping.Token, watchOutput: _request.Follow is not null), "stdout-writer");
+        var writer = Context.ActorOf(WriterActor.Props(_sink, _stopping.Token, watchOutput: _request.Follow is not null, _request.MaxLines), "stdout-writer");
         _sequencer = Context.ActorOf(SequencerActor.Props(settings, writer), "sequencer");
         var pool = Context.ActorOf(
             DownloaderActor.Props(settings, _sequencer)

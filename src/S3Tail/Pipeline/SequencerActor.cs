@@ -41,6 +41,8 @@ public sealed class SequencerActor : ReceiveActor
     private readonly List<string> _skipped = [];
     private readonly HashSet<long> _late = [];   // released objects a follow found late
     private readonly Dictionary<long, (long Sent, long Written)> _delivered = new();   // bytes per released object
+    private readonly Dictionary<long, long> _lineReached = new();   // per released object: the last source line acknowledged
+    private long _examined;
     private Bookmark? _frontier;                 // the key-order bookmark: late objects do not move it
     private IActorRef? _lister;
     private int _creditOwed;
@@ -106,6 +108,7 @@ public sealed class SequencerActor : ReceiveActor
                     _reader = new ObjectReader(fetched.Object, fetched.Content, fetched.Placement.SkipLines, _settings.Fetcher,
                         _request.Log, _settings.Stopping.Token);
                     _readerSeq = seq;
+                    _lineReached[seq] = fetched.Placement.SkipLines;
                     if (fetched.Placement.Late) _late.Add(seq);
                     break;
             }
@@ -156,6 +159,11 @@ public sealed class SequencerActor : ReceiveActor
 
     private void OnWritten(LinesWritten ack)
     {
+        if (ack.LastLineWritten is { } reached && _lineReached.TryGetValue(ack.Seq, out long before) && reached > before)
+        {
+            _examined += reached - before;
+            _lineReached[ack.Seq] = reached;
+        }
         var delivered = _delivered.GetValueOrDefault(ack.Seq);
         _delivered[ack.Seq] = (delivered.Sent, delivered.Written + ack.Bytes);
         if (_window.BatchAcknowledged(ack.Seq, ack.Key, ack.LastLineWritten))
@@ -177,6 +185,7 @@ public sealed class SequencerActor : ReceiveActor
         {
             case WriterStop.OutputClosed: BeginStop(StopReason.OutputClosed, null); break;
             case WriterStop.HandlerStopped: BeginStop(StopReason.HandlerStopped, null); break;
+            case WriterStop.LimitReached: BeginStop(StopReason.LimitReached, null); break;
             case WriterStop.WriteFailed f:
                 BeginStop(StopReason.Failed, S3TailException.Runtime($"Error writing the output: {f.Reason.Message.TrimEnd('.')}.", f.Reason));
                 break;
@@ -214,6 +223,7 @@ public sealed class SequencerActor : ReceiveActor
         {
             // Told here, not when the lister hears of it: a run that stops now still knows.
             _delivered.Remove(e.Seq, out var d);
+            _lineReached.Remove(e.Seq);
             _request.Follow?.Ledger.Ended(done: e.Skipped || d.Sent == d.Written);
             _late.Remove(e.Seq);
             if (e.Skipped) continue;
@@ -258,7 +268,7 @@ public sealed class SequencerActor : ReceiveActor
             else reader.Dispose();
         }
         foreach (var outcome in _window.DrainArrived()) (outcome as ObjectFetched)?.Content.Release();
-        var stats = new RunStatistics(_objects, _lines, _bytes, 0, 0, _skipped);
+        var stats = new RunStatistics(_objects, _lines, _bytes, 0, 0, _skipped) { LinesExamined = _examined };
         Context.Parent.Tell(new RunFinished(new TailResult(_frontier, _stop.Value, _error, stats)));
     }
 

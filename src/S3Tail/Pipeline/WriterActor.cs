@@ -20,13 +20,15 @@ public sealed class WriterActor : ReceiveActor, IWithTimers
     private readonly ILineSink _sink;
     private readonly CancellationToken _stopping;
     private readonly bool _watchOutput;
+    private long? _remaining;   // lines still to write before -m's limit
     private bool _stopped;
 
-    public WriterActor(ILineSink sink, CancellationToken stopping, bool watchOutput)
+    public WriterActor(ILineSink sink, CancellationToken stopping, bool watchOutput, long? maxLines)
     {
         _sink = sink;
         _stopping = stopping;
         _watchOutput = watchOutput;
+        _remaining = maxLines;
         Receive<WriteLines>(Write);
         Receive<CheckOutput>(_ =>
         {
@@ -42,8 +44,8 @@ public sealed class WriterActor : ReceiveActor, IWithTimers
     /// The writer of <paramref name="sink"/>; with <paramref name="watchOutput"/> (follow mode,
     /// which can wait for hours between writes) it also notices a reader that went away meanwhile.
     /// </summary>
-    public static Props Props(ILineSink sink, CancellationToken stopping, bool watchOutput = false) =>
-        Akka.Actor.Props.Create(() => new WriterActor(sink, stopping, watchOutput)).WithDispatcher(DispatcherId);
+    public static Props Props(ILineSink sink, CancellationToken stopping, bool watchOutput = false, long? maxLines = null) =>
+        Akka.Actor.Props.Create(() => new WriterActor(sink, stopping, watchOutput, maxLines)).WithDispatcher(DispatcherId);
 
     protected override void PreStart()
     {
@@ -60,6 +62,14 @@ public sealed class WriterActor : ReceiveActor, IWithTimers
                 Sender.Tell(new LinesWritten(message.Seq, message.Key, null, 0, 0, null));
                 return;
             }
+            // -m: write up to the last line allowed, and stop there.
+            bool atLimit = _remaining is { } remaining && batch.Newlines >= remaining;
+            if (atLimit)
+            {
+                var whole = batch;
+                batch = whole.FirstLines((int)_remaining!.Value);
+                whole.Return();
+            }
             SinkResult result;
             try
             {
@@ -70,10 +80,13 @@ public sealed class WriterActor : ReceiveActor, IWithTimers
                 result = new SinkResult(0, SinkStatus.Failed, e.Message);
             }
             long written = Math.Clamp(result.BytesWritten, 0, batch.Length);
-            long? last = batch.LastLineWithin(written);
-            long lines = last is { } l ? l - batch.FirstLine + 1 : 0;
+            long lines = batch.LinesWithin(written);
+            // At the limit the bookmark is the last line written, not the end of what was examined.
+            long? last = atLimit && written >= batch.Length && lines > 0 ? batch.LineNumber((int)lines - 1) : batch.LastLineWithin(written);
+            if (_remaining is not null) _remaining -= lines;
             WriterStop? stop = result.Status switch
             {
+                SinkStatus.Written when atLimit => new WriterStop.LimitReached(),
                 SinkStatus.Written => null,
                 SinkStatus.Stopped => null,
                 SinkStatus.HandlerStopped => new WriterStop.HandlerStopped(),

@@ -1,0 +1,77 @@
+using System.Buffers;
+using S3Tail.Cache;
+using S3Tail.Decoding;
+using S3Tail.Pipeline;
+
+namespace S3Tail.Filtering;
+
+/// <summary>
+/// Runs a <see cref="LineFilter"/> over one fetched object, on a downloader's task (so objects are
+/// filtered in parallel), and keeps only the kept lines and which source line each was
+/// (<see cref="FilteredContent"/>). Whole lines go to the filter a batch at a time; a line longer
+/// than a batch is put together first, so the filter always sees whole lines (memory for the
+/// longest line, only while it is matched).
+/// </summary>
+internal static class ObjectFilter
+{
+    public static FilteredContent Apply(ObjectContent content, long skipLines, LineFilter filter, SpoolFolder spool,
+        CancellationToken cancellationToken)
+    {
+        var decoded = content.OpenDecoded();
+        using var reader = new LineBatchReader(decoded, skipLines, sizeHint: (decoded as ReadOnlyStream)?.KnownLength);
+        using var kept = new KeptBytes(spool);
+        var map = new LineMap();
+        var starts = new List<int>();
+        var longLine = new ArrayBufferWriter<byte>();
+        long examined = skipLines;
+        while (reader.Next() is { } batch)
+        {
+            try
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var bytes = batch.Bytes;
+                if (batch.Newlines == 0)
+                {
+                    // A piece of a line longer than a batch.
+                    longLine.Write(bytes);
+                    continue;
+                }
+                long line = batch.FirstLine;
+                int pos = 0;
+                if (batch.StartsMidLine)
+                {
+                    int nl = bytes.IndexOf((byte)'\n');
+                    longLine.Write(bytes[..(nl + 1)]);
+                    var whole = longLine.WrittenSpan;
+                    if (filter.Keep(whole[..^1]))
+                    {
+                        kept.Write(whole);
+                        map.Add(line);
+                    }
+                    longLine.Clear();
+                    pos = nl + 1;
+                    line++;
+                }
+                // The rest is whole lines: a batch with a line end ends at one.
+                var lines = bytes[pos..];
+                starts.Clear();
+                filter.Select(lines, starts);
+                int counted = 0;
+                foreach (int start in starts)
+                {
+                    line += lines[counted..start].Count((byte)'\n');
+                    counted = start;
+                    int end = start + lines[start..].IndexOf((byte)'\n') + 1;
+                    kept.Write(lines[start..end]);
+                    map.Add(line);
+                }
+                examined = batch.LastLine;
+            }
+            finally
+            {
+                batch.Return();
+            }
+        }
+        return new FilteredContent(kept.Detach(), map, examined);
+    }
+}

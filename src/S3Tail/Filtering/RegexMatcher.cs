@@ -1,0 +1,121 @@
+using System.Buffers;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace S3Tail.Filtering;
+
+/// <summary>
+/// .NET regular expressions (any of several, as one alternation). A buffer of lines is decoded
+/// to UTF-16 once and searched as a whole (Multiline, so ^ and $ mean a line's edges); every
+/// match found is then checked against its line alone, which is what decides. So a match that
+/// runs across lines never keeps a line, and the search carries on at the next line. Patterns
+/// whose meaning can depend on what surrounds a line are matched line by line instead.
+/// </summary>
+internal sealed class RegexMatcher : Matcher
+{
+    private readonly Regex _line;     // one line, on its own
+    private readonly Regex? _batch;   // a buffer of lines; null when only line by line is exact
+
+    public RegexMatcher(IReadOnlyList<string> patterns, IReadOnlyList<string> asGiven, bool ignoreCase)
+    {
+        for (int i = 0; i < patterns.Count; i++)
+        {
+            try
+            {
+                _ = new Regex(patterns[i], RegexOptions.CultureInvariant);
+            }
+            catch (ArgumentException e)
+            {
+                throw S3TailException.Usage($"--grep '{asGiven[i]}' is not a valid .NET regular expression: {e.Message.TrimEnd('.')}.");
+            }
+        }
+        string pattern = patterns.Count == 1 ? patterns[0] : string.Join("|", patterns.Select(p => $"(?:{p})"));
+        var options = RegexOptions.CultureInvariant | RegexOptions.Compiled | (ignoreCase ? RegexOptions.IgnoreCase : 0);
+        _line = new Regex(pattern, options);
+        if (!DependsOnSurroundings(pattern)) _batch = new Regex(pattern, options | RegexOptions.Multiline);
+    }
+
+    /// <summary>
+    /// True for constructs that can see past a line's edges or change what ^, $ and . mean:
+    /// lookarounds, \A \z \Z \G, inline options. Read loosely (an escaped "(?=" counts too): the
+    /// cost of a false alarm is only speed.
+    /// </summary>
+    private static bool DependsOnSurroundings(string pattern) =>
+        pattern.Contains("(?=") || pattern.Contains("(?!") || pattern.Contains("(?<=") || pattern.Contains("(?<!")
+        || pattern.Contains("\\A") || pattern.Contains("\\z") || pattern.Contains("\\Z") || pattern.Contains("\\G")
+        || Regex.IsMatch(pattern, @"\(\?[imnsx-]+[:)]");
+
+    public override bool IsMatch(ReadOnlySpan<byte> line)
+    {
+        char[] chars = ArrayPool<char>.Shared.Rent(Encoding.UTF8.GetMaxCharCount(line.Length));
+        try
+        {
+            int n = Encoding.UTF8.GetChars(line, chars);
+            return _line.IsMatch(chars.AsSpan(0, n));
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(chars);
+        }
+    }
+
+    public override void Matching(ReadOnlySpan<byte> lines, List<int> starts)
+    {
+        if (_batch is null)
+        {
+            LineByLine(lines, starts);
+            return;
+        }
+        char[] rented = ArrayPool<char>.Shared.Rent(Encoding.UTF8.GetMaxCharCount(lines.Length));
+        try
+        {
+            var text = rented.AsSpan(0, Encoding.UTF8.GetChars(lines, rented));
+            // Walk lines in both spaces at once: '\n' is one byte and one char, so the k-th line
+            // of the text is the k-th line of the bytes.
+            int charLine = 0, byteLine = 0, at = 0;
+            while (at < text.Length)
+            {
+                int found = -1;
+                foreach (var m in _batch.EnumerateMatches(text, at))
+                {
+                    found = m.Index;
+                    break;
+                }
+                if (found < 0) return;
+                // Move to the line holding the match: [charLine, its '\n'] (a match that is empty
+                // at a line's end, like $, belongs to that line).
+                int lineCharEnd;
+                while (true)
+                {
+                    int nl = text[charLine..].IndexOf('\n');
+                    lineCharEnd = nl < 0 ? text.Length : charLine + nl;
+                    if (found <= lineCharEnd) break;
+                    charLine = lineCharEnd + 1;
+                    byteLine += lines[byteLine..].IndexOf((byte)'\n') + 1;
+                }
+                if (_line.IsMatch(text[charLine..lineCharEnd])) starts.Add(byteLine);
+                // Carry on at the next line.
+                if (lineCharEnd >= text.Length) return;
+                at = lineCharEnd + 1;
+                charLine = at;
+                byteLine += lines[byteLine..].IndexOf((byte)'\n') + 1;
+            }
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(rented);
+        }
+    }
+
+    private void LineByLine(ReadOnlySpan<byte> lines, List<int> starts)
+    {
+        int pos = 0;
+        while (pos < lines.Length)
+        {
+            int nl = lines[pos..].IndexOf((byte)'\n');
+            int end = nl < 0 ? lines.Length : pos + nl;
+            if (IsMatch(lines[pos..end])) starts.Add(pos);
+            pos = end + 1;
+        }
+    }
+}
