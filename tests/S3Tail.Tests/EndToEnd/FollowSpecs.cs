@@ -150,6 +150,25 @@ public sealed class FollowSpecs(S3ServerFixture fixture)
         Console.WriteLine($"{lists} LISTs in 5 s of polling every second");
     }
 
+    [Fact]
+    public async Task Should_search_what_arrives_while_following()
+    {
+        var bucket = await BucketWith(Key(30));
+        using var run = new RunningCli(new CliProcess(), Args(bucket, "-F", "-e", "404"));
+        await Task.Delay(1500);
+        await _server.PutAsync(bucket, Key(3), Text($"{Key(3)} 200\n{Key(3)} 404\n"));
+        await _server.PutAsync(bucket, Key(20), Text($"{Key(20)} 404\n"));   // late
+        await run.WaitForTextAsync($"{Key(3)} 404\n", TimeSpan.FromSeconds(15));
+        await run.WaitForTextAsync($"{Key(20)} 404\n", TimeSpan.FromSeconds(15));
+        run.Signal(RunningCli.SIGTERM);
+        var result = await run.WaitAsync();
+
+        Assert.Equal(143, result.ExitCode);
+        Assert.Equal(new[] { $"{Key(3)} 404", $"{Key(20)} 404" }.Order(StringComparer.Ordinal),
+            result.StdoutText.Split('\n', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal));
+        Assert.Equal($"{Key(3)}:2", result.Bookmark);
+    }
+
     [Theory]
     [InlineData("--poll", "30s", "--poll only applies with --follow")]
     [InlineData("--look-back", "2h", "--look-back only applies with --follow")]

@@ -151,4 +151,38 @@ public sealed class GrepSpecs(S3ServerFixture fixture)
         Assert.Equal("a 404\nc 404\n", result.StdoutText);
         Assert.Contains("skipped 'logs/2'", result.Stderr);
     }
+
+    [Fact]
+    public async Task Should_filter_a_64_MiB_line_whole_with_every_kind_of_pattern()
+    {
+        var cli = new CliProcess();
+        var folder = Path.Combine(cli.Home, "logs");
+        Directory.CreateDirectory(folder);
+        var longLine = new byte[64 << 20];
+        Array.Fill(longLine, (byte)'x');
+        "NEEDLE"u8.CopyTo(longLine.AsSpan(longLine.Length - 6));
+        var file = Path.Combine(folder, "big.log");
+        using (var f = File.Create(file))
+        {
+            f.Write("a 404\n"u8);
+            f.Write(longLine);
+            f.Write("\nb 200\n"u8);
+        }
+        byte[] longWithNewline = [.. longLine, (byte)'\n'];
+
+        foreach (var (args, expected) in new (string[], byte[])[]
+        {
+            (["-F", "-e", "NEEDLE"], longWithNewline),
+            (["-e", "xN+E+DLE$"], longWithNewline),
+            (["-i", "-F", "-e", "needle"], longWithNewline),
+            (["-v", "-F", "-e", "NEEDLE"], "a 404\nb 200\n"u8.ToArray()),
+            (["-F", "-e", "b 200", "-e", "a 404"], "a 404\nb 200\n"u8.ToArray()),
+        })
+        {
+            var result = await cli.RunAsync([.. args, "-q", folder + "/"]);
+            Assert.True(result.ExitCode == 0, result.ToString());
+            Assert.True(expected.AsSpan().SequenceEqual(result.Stdout), $"{string.Join(' ', args)}: {result.Stdout.Length} bytes");
+        }
+        File.Delete(file);
+    }
 }
