@@ -5,6 +5,7 @@ using S3Tail.Benchmarks;
 // cpu [--objects N]: client CPU per small object, s3tail against a bare SDK loop, as processes.
 // auto [--objects N]: --prefetch auto against every fixed window at 5, 20 and 80 ms, and under 503s.
 // peers: the issue-11 workload (575 objects, 20 ms a request) by s3tail, rclone + zcat and aws s3 cp + zcat.
+// grep [--objects N]: --grep against a pipe to grep on N objects of 8 MB (default 128: 1 GB), local folder and warm cache.
 // follow [--seconds N]: follow mode left running: fast polls, a trickle of objects, memory early and late.
 // smoke: one tiny scenario (the test suite checks the benchmarks still build and run).
 // bdn ARGS: the full BenchmarkDotNet run, e.g. `bdn --filter *`.
@@ -22,6 +23,8 @@ switch (mode)
         return await PeersRunner.RunAsync(575, latencyMs: 20, rounds: 3);
     case "sdkloop":
         return await CpuRunner.SdkLoopAsync(args[1], args[2], int.Parse(args[3]));
+    case "grep":
+        return await GrepRunner.RunAsync(args.Length > 2 && args[1] == "--objects" ? int.Parse(args[2]) : 128, megabytesEach: 8, rounds: 3);
     case "follow":
         return await FollowSoakRunner.RunAsync(TimeSpan.FromSeconds(args.Length > 2 && args[1] == "--seconds" ? int.Parse(args[2]) : 60));
     case "smoke":

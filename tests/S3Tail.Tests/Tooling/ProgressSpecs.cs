@@ -72,14 +72,23 @@ public sealed class ProgressSpecs(S3ServerFixture fixture)
         var cli = new CliProcess();
         var output = Path.Combine(cli.Home, "out");
         // stderr on a terminal; the follow is stopped after three seconds of polling.
-        string command = $"timeout -s TERM 3 '{CliProcess.Executable}' -f --poll 1s --endpoint-url '{_server.Endpoint}' 's3://{bucket}/logs/' > '{output}'; true";
+        string command = $"timeout --foreground -s TERM 3 '{CliProcess.Executable}' -f --poll 1s --endpoint-url '{_server.Endpoint}' 's3://{bucket}/logs/' > '{output}'; true";
         var psi = cli.StartInfo(["-q", "-e", "-c", command, "/dev/null"]);
         psi.FileName = "script";
         psi.Environment["COLUMNS"] = "160";
         using var p = Process.Start(psi)!;
         p.StandardInput.Close();
-        var terminal = await p.StandardOutput.ReadToEndAsync();
-        await p.WaitForExitAsync();
+        var reading = p.StandardOutput.ReadToEndAsync();
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            await p.WaitForExitAsync(limit.Token);
+        }
+        finally
+        {
+            if (!p.HasExited) p.Kill(entireProcessTree: true);
+        }
+        var terminal = await reading;
 
         Assert.Matches(@"s3tail: 30 objects \(0 late\), [\d.]+ [KMG]?B; waiting for new objects, last poll \d\d:\d\d:\d\d", terminal);
         Assert.Contains("Bookmark: logs/29:30", terminal);
