@@ -18,11 +18,14 @@ public sealed class ProgressLine : IDisposable
     private readonly Lock _gate;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly Timer _timer;
+    private readonly bool _filtering;
     private bool _shown;
     private bool _ended;
 
-    public ProgressLine(RunProgress progress, TextWriter stderr, Lock stderrGate)
+    /// <param name="filtering">the run has --grep: say how many lines were examined and kept.</param>
+    public ProgressLine(RunProgress progress, TextWriter stderr, Lock stderrGate, bool filtering = false)
     {
+        _filtering = filtering;
         _progress = progress;
         _stderr = stderr;
         _gate = stderrGate;
@@ -49,10 +52,11 @@ public sealed class ProgressLine : IDisposable
             double seconds = Math.Max(_clock.Elapsed.TotalSeconds, 0.001);
             var p = _progress;
             string leftOut = p.KeysLeftOut > 0 ? $" ({p.KeysLeftOut} outside the window)" : "";
+            string lines = _filtering ? $", {p.LinesWritten} of {p.LinesExamined} lines kept" : "";
             string text = p.IsWaiting && p.ObjectsWritten == p.ObjectsListed
                 ? $"s3tail: {p.ObjectsWritten} objects ({p.LateObjects} late), {Size(p.BytesWritten)}; waiting for new objects, " +
                   $"last poll {(p.LastPoll is { } last ? last.ToLocalTime().ToString("HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture) : "none yet")}"
-                : $"s3tail: {p.ObjectsWritten}/{p.ObjectsListed} objects{leftOut}, {Size(p.BytesWritten)}, " +
+                : $"s3tail: {p.ObjectsWritten}/{p.ObjectsListed} objects{leftOut}{lines}, {Size(p.BytesWritten)}, " +
                   $"{Size((long)(p.BytesWritten / seconds))}/s, {p.CacheHits} from cache  {p.CurrentKey}";
             int width = Width();
             if (text.Length > width - 1) text = text[..(width - 1)];

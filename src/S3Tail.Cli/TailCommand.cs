@@ -84,7 +84,7 @@ public static class TailCommand
             log.Debug($"stdout is written as {output.Kind}");
             var clock = Stopwatch.StartNew();
             var system = await actorSystem!;
-            var progressLine = progress is null ? null : new ProgressLine(progress, stderr, stderrGate);
+            var progressLine = progress is null ? null : new ProgressLine(progress, stderr, stderrGate, filtering: settings.Filter is not null);
             if (progressLine is not null && stderrLog is not null) stderrLog.BeforeWrite = progressLine.Clear;
             TailResult result;
             try

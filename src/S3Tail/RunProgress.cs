@@ -9,7 +9,7 @@ public sealed class RunProgress
 {
     private long _listed, _leftOut, _written, _bytes, _cacheHits, _downloads;
     private string? _currentKey;
-    private long _late;
+    private long _late, _linesExamined, _linesWritten;
     private int _waiting;
     private long _lastPollTicks;
 
@@ -20,6 +20,12 @@ public sealed class RunProgress
     public long BytesWritten => Interlocked.Read(ref _bytes);
     public long CacheHits => Interlocked.Read(ref _cacheHits);
     public long Downloads => Interlocked.Read(ref _downloads);
+
+    /// <summary>Source lines examined up to the bookmark (kept or not, under a filter).</summary>
+    public long LinesExamined => Interlocked.Read(ref _linesExamined);
+
+    /// <summary>Lines written (the kept ones, under a filter).</summary>
+    public long LinesWritten => Interlocked.Read(ref _linesWritten);
 
     /// <summary>Follow mode: objects found late so far.</summary>
     public long LateObjects => Interlocked.Read(ref _late);
@@ -34,6 +40,11 @@ public sealed class RunProgress
     public string? CurrentKey => Volatile.Read(ref _currentKey);
 
     internal void Listed() => Interlocked.Increment(ref _listed);
+    internal void Lines(long examined, long written)
+    {
+        Interlocked.Add(ref _linesExamined, examined);
+        Interlocked.Add(ref _linesWritten, written);
+    }
     internal void Late() => Interlocked.Increment(ref _late);
     internal void Waiting(bool waiting) => Volatile.Write(ref _waiting, waiting ? 1 : 0);
     internal void Polled(DateTime now) => Interlocked.Exchange(ref _lastPollTicks, now.Ticks);

@@ -159,11 +159,14 @@ public sealed class SequencerActor : ReceiveActor
 
     private void OnWritten(LinesWritten ack)
     {
+        long examined = 0;
         if (ack.LastLineWritten is { } reached && _lineReached.TryGetValue(ack.Seq, out long before) && reached > before)
         {
-            _examined += reached - before;
+            examined = reached - before;
+            _examined += examined;
             _lineReached[ack.Seq] = reached;
         }
+        _request.Progress?.Lines(examined, ack.Lines);
         var delivered = _delivered.GetValueOrDefault(ack.Seq);
         _delivered[ack.Seq] = (delivered.Sent, delivered.Written + ack.Bytes);
         if (_window.BatchAcknowledged(ack.Seq, ack.Key, ack.LastLineWritten))

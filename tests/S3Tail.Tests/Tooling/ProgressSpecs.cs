@@ -66,6 +66,18 @@ public sealed class ProgressSpecs(S3ServerFixture fixture)
     }
 
     [Fact]
+    public async Task Should_say_how_many_lines_a_search_examined_and_kept()
+    {
+        var (bucket, expected) = await SlowBucket();
+        var (terminal, stdout) = await RunOnTerminal(new CliProcess(), "--endpoint-url", _server.Endpoint, "-p", "2", "-F", "-e", "REST.GET",
+            $"s3://{bucket}/logs/");
+
+        var kept = System.Text.Encoding.UTF8.GetString(expected).Split('\n').Where(l => l.Contains("REST.GET")).Select(l => l + "\n");
+        Assert.Equal(string.Concat(kept), System.Text.Encoding.UTF8.GetString(stdout));
+        Assert.Matches(@"s3tail: \d+/\d+ objects, \d+ of \d+ lines kept, ", terminal);
+    }
+
+    [Fact]
     public async Task Should_say_a_follow_is_waiting_and_when_it_last_polled()
     {
         var (bucket, _) = await SlowBucket();
