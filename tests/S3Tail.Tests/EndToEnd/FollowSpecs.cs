@@ -104,6 +104,11 @@ public sealed class FollowSpecs(S3ServerFixture fixture)
                 resumed.StdoutText.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l + "\n").Order(StringComparer.Ordinal));
         }
 
+        // The state beside the bookmark is private, and holds only what the look-back window reaches.
+        var state = Directory.GetFiles(Path.Combine(cli.Home, ".local", "state", "s3tail", "follow")).Single();
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(state));
+        Assert.Contains(Key(2), File.ReadAllText(state));
+
         // Nothing new: a third run writes nothing.
         using var third = new RunningCli(cli, args);
         await Task.Delay(2500);
@@ -148,6 +153,20 @@ public sealed class FollowSpecs(S3ServerFixture fixture)
         // two LISTs) and after the newest key (one).
         Assert.InRange(lists, 3, 6 * 3);
         Console.WriteLine($"{lists} LISTs in 5 s of polling every second");
+    }
+
+    [Fact]
+    public async Task Should_start_a_follow_as_far_back_as_since_says()
+    {
+        var bucket = await BucketWith(Key(50), Key(30), Key(10));
+        using var run = new RunningCli(new CliProcess(), Args(bucket, "--since", "20m"));
+        await run.WaitForTextAsync(Line(Key(10)));
+        await Put(bucket, Key(2));
+        await run.WaitForTextAsync(Line(Key(2)), TimeSpan.FromSeconds(15));
+        run.Signal(RunningCli.SIGTERM);
+        var result = await run.WaitAsync();
+
+        Assert.Equal(Line(Key(10)) + Line(Key(2)), result.StdoutText);
     }
 
     [Fact]

@@ -53,6 +53,26 @@ public sealed class EngineSpecs
         Assert.Single(source.Opens);
     }
 
+    /// <summary>A host program's own filter: only <see cref="S3Tail.Filtering.LineFilter.Keep"/>, line by line.</summary>
+    private sealed class EvenLines : S3Tail.Filtering.LineFilter
+    {
+        public override bool Keep(ReadOnlySpan<byte> line) => line.Length > 0 && (line[^1] - '0') % 2 == 0;
+    }
+
+    [Fact]
+    public async Task Should_hand_only_kept_lines_with_their_own_numbers_to_the_handler_and_end_at_max_lines()
+    {
+        var seen = new List<string>();
+        var result = await S3TailEngine.RunAsync(new TailRequest { Source = Source(3, 4), Filter = new EvenLines(), MaxLines = 3 },
+            (string key, long n, ReadOnlySpan<byte> line) => { seen.Add($"{key}:{n}={Encoding.UTF8.GetString(line)}"); return true; });
+
+        Assert.Equal(["k000:2=0.2", "k000:4=0.4", "k001:2=1.2"], seen);
+        Assert.Equal(StopReason.LimitReached, result.Reason);
+        Assert.Equal(new Bookmark("k001", 2), result.Bookmark);
+        Assert.Equal(3, result.Statistics.LinesWritten);
+        Assert.Equal(6, result.Statistics.LinesExamined);
+    }
+
     [Fact]
     public async Task Should_stop_after_the_line_the_handler_refuses_and_return_it_as_the_bookmark()
     {
