@@ -45,6 +45,12 @@ public sealed class LineBatchReader : IDisposable
         _buffer = ArrayPool<byte>.Shared.Rent(initial);
     }
 
+    /// <summary>
+    /// Where the last batch handed out lies in the decoded object: its first byte's offset, and
+    /// how many of its bytes are the object's own (all, or all but a '\n' added at the end).
+    /// </summary>
+    public (long Offset, int Length) LastBatchSpan { get; private set; }
+
     /// <summary>Where the next batch starts: decoded bytes consumed so far, and the line state there.</summary>
     public ReaderPosition Position { get; private set; } = new(0, 1, false);
 
@@ -137,6 +143,7 @@ public sealed class LineBatchReader : IDisposable
         _line = line + newlines;
         _midLine = span[^1] != '\n';
         int consumed = _addedNewline && end == _filled ? end - 1 : end;
+        LastBatchSpan = (Position.Offset + start, consumed - start);
         Position = new ReaderPosition(Position.Offset + consumed, _line, _midLine);
 
         _buffer = ArrayPool<byte>.Shared.Rent(Math.Max(full.Length, _filled - end));

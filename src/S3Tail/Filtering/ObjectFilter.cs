@@ -1,5 +1,4 @@
 using System.Buffers;
-using S3Tail.Cache;
 using S3Tail.Decoding;
 using S3Tail.Pipeline;
 
@@ -8,21 +7,22 @@ namespace S3Tail.Filtering;
 /// <summary>
 /// Runs a <see cref="LineFilter"/> over one fetched object, on a downloader's task (so objects are
 /// filtered in parallel), and keeps only the kept lines and which source line each was
-/// (<see cref="FilteredContent"/>). Whole lines go to the filter a batch at a time; a line longer
-/// than a batch is put together first, so the filter always sees whole lines (memory for the
-/// longest line, only while it is matched).
+/// (<see cref="FilteredContent"/>): copied when they are few, or as ranges of the object to read
+/// again when they are many (<see cref="KeptLines"/>). Whole lines go to the filter a batch at a
+/// time; a line longer than a batch is put together first, so the filter always sees whole lines
+/// (memory for the longest line, only while it is matched).
 /// </summary>
 internal static class ObjectFilter
 {
-    public static FilteredContent Apply(ObjectContent content, long skipLines, LineFilter filter, SpoolFolder spool,
-        CancellationToken cancellationToken)
+    public static FilteredContent Apply(ObjectContent content, long skipLines, LineFilter filter, CancellationToken cancellationToken)
     {
         var decoded = content.OpenDecoded();
         using var reader = new LineBatchReader(decoded, skipLines, sizeHint: (decoded as ReadOnlyStream)?.KnownLength);
-        using var kept = new KeptBytes(spool);
+        var kept = new KeptLines();
         var map = new LineMap();
         var starts = new List<int>();
         var longLine = new ArrayBufferWriter<byte>();
+        long longLineStart = 0;   // where the long line being put together starts in the decoded object
         long examined = skipLines;
         while (reader.Next() is { } batch)
         {
@@ -30,9 +30,11 @@ internal static class ObjectFilter
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var bytes = batch.Bytes;
+                var (offset, own) = reader.LastBatchSpan;
                 if (batch.Newlines == 0)
                 {
                     // A piece of a line longer than a batch.
+                    if (longLine.WrittenCount == 0) longLineStart = offset;
                     longLine.Write(bytes);
                     continue;
                 }
@@ -45,7 +47,7 @@ internal static class ObjectFilter
                     var whole = longLine.WrittenSpan;
                     if (filter.Keep(whole[..^1]))
                     {
-                        kept.Write(whole);
+                        kept.Add(whole, longLineStart, Math.Min(nl + 1, own) + offset - longLineStart);
                         map.Add(line);
                     }
                     longLine.Clear();
@@ -62,7 +64,7 @@ internal static class ObjectFilter
                     line += lines[counted..start].Count((byte)'\n');
                     counted = start;
                     int end = start + lines[start..].IndexOf((byte)'\n') + 1;
-                    kept.Write(lines[start..end]);
+                    kept.Add(lines[start..end], offset + pos + start, Math.Min(pos + end, own) - (pos + start));
                     map.Add(line);
                 }
                 examined = batch.LastLine;
@@ -72,6 +74,6 @@ internal static class ObjectFilter
                 batch.Return();
             }
         }
-        return new FilteredContent(kept.Detach(), map, examined);
+        return new FilteredContent(kept.ToContent(content), map, examined);
     }
 }

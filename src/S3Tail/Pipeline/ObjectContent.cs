@@ -67,14 +67,55 @@ public sealed record InMemoryContent(ReadOnlyMemory<byte> Decoded) : ObjectConte
     }
 }
 
-/// <summary>Bytes as they are in a private spool file (a filter's kept lines that outgrew memory): deleted once written out.</summary>
-public sealed record RawSpoolContent(string SpoolPath) : ObjectContent
+/// <summary>
+/// Parts of another content: the byte ranges of its decoded bytes a filter kept (see
+/// <see cref="Filtering.KeptLines"/>), read in order, what lies between read and dropped. It owns
+/// the content it reads (a spool file is deleted when this is released).
+/// </summary>
+public sealed record RangeContent(ObjectContent Original, IReadOnlyList<(long Offset, long Length)> Ranges) : ObjectContent
 {
-    public override Stream OpenDecoded() => new FileStream(SpoolPath, FileMode.Open, FileAccess.Read, FileShare.Read, 256 * 1024);
+    public override Stream OpenDecoded() => new RangeStream(Original.OpenDecoded(), Ranges);
 
-    public override void Release()
+    public override void Release() => Original.Release();
+
+    private sealed class RangeStream(Stream decoded, IReadOnlyList<(long Offset, long Length)> ranges) : ReadOnlyStream
     {
-        try { File.Delete(SpoolPath); } catch (IOException) { }
+        private readonly byte[] _scratch = new byte[64 * 1024];
+        private long _position;   // in the decoded bytes
+        private int _range;
+
+        public override long? KnownLength => ranges.Sum(r => r.Length);
+
+        public override int Read(Span<byte> buffer)
+        {
+            while (_range < ranges.Count)
+            {
+                var (offset, length) = ranges[_range];
+                if (_position >= offset + length)
+                {
+                    _range++;
+                    continue;
+                }
+                if (_position < offset)
+                {
+                    int n = decoded.Read(_scratch, 0, (int)Math.Min(_scratch.Length, offset - _position));
+                    if (n == 0) throw new InvalidDataException("the object is shorter than when it was filtered");
+                    _position += n;
+                    continue;
+                }
+                int read = decoded.Read(buffer[..(int)Math.Min(buffer.Length, offset + length - _position)]);
+                if (read == 0) throw new InvalidDataException("the object is shorter than when it was filtered");
+                _position += read;
+                return read;
+            }
+            return 0;
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) decoded.Dispose();
+            base.Dispose(disposing);
+        }
     }
 }
 

@@ -68,22 +68,28 @@ public sealed class ObjectFetcher(IObjectSource source, ObjectCache? cache, Spoo
         CancellationToken cancellationToken)
     {
         var content = await FetchAsync(info, bypassCache: false, cancellationToken).ConfigureAwait(false);
+        FilteredContent? filtered = null;
         try
         {
-            return await Task.Run(() => Filtering.ObjectFilter.Apply(content, skipLines, filter, spool!, cancellationToken), cancellationToken)
-                .ConfigureAwait(false);
-        }
-        catch (CorruptEntryException e)
-        {
-            log.Warn($"{e.Message} Fetching '{info.Key}' again.");
-            content.Release();
-            content = await RefetchAsync(info, e.EntryPath, cancellationToken).ConfigureAwait(false);
-            return await Task.Run(() => Filtering.ObjectFilter.Apply(content, skipLines, filter, spool!, cancellationToken), cancellationToken)
-                .ConfigureAwait(false);
+            try
+            {
+                filtered = await Task.Run(() => Filtering.ObjectFilter.Apply(content, skipLines, filter, cancellationToken), cancellationToken)
+                    .ConfigureAwait(false);
+            }
+            catch (CorruptEntryException e)
+            {
+                log.Warn($"{e.Message} Fetching '{info.Key}' again.");
+                content.Release();
+                content = await RefetchAsync(info, e.EntryPath, cancellationToken).ConfigureAwait(false);
+                filtered = await Task.Run(() => Filtering.ObjectFilter.Apply(content, skipLines, filter, cancellationToken), cancellationToken)
+                    .ConfigureAwait(false);
+            }
+            return filtered;
         }
         finally
         {
-            content.Release();
+            // Kept as ranges, the filtered content reads the fetched copy again and owns it now.
+            if (filtered?.Kept is not RangeContent) content.Release();
         }
     }
 

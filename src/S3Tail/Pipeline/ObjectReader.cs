@@ -46,7 +46,10 @@ public sealed class ObjectReader(ObjectInfo info, ObjectContent content, long sk
                 }
                 return _reader.Next();
             }
-            catch (CorruptEntryException e) when (!_healed)
+            // A filtered object was checked whole while it was filtered, moments ago; a copy that
+            // fails now is an error for the sequencer's rules, not something to heal mid-object
+            // (a fresh copy would be unfiltered).
+            catch (CorruptEntryException e) when (!_healed && _content is not FilteredContent)
             {
                 _healed = true;
                 _resumeAt = _reader?.Position ?? new ReaderPosition(0, 1, false);
