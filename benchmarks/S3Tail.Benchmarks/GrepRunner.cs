@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Security.Cryptography;
 using S3Tail.Tests.Support;
 
 namespace S3Tail.Benchmarks;
@@ -88,22 +86,6 @@ public static class GrepRunner
         }
     }
 
-    private static (double Seconds, string Sha) Run(string script, string home)
-    {
-        var psi = new ProcessStartInfo("bash", ["-c", "set -o pipefail; " + script]) { RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.Environment["HOME"] = home;
-        psi.Environment["LC_ALL"] = "C";
-        psi.Environment["AWS_ACCESS_KEY_ID"] = S3TestServer.AccessKey;
-        psi.Environment["AWS_SECRET_ACCESS_KEY"] = S3TestServer.SecretKey;
-        psi.Environment["AWS_REGION"] = "us-east-1";
-        psi.Environment["AWS_EC2_METADATA_DISABLED"] = "true";
-        var clock = Stopwatch.StartNew();
-        using var p = Process.Start(psi)!;
-        var stderr = p.StandardError.ReadToEndAsync();
-        var sha = SHA256.HashData(p.StandardOutput.BaseStream);
-        p.WaitForExit();
-        double seconds = clock.Elapsed.TotalSeconds;
-        if (p.ExitCode != 0) throw new InvalidOperationException($"{script} failed: {stderr.Result}");
-        return (seconds, Convert.ToHexString(sha));
-    }
+    private static (double Seconds, string Sha) Run(string script, string home) =>
+        ScriptRun.Run(script, home, new Dictionary<string, string> { ["LC_ALL"] = "C" });
 }

@@ -91,27 +91,16 @@ public static class PeersRunner
 
     private static (double Seconds, string Sha) Run(string script, string home, string endpoint)
     {
-        var psi = new ProcessStartInfo("bash", ["-c", "set -o pipefail; " + script]) { RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.Environment["HOME"] = home;
-        psi.Environment["AWS_ACCESS_KEY_ID"] = S3TestServer.AccessKey;
-        psi.Environment["AWS_SECRET_ACCESS_KEY"] = S3TestServer.SecretKey;
-        psi.Environment["AWS_REGION"] = "us-east-1";
-        psi.Environment["AWS_EC2_METADATA_DISABLED"] = "true";
-        psi.Environment["AWS_MAX_CONCURRENT_REQUESTS"] = "32";
+        var environment = new Dictionary<string, string>
+        {
+            ["AWS_MAX_CONCURRENT_REQUESTS"] = "32",
+            ["RCLONE_CONFIG_BENCH_TYPE"] = "s3",
+            ["RCLONE_CONFIG_BENCH_PROVIDER"] = "Other",
+            ["RCLONE_CONFIG_BENCH_ENDPOINT"] = endpoint,
+            ["RCLONE_CONFIG_BENCH_ACCESS_KEY_ID"] = S3TestServer.AccessKey,
+            ["RCLONE_CONFIG_BENCH_SECRET_ACCESS_KEY"] = S3TestServer.SecretKey,
+        };
         // rclone's SDK refuses a CA bundle with its own HTTP transport; the endpoint is plain http.
-        psi.Environment.Remove("AWS_CA_BUNDLE");
-        psi.Environment["RCLONE_CONFIG_BENCH_TYPE"] = "s3";
-        psi.Environment["RCLONE_CONFIG_BENCH_PROVIDER"] = "Other";
-        psi.Environment["RCLONE_CONFIG_BENCH_ENDPOINT"] = endpoint;
-        psi.Environment["RCLONE_CONFIG_BENCH_ACCESS_KEY_ID"] = S3TestServer.AccessKey;
-        psi.Environment["RCLONE_CONFIG_BENCH_SECRET_ACCESS_KEY"] = S3TestServer.SecretKey;
-        var clock = Stopwatch.StartNew();
-        using var p = Process.Start(psi)!;
-        var stderr = p.StandardError.ReadToEndAsync();
-        var sha = SHA256.HashData(p.StandardOutput.BaseStream);
-        p.WaitForExit();
-        double seconds = clock.Elapsed.TotalSeconds;
-        if (p.ExitCode != 0) throw new InvalidOperationException($"{script} failed: {stderr.Result}");
-        return (seconds, Convert.ToHexString(sha));
+        return ScriptRun.Run($"unset AWS_CA_BUNDLE; {script}", home, environment);
     }
 }

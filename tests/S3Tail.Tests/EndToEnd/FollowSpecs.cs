@@ -149,9 +149,9 @@ public sealed class FollowSpecs(S3ServerFixture fixture)
         Assert.Equal(before.GetObject, after.GetObject);
         Assert.Equal(before.Other, after.Other);
         int lists = after.List - before.List;
-        // About five polls in five seconds; each lists the look-back window (one source: at most
-        // two LISTs) and after the newest key (one).
-        Assert.InRange(lists, 3, 6 * 3);
+        // About five polls in five seconds (fewer on a busy machine); each lists the look-back
+        // window (one source: at most two LISTs) and after the newest key (one).
+        Assert.InRange(lists, 1, 6 * 3);
         Console.WriteLine($"{lists} LISTs in 5 s of polling every second");
     }
 
@@ -176,7 +176,7 @@ public sealed class FollowSpecs(S3ServerFixture fixture)
         using var run = new RunningCli(new CliProcess(), Args(bucket, "-F", "-e", "404"));
         await Task.Delay(1500);
         await _server.PutAsync(bucket, Key(3), Text($"{Key(3)} 200\n{Key(3)} 404\n"));
-        await _server.PutAsync(bucket, Key(20), Text($"{Key(20)} 404\n"));   // late
+        await _server.PutAsync(bucket, Key(20), Text($"{Key(20)} 404\n"));
         await run.WaitForTextAsync($"{Key(3)} 404\n", TimeSpan.FromSeconds(15));
         await run.WaitForTextAsync($"{Key(20)} 404\n", TimeSpan.FromSeconds(15));
         run.Signal(RunningCli.SIGTERM);

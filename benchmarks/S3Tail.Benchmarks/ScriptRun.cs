@@ -1,0 +1,32 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using S3Tail.Tests.Support;
+
+namespace S3Tail.Benchmarks;
+
+/// <summary>Runs a bash pipeline as the peers and grep benchmarks time it: wall time, and the SHA-256 of its stdout.</summary>
+public static class ScriptRun
+{
+    /// <summary>
+    /// Runs <paramref name="script"/> (with pipefail) under <paramref name="home"/>, with the test
+    /// server's credentials and <paramref name="environment"/> set; throws when it fails.
+    /// </summary>
+    public static (double Seconds, string Sha) Run(string script, string home, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var psi = new ProcessStartInfo("bash", ["-c", "set -o pipefail; " + script]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.Environment["HOME"] = home;
+        psi.Environment["AWS_ACCESS_KEY_ID"] = S3TestServer.AccessKey;
+        psi.Environment["AWS_SECRET_ACCESS_KEY"] = S3TestServer.SecretKey;
+        psi.Environment["AWS_REGION"] = "us-east-1";
+        psi.Environment["AWS_EC2_METADATA_DISABLED"] = "true";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) psi.Environment[name] = value;
+        var clock = Stopwatch.StartNew();
+        using var p = Process.Start(psi)!;
+        var stderr = p.StandardError.ReadToEndAsync();
+        var sha = SHA256.HashData(p.StandardOutput.BaseStream);
+        p.WaitForExit();
+        double seconds = clock.Elapsed.TotalSeconds;
+        if (p.ExitCode != 0) throw new InvalidOperationException($"{script} failed: {stderr.Result}");
+        return (seconds, Convert.ToHexString(sha));
+    }
+}
