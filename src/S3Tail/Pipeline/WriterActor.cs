@@ -82,7 +82,7 @@ public sealed class WriterActor : ReceiveActor, IWithTimers
             long written = Math.Clamp(result.BytesWritten, 0, batch.Length);
             long lines = batch.LinesWithin(written);
             // At the limit the bookmark is the last line written, not the end of what was examined.
-            long? last = atLimit && written >= batch.Length && lines > 0 ? batch.LineNumber((int)lines - 1) : batch.LastLineWithin(written);
+            long? last = !atLimit ? batch.LastLineWithin(written) : lines > 0 ? batch.LineNumber((int)lines - 1) : null;
             if (_remaining is not null) _remaining -= lines;
             WriterStop? stop = result.Status switch
             {

@@ -74,6 +74,18 @@ public sealed class EngineSpecs
     }
 
     [Fact]
+    public async Task Should_write_nothing_and_move_no_bookmark_with_max_lines_zero()
+    {
+        var seen = new List<string>();
+        var result = await S3TailEngine.RunAsync(new TailRequest { Source = Source(3, 4), Filter = new EvenLines(), MaxLines = 0 },
+            (string key, long n, ReadOnlySpan<byte> line) => { seen.Add(key); return true; });
+
+        Assert.Empty(seen);
+        Assert.Equal(StopReason.LimitReached, result.Reason);
+        Assert.Null(result.Bookmark);
+    }
+
+    [Fact]
     public async Task Should_stop_after_the_line_the_handler_refuses_and_return_it_as_the_bookmark()
     {
         var result = await S3TailEngine.RunAsync(new TailRequest { Source = Source(5, 10), Prefetch = 4 },
