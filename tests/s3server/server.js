@@ -12,6 +12,7 @@
 // A rule: { op: "getObject"|"list"|"any", key: "regex", delayMs, status, code, cutAfterBytes,
 //           stallAfterBytes, times: N (default unlimited), probability: 0..1 (default 1) }.
 // stallAfterBytes sends that many bytes of the body, then nothing more, never closing: a stalled peer.
+// bytesPerSecond sends the body no faster than that, per request: one connection's bandwidth.
 // GET honours If-Match (412 PreconditionFailed when the object's ETag differs), as S3 does.
 // Usage: node --openssl-legacy-provider server.js [DIR] [PORT] [--exit-with-stdin]; prints "LISTENING <port>".
 const S3rver = require('s3rver');
@@ -151,6 +152,21 @@ async function faults(ctx, next) {
       flush() { /* never: the body neither ends nor closes */ },
     });
     ctx.body = ctx.body.pipe(stall);
+    if (length) ctx.set('Content-Length', length);
+    return;
+  }
+  if (rule && rule.bytesPerSecond && ctx.body && typeof ctx.body.pipe === 'function') {
+    const length = ctx.response.get('Content-Length');
+    const started = Date.now();
+    let sent = 0;
+    const paced = new Transform({
+      transform(chunk, _enc, done) {
+        sent += chunk.length;
+        const due = started + (sent / rule.bytesPerSecond) * 1000;
+        setTimeout(() => done(null, chunk), Math.max(0, due - Date.now()));
+      },
+    });
+    ctx.body = ctx.body.pipe(paced);
     if (length) ctx.set('Content-Length', length);
     return;
   }

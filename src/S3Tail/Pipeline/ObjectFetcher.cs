@@ -141,11 +141,15 @@ public sealed class ObjectFetcher(IObjectSource source, ObjectCache? cache, Spoo
 
         Interlocked.Increment(ref _downloads);
         progress?.Downloaded();
-        await using var download = new ResumableObjectStream(source, info, retry, m =>
+        void OnRetry(string message)
         {
             Prefetch.Throttled();
-            log.Warn(m);
-        });
+            log.Warn(message);
+        }
+        // A large object comes as parallel ranged GETs, each pinned to its ETag, put back in order.
+        await using Stream download = info.Size > PartedObjectStream.Threshold
+            ? new PartedObjectStream(source, info, retry, OnRetry)
+            : new ResumableObjectStream(source, info, retry, OnRetry);
         return await DecodeToFileAsync(info, download, entryPath, cancellationToken).ConfigureAwait(false);
     }
 

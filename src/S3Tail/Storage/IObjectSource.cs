@@ -30,4 +30,12 @@ public interface IObjectSource : IDisposable
 
     /// <summary>The stored bytes of the object from byte <paramref name="offset"/> on.</summary>
     Task<Stream> OpenReadAsync(ObjectInfo info, long offset, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// <paramref name="length"/> stored bytes from byte <paramref name="offset"/> (a part of a
+    /// large object fetched in parallel). S3 asks for just that range; the default reads from the
+    /// offset and stops.
+    /// </summary>
+    async Task<Stream> OpenRangeAsync(ObjectInfo info, long offset, long length, CancellationToken cancellationToken) =>
+        new LimitedStream(await OpenReadAsync(info, offset, cancellationToken).ConfigureAwait(false), length);
 }

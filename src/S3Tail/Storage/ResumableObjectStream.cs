@@ -4,13 +4,17 @@ namespace S3Tail.Storage;
 /// An object's stored bytes that survive transient failures: when the connection is cut or the
 /// body ends short of the listed size, it opens the object again from the byte it reached (a
 /// ranged GET pinned to the same ETag) and carries on, so the reader — the gunzip stream
-/// included — sees one unbroken stream with no byte repeated or missed.
+/// included — sees one unbroken stream with no byte repeated or missed. Given a range
+/// (<paramref name="start"/>, <paramref name="end"/>), it is one part of the object, fetched the
+/// same way (see <see cref="PartedObjectStream"/>).
 /// </summary>
-internal sealed class ResumableObjectStream(IObjectSource source, ObjectInfo info, RetryPolicy retry, Action<string>? onRetry)
-    : ReadOnlyStream
+internal sealed class ResumableObjectStream(IObjectSource source, ObjectInfo info, RetryPolicy retry, Action<string>? onRetry,
+    long start = 0, long? end = null) : ReadOnlyStream
 {
+    private readonly long _end = end ?? info.Size;
+    private readonly bool _ranged = end is not null;
     private Stream? _body;
-    private long _position;
+    private long _position = start;
     private int _failures;
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
@@ -22,11 +26,15 @@ internal sealed class ResumableObjectStream(IObjectSource source, ObjectInfo inf
             {
                 // Each step — the answer's headers, then each read of the body — must make progress
                 // within the stall timeout; one that does not is retried from the byte reached.
-                _body ??= await retry.WithinStallTimeout(ct => source.OpenReadAsync(info, _position, ct), cancellationToken).ConfigureAwait(false);
+                if (_position >= _end && _ranged) return 0;
+                _body ??= await retry.WithinStallTimeout(
+                    ct => _ranged ? source.OpenRangeAsync(info, _position, _end - _position, ct) : source.OpenReadAsync(info, _position, ct),
+                    cancellationToken).ConfigureAwait(false);
                 var body = _body;
-                int n = await retry.WithinStallTimeout(ct => body.ReadAsync(buffer, ct).AsTask(), cancellationToken).ConfigureAwait(false);
-                if (n == 0 && _position < info.Size)
-                    throw new IOException($"the body ended at byte {_position} of {info.Size}");
+                var room = _ranged ? buffer[..(int)Math.Min(buffer.Length, _end - _position)] : buffer;
+                int n = await retry.WithinStallTimeout(ct => body.ReadAsync(room, ct).AsTask(), cancellationToken).ConfigureAwait(false);
+                if (n == 0 && _position < _end)
+                    throw new IOException($"the body ended at byte {_position} of {_end}");
                 if (n > 0) { _position += n; _failures = 0; }
                 return n;
             }
@@ -54,7 +62,7 @@ internal sealed class ResumableObjectStream(IObjectSource source, ObjectInfo inf
         return n;
     }
 
-    public override long Length => info.Size;
+    public override long Length => _end;
     public override long Position { get => _position; set => throw ForwardOnly(); }
 
     protected override void Dispose(bool disposing)

@@ -57,13 +57,18 @@ public sealed class S3ObjectSource : IObjectSource
         }
     }
 
-    public async Task<Stream> OpenReadAsync(ObjectInfo info, long offset, CancellationToken cancellationToken)
+    public Task<Stream> OpenReadAsync(ObjectInfo info, long offset, CancellationToken cancellationToken) =>
+        GetAsync(info, offset > 0 ? new ByteRange($"bytes={offset}-") : null, cancellationToken);
+
+    public Task<Stream> OpenRangeAsync(ObjectInfo info, long offset, long length, CancellationToken cancellationToken) =>
+        GetAsync(info, new ByteRange($"bytes={offset}-{offset + length - 1}"), cancellationToken);
+
+    private async Task<Stream> GetAsync(ObjectInfo info, ByteRange? range, CancellationToken cancellationToken)
     {
-        var request = new GetObjectRequest { BucketName = BucketName, Key = info.Key };
+        var request = new GetObjectRequest { BucketName = BucketName, Key = info.Key, ByteRange = range };
         // Every GET reads the version that was listed: an object replaced since would be cached
-        // under the old ETag, and a continuation would splice two versions.
+        // under the old ETag, and a continuation (or a part) would splice two versions.
         if (info.ETag.Length > 0) request.EtagToMatch = info.ETag;
-        if (offset > 0) request.ByteRange = new ByteRange($"bytes={offset}-");
         try
         {
             var response = await _client.GetObjectAsync(request, cancellationToken).ConfigureAwait(false);
