@@ -51,6 +51,7 @@ public sealed unsafe class FileDescriptorOutput : IDisposable
         _fd = fd;
         _mode = mode;
         _ownsFd = ownsFd;
+        _terminal = new Lazy<bool>(() => !OperatingSystem.IsWindows() && Posix.KindOf($"/dev/fd/{fd}") == FileKind.CharacterDevice);
     }
 
     /// <summary>True when descriptor <paramref name="fd"/> is open for writing, as the process was started with it.</summary>
@@ -119,13 +120,16 @@ public sealed unsafe class FileDescriptorOutput : IDisposable
         return new WriteOutcome(written, WriteStatus.Done);
     }
 
+    private readonly Lazy<bool> _terminal;
+
     /// <summary>
     /// True when the other end of a pipe, FIFO or socket is gone (poll(2) says POLLERR or
     /// POLLHUP), without writing anything. A file never says so.
     /// </summary>
     public bool ReaderGone()
     {
-        if (_mode == Mode.Direct) return false;
+        // A terminal that goes away sends SIGHUP, which ends the run as it should (129).
+        if (_mode == Mode.Direct || _terminal.Value) return false;
         var poll = new Posix.PollFd { Fd = _fd, Events = Posix.POLLOUT };
         return Posix.Poll(&poll, 1, 0) > 0 && (poll.REvents & (Posix.POLLERR | Posix.POLLHUP)) != 0;
     }
