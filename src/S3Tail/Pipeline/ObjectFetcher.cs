@@ -49,6 +49,15 @@ public sealed class ObjectFetcher(IObjectSource source, ObjectCache? cache, Spoo
         {
             return await FetchCoreAsync(info, bypassCache, cancellationToken).ConfigureAwait(false);
         }
+        catch (FileNotFoundException e) when (Path.GetFileName(e.FileName ?? "").StartsWith(".tmp-", StringComparison.Ordinal)
+                                              && !cancellationToken.IsCancellationRequested)
+        {
+            // The entry's own temporary file was gone when it was renamed into place: seen twice
+            // in suite runs on a loaded machine, cause not found (no code path deletes a young
+            // temporary file). Nothing was handed on yet, so fetching again is exact.
+            log.Warn($"the cache entry being written for '{info.Key}' vanished before it was complete ({e.FileName}); fetching it again.");
+            return await FetchCoreAsync(info, bypassCache: true, cancellationToken).ConfigureAwait(false);
+        }
         finally
         {
             lock (_gate)
