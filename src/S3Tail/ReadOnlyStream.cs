@@ -17,6 +17,14 @@ public abstract class ReadOnlyStream : Stream
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
+    /// <summary>
+    /// Reads synchronously, for a stream that does no I/O of its own. Without this, Stream's
+    /// default would call the byte[] overload above, which calls this: a stack overflow for any
+    /// wrapper that only implements <see cref="Read(Span{byte})"/> and is read asynchronously.
+    /// </summary>
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+        cancellationToken.IsCancellationRequested ? ValueTask.FromCanceled<int>(cancellationToken) : new(Read(buffer.Span));
+
     // Stream's contract for what a forward-only reader cannot do: callers check CanSeek and
     // CanWrite first; these throw only for a caller that ignores them.
     public override bool CanRead => true;

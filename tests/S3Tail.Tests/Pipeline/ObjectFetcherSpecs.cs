@@ -48,4 +48,57 @@ public sealed class ObjectFetcherSpecs : IDisposable
         // The cache entry is written either way, so a second run downloads nothing.
         Assert.Equal(decoded, Read(new CachedContent(cache.Lookup(source.CacheIdentity!, info)!)));
     }
+
+    /// <summary>A bucket whose first download, once read to its end, removes the cache's temporary files.</summary>
+    private sealed class VanishingTempSource(MemorySource inner, string cacheRoot) : IObjectSource
+    {
+        private int _downloads;
+        public string BucketName => inner.BucketName;
+        public string? CacheIdentity => inner.CacheIdentity;
+        public bool ReadsInPlace => false;
+        public string Describe(string key) => inner.Describe(key);
+        public Task<ListPage> ListAsync(string prefix, string? startAfter, int maxKeys, CancellationToken ct) =>
+            inner.ListAsync(prefix, startAfter, maxKeys, ct);
+
+        public async Task<Stream> OpenReadAsync(ObjectInfo info, long offset, CancellationToken ct)
+        {
+            var body = await inner.OpenReadAsync(info, offset, ct);
+            if (Interlocked.Increment(ref _downloads) > 1) return body;
+            var all = new MemoryStream();
+            await body.CopyToAsync(all, ct);
+            return new VanishAtEnd(all.ToArray(), cacheRoot);
+        }
+
+        public void Dispose() => inner.Dispose();
+
+        private sealed class VanishAtEnd(byte[] bytes, string cacheRoot) : ReadOnlyStream
+        {
+            private int _read;
+            public override int Read(Span<byte> buffer)
+            {
+                int n = Math.Min(buffer.Length, bytes.Length - _read);
+                bytes.AsSpan(_read, n).CopyTo(buffer);
+                _read += n;
+                if (n == 0)
+                    foreach (var temp in Directory.EnumerateFiles(cacheRoot, ".tmp-*", SearchOption.AllDirectories)) File.Delete(temp);
+                return n;
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Should_fetch_again_when_the_entry_being_written_vanishes_before_its_rename()
+    {
+        var decoded = AccessLog(5, 600);
+        var root = Path.Combine(_dir, "cache");
+        using var source = new VanishingTempSource(new MemorySource([("large", decoded)]), root);
+        var cache = new ObjectCache(root, TimeSpan.FromHours(1));
+        var fetcher = new ObjectFetcher(source, cache, new SpoolFolder(_dir), RetryPolicy.Default, NullLog.Instance);
+        var info = (await source.ListAsync("", null, 10, CancellationToken.None)).Objects.Single();
+
+        var content = await fetcher.FetchAsync(info, false, CancellationToken.None);
+
+        Assert.Equal(decoded, Read(content));
+        Assert.Equal(2, fetcher.Downloads);
+    }
 }
