@@ -55,7 +55,7 @@ public sealed record RunSettings(
             throw S3TailException.Usage($"--region '{r}' is not an AWS region name (like us-west-2).");
 
         var window = TimeWindow.Parse(cli.Since, cli.Until, DateTimeOffset.UtcNow);
-        var follow = FollowSettings.From(cli);
+        var follow = FollowSettings.From(cli, options);
         var filter = FilterFrom(cli);
         var source = SourceUri.Parse(cli.Uri);
         var (bookmark, name) = ResolveBookmark(cli.Bookmark, config, configPath);

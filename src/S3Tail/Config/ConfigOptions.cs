@@ -8,7 +8,8 @@ namespace S3Tail.Config;
 /// </summary>
 public sealed record ConfigOptions(
     double? CacheHours, string? CachePath, string? LogLevel, string? LogFile,
-    string? Region, int? Prefetch, string? EndpointUrl, string? Profile, double? TimeoutSeconds = null)
+    string? Region, int? Prefetch, string? EndpointUrl, string? Profile, double? TimeoutSeconds = null,
+    TimeSpan? Poll = null, TimeSpan? LookBack = null)
 {
     public const string Section = "options";
 
@@ -19,7 +20,7 @@ public sealed record ConfigOptions(
     public const double MaxTimeoutSeconds = 86_400;
 
     private static readonly string[] Known =
-        ["cache_hours", "cache_path", "log_level", "log_file", "region", "prefetch", "endpoint_url", "profile", "timeout"];
+        ["cache_hours", "cache_path", "log_level", "log_file", "region", "prefetch", "endpoint_url", "profile", "timeout", "poll", "look_back"];
 
     /// <summary>Reads and checks the section; unknown keys are returned for a warning.</summary>
     public static ConfigOptions From(IniDocument doc, string fileName, out IReadOnlyList<string> unknownKeys)
@@ -49,7 +50,9 @@ public sealed record ConfigOptions(
             Check<int>("prefetch", Values.Prefetch),
             Text("endpoint_url"),
             Text("profile"),
-            Check<double>("timeout", Values.TimeoutSeconds));
+            Check<double>("timeout", Values.TimeoutSeconds),
+            Check<TimeSpan>("poll", Values.Poll),
+            Check<TimeSpan>("look_back", Values.LookBack));
     }
 
     public static string ExpandHome(string path) =>
@@ -82,6 +85,21 @@ public sealed record ConfigOptions(
             if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double s) && s is >= 0.1 and <= MaxTimeoutSeconds) return s;
             throw S3TailException.Usage($"{where ?? "--timeout"} takes a number of seconds from 0.1 to {MaxTimeoutSeconds:0}; got '{text}'.");
         }
+
+        /// <summary>Follow mode's time between listings: a duration (30s, 5m) of at least a second.</summary>
+        public static TimeSpan Poll(string text, string? where = null)
+        {
+            var poll = Duration(text, where ?? "--poll");
+            if (poll < TimeSpan.FromSeconds(1)) throw S3TailException.Usage($"{where ?? "--poll"} '{text}' is shorter than 1s.");
+            return poll;
+        }
+
+        /// <summary>Follow mode's look-back window in key time: a duration (1h, 25h, 0s for none).</summary>
+        public static TimeSpan LookBack(string text, string? where = null) => Duration(text, where ?? "--look-back");
+
+        private static TimeSpan Duration(string text, string where) =>
+            Windowing.TimeText.TryParseDuration(text) ?? throw S3TailException.Usage(
+                $"{where} '{text}' is not a duration: a number and a unit s, m, h, d or w, combinable (30s, 5m, 1h30m).");
 
         /// <summary>AWS region names are lower-case words and numbers joined by dashes (us-west-2, us-gov-east-1).</summary>
         public static bool IsRegion(string text) =>

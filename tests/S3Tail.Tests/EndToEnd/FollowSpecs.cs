@@ -188,6 +188,25 @@ public sealed class FollowSpecs(S3ServerFixture fixture)
         Assert.Equal($"{Key(3)}:2", result.Bookmark);
     }
 
+    [Fact]
+    public async Task Should_take_poll_and_look_back_from_the_config_file()
+    {
+        var bucket = await BucketWith(Key(30));
+        var cli = new CliProcess();
+        File.WriteAllText(Path.Combine(cli.Home, ".s3tailrc"), "[options]\npoll = 1s\nlook_back = 2h\n");
+        using var run = new RunningCli(cli, ["-f", "--endpoint-url", _server.Endpoint, $"s3://{bucket}/logs/"]);
+        await run.WaitForTextAsync(Line(Key(30)));
+        await Put(bucket, Key(90));   // late, and older than the default hour of look-back
+        await run.WaitForTextAsync(Line(Key(90)), TimeSpan.FromSeconds(15));
+        run.Signal(RunningCli.SIGTERM);
+        Assert.Equal(143, (await run.WaitAsync()).ExitCode);
+
+        File.WriteAllText(Path.Combine(cli.Home, ".s3tailrc"), "[options]\npoll = fast\n");
+        var bad = await cli.RunAsync("-f", "--endpoint-url", _server.Endpoint, $"s3://{bucket}/logs/");
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("line 2: poll 'fast' is not a duration", bad.Stderr);
+    }
+
     [Theory]
     [InlineData("--poll", "30s", "--poll only applies with --follow")]
     [InlineData("--look-back", "2h", "--look-back only applies with --follow")]
