@@ -34,7 +34,7 @@ public static class GrepRunner
             await using var server = await S3TestServer.StartAsync(Path.Combine(scratch, "s3rver"));
             var bucket = await server.CreateBucketAsync(S3TestServer.NewBucketName("grep"));
             await server.PutAllAsync(bucket, keys.Select(k => ($"logs/{k}", File.ReadAllBytes(Path.Combine(folder, k)))), parallel: 4);
-            string cli = Environment.GetEnvironmentVariable("S3TAIL_BENCH_CLI") is { Length: > 0 } other ? other : Path.Combine(AppContext.BaseDirectory, "s3tail");
+            string cli = ScriptRun.Cli;
             var home = Path.Combine(scratch, "home");
             Directory.CreateDirectory(home);
             string Q(string s) => "'" + s.Replace("'", "'\\''") + "'";

@@ -23,7 +23,7 @@ public static class LargeObjectRunner
             await server.PutAsync(bucket, "big/one.log", content);
             await server.SetRulesAsync(bucket, new { op = "getObject", bytesPerSecond });
             string expected = Convert.ToHexString(SHA256.HashData(content));
-            string cli = Environment.GetEnvironmentVariable("S3TAIL_BENCH_CLI") is { Length: > 0 } other ? other : Path.Combine(AppContext.BaseDirectory, "s3tail");
+            string cli = ScriptRun.Cli;
             var home = Path.Combine(scratch, "home");
             Directory.CreateDirectory(home);
 

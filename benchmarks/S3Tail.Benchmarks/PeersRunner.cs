@@ -28,8 +28,7 @@ public static class PeersRunner
             var expected = Convert.ToHexString(SHA256.HashData(logs.OrderBy(l => l.Key, Storage.Utf8Order.Instance).SelectMany(l => l.Decoded).ToArray()));
             long bytes = logs.Sum(l => (long)l.Decoded.Length);
 
-            // S3TAIL_BENCH_CLI runs another s3tail, e.g. the installed (ReadyToRun) tool.
-            string cli = Environment.GetEnvironmentVariable("S3TAIL_BENCH_CLI") is { Length: > 0 } other ? other : Path.Combine(AppContext.BaseDirectory, "s3tail");
+            string cli = ScriptRun.Cli;
             var home = Path.Combine(scratch, "home");
             Directory.CreateDirectory(home);
             string uri = $"s3://{bucket}/logs/";

@@ -7,6 +7,10 @@ namespace S3Tail.Benchmarks;
 /// <summary>Runs a bash pipeline as the peers and grep benchmarks time it: wall time, and the SHA-256 of its stdout.</summary>
 public static class ScriptRun
 {
+    /// <summary>The s3tail to time: this build's, or S3TAIL_BENCH_CLI (e.g. the installed ReadyToRun tool).</summary>
+    public static string Cli { get; } =
+        Environment.GetEnvironmentVariable("S3TAIL_BENCH_CLI") is { Length: > 0 } other ? other : Path.Combine(AppContext.BaseDirectory, "s3tail");
+
     /// <summary>
     /// Runs <paramref name="script"/> (with pipefail) under <paramref name="home"/>, with the test
     /// server's credentials and <paramref name="environment"/> set; throws when it fails.

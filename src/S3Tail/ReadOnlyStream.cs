@@ -25,6 +25,19 @@ public abstract class ReadOnlyStream : Stream
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
         cancellationToken.IsCancellationRequested ? ValueTask.FromCanceled<int>(cancellationToken) : new(Read(buffer.Span));
 
+    /// <summary>
+    /// <see cref="Read(Span{byte})"/> for a stream whose reads are asynchronous I/O (it must
+    /// override <see cref="ReadAsync(Memory{byte}, CancellationToken)"/>): waits for one, for
+    /// callers that cannot await. The engine itself always reads such streams asynchronously.
+    /// </summary>
+    protected int ReadByWaiting(Span<byte> buffer)
+    {
+        var copy = new byte[buffer.Length];
+        int n = ReadAsync(copy).AsTask().GetAwaiter().GetResult();
+        copy.AsSpan(0, n).CopyTo(buffer);
+        return n;
+    }
+
     // Stream's contract for what a forward-only reader cannot do: callers check CanSeek and
     // CanWrite first; these throw only for a caller that ignores them.
     public override bool CanRead => true;

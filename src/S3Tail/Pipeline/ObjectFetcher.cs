@@ -78,20 +78,20 @@ public sealed class ObjectFetcher(IObjectSource source, ObjectCache? cache, Spoo
     {
         var content = await FetchAsync(info, bypassCache: false, cancellationToken).ConfigureAwait(false);
         FilteredContent? filtered = null;
+        Task<FilteredContent> Filter() =>
+            Task.Run(() => Filtering.ObjectFilter.Apply(content, skipLines, filter, cancellationToken), cancellationToken);
         try
         {
             try
             {
-                filtered = await Task.Run(() => Filtering.ObjectFilter.Apply(content, skipLines, filter, cancellationToken), cancellationToken)
-                    .ConfigureAwait(false);
+                filtered = await Filter().ConfigureAwait(false);
             }
             catch (CorruptEntryException e)
             {
                 log.Warn($"{e.Message} Fetching '{info.Key}' again.");
                 content.Release();
                 content = await RefetchAsync(info, e.EntryPath, cancellationToken).ConfigureAwait(false);
-                filtered = await Task.Run(() => Filtering.ObjectFilter.Apply(content, skipLines, filter, cancellationToken), cancellationToken)
-                    .ConfigureAwait(false);
+                filtered = await Filter().ConfigureAwait(false);
             }
             return filtered;
         }

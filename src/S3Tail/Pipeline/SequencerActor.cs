@@ -39,9 +39,7 @@ public sealed class SequencerActor : ReceiveActor
     private readonly IActorRef _writer;
     private readonly ReorderWindow<object> _window;
     private readonly List<string> _skipped = [];
-    private readonly HashSet<long> _late = [];   // released objects a follow found late
-    private readonly Dictionary<long, (long Sent, long Written)> _delivered = new();   // bytes per released object
-    private readonly Dictionary<long, long> _lineReached = new();   // per released object: the last source line acknowledged
+    private readonly Dictionary<long, Delivery> _released = new();   // objects read, until they end
     private long _examined;
     private Bookmark? _frontier;                 // the key-order bookmark: late objects do not move it
     private IActorRef? _lister;
@@ -108,8 +106,7 @@ public sealed class SequencerActor : ReceiveActor
                     _reader = new ObjectReader(fetched.Object, fetched.Content, fetched.Placement.SkipLines, _settings.Fetcher,
                         _request.Log, _settings.Stopping.Token);
                     _readerSeq = seq;
-                    _lineReached[seq] = fetched.Placement.SkipLines;
-                    if (fetched.Placement.Late) _late.Add(seq);
+                    _released[seq] = new Delivery(fetched.Placement.Late) { LineReached = fetched.Placement.SkipLines };
                     break;
             }
         }
@@ -150,8 +147,7 @@ public sealed class SequencerActor : ReceiveActor
         else
         {
             _window.BatchSent(read.Seq);
-            var d = _delivered.GetValueOrDefault(read.Seq);
-            _delivered[read.Seq] = (d.Sent + read.Batch.Length, d.Written);
+            _released[read.Seq].Sent += read.Batch.Length;
             _writer.Tell(new WriteLines(read.Seq, reader.Info.Key, read.Batch));
         }
         Pump();
@@ -159,19 +155,19 @@ public sealed class SequencerActor : ReceiveActor
 
     private void OnWritten(LinesWritten ack)
     {
+        var delivery = _released[ack.Seq];
         long examined = 0;
-        if (ack.LastLineWritten is { } reached && _lineReached.TryGetValue(ack.Seq, out long before) && reached > before)
+        if (ack.LastLineWritten is { } reached && reached > delivery.LineReached)
         {
-            examined = reached - before;
+            examined = reached - delivery.LineReached;
             _examined += examined;
-            _lineReached[ack.Seq] = reached;
+            delivery.LineReached = reached;
         }
         _request.Progress?.Lines(examined, ack.Lines);
-        var delivered = _delivered.GetValueOrDefault(ack.Seq);
-        _delivered[ack.Seq] = (delivered.Sent, delivered.Written + ack.Bytes);
+        delivery.Written += ack.Bytes;
         if (_window.BatchAcknowledged(ack.Seq, ack.Key, ack.LastLineWritten))
         {
-            if (_late.Contains(ack.Seq))
+            if (delivery.Late)
             {
                 _request.Follow?.Ledger.LateLineWritten(ack.Key, _window.Bookmark!.Line);
             }
@@ -225,10 +221,8 @@ public sealed class SequencerActor : ReceiveActor
         foreach (var e in ended)
         {
             // Told here, not when the lister hears of it: a run that stops now still knows.
-            _delivered.Remove(e.Seq, out var d);
-            _lineReached.Remove(e.Seq);
-            _request.Follow?.Ledger.Ended(done: e.Skipped || d.Sent == d.Written);
-            _late.Remove(e.Seq);
+            _released.Remove(e.Seq, out var delivery);
+            _request.Follow?.Ledger.Ended(done: e.Skipped || delivery is null || delivery.Sent == delivery.Written);
             if (e.Skipped) continue;
             _objects++;
             _request.Progress?.Written();
@@ -273,6 +267,19 @@ public sealed class SequencerActor : ReceiveActor
         foreach (var outcome in _window.DrainArrived()) (outcome as ObjectFetched)?.Content.Release();
         var stats = new RunStatistics(_objects, _lines, _bytes, 0, 0, _skipped) { LinesExamined = _examined };
         Context.Parent.Tell(new RunFinished(new TailResult(_frontier, _stop.Value, _error, stats)));
+    }
+
+    /// <summary>
+    /// What the sequencer follows of one object from its release to its end: whether a follow
+    /// found it late (its lines do not move the key-order bookmark), the last source line
+    /// acknowledged (for lines examined), and its bytes sent and written (all written: done).
+    /// </summary>
+    private sealed class Delivery(bool late)
+    {
+        public bool Late { get; } = late;
+        public long LineReached { get; set; }
+        public long Sent { get; set; }
+        public long Written { get; set; }
     }
 
     /// <summary>A read task's result: a batch, the end of the object (null), or an error.</summary>

@@ -107,13 +107,7 @@ internal sealed class PartedObjectStream : ReadOnlyStream
         return n;
     }
 
-    public override int Read(Span<byte> buffer)
-    {
-        var rented = new byte[buffer.Length];
-        int n = ReadAsync(rented).AsTask().GetAwaiter().GetResult();
-        rented.AsSpan(0, n).CopyTo(buffer);
-        return n;
-    }
+    public override int Read(Span<byte> buffer) => ReadByWaiting(buffer);
 
     protected override void Dispose(bool disposing)
     {

@@ -54,13 +54,7 @@ internal sealed class ResumableObjectStream(IObjectSource source, ObjectInfo inf
     }
 
     /// <summary>Only for callers that cannot await (the engine always reads it asynchronously).</summary>
-    public override int Read(Span<byte> buffer)
-    {
-        var rented = new byte[buffer.Length];
-        int n = ReadAsync(rented).AsTask().GetAwaiter().GetResult();
-        rented.AsSpan(0, n).CopyTo(buffer);
-        return n;
-    }
+    public override int Read(Span<byte> buffer) => ReadByWaiting(buffer);
 
     public override long Length => _end;
     public override long Position { get => _position; set => throw ForwardOnly(); }
