@@ -7,6 +7,7 @@ using S3Tail.Benchmarks;
 // peers: the issue-11 workload (575 objects, 20 ms a request) by s3tail, rclone + zcat and aws s3 cp + zcat.
 // grep [--objects N]: --grep against a pipe to grep on N objects of 8 MB (default 128: 1 GB), local folder and warm cache.
 // large [--megabytes N]: one object (default 256 MB) behind a 16 MB/s per-connection cap, a single GET against s3tail's ranged parts.
+// listing: LIST requests a --since/--until window costs, by log sources under the prefix and window length.
 // regex: the .NET regex engines (Compiled, interpreted, NonBacktracking) on access-log text, as --grep searches it.
 // follow [--seconds N]: follow mode left running: fast polls, a trickle of objects, memory early and late.
 // smoke: one tiny scenario (the test suite checks the benchmarks still build and run).
@@ -29,6 +30,8 @@ switch (mode)
         return await GrepRunner.RunAsync(args.Length > 2 && args[1] == "--objects" ? int.Parse(args[2]) : 128, megabytesEach: 8, rounds: 3);
     case "large":
         return await LargeObjectRunner.RunAsync(args.Length > 2 && args[1] == "--megabytes" ? int.Parse(args[2]) : 256, bytesPerSecond: 16_000_000, rounds: 3);
+    case "listing":
+        return ListingRunner.Run();
     case "regex":
         return RegexEngineRunner.Run();
     case "follow":
