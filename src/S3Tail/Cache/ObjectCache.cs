@@ -58,13 +58,15 @@ public sealed class ObjectCache(string root, TimeSpan keep)
     public EntryWriter CreateEntry(string entryPath, ObjectInfo info, long? decodedSizeHint = null)
     {
         string folder = Path.GetDirectoryName(entryPath)!;
-        // Each of the 256 shard folders is made (or found) once a run, not once an entry.
-        if (_madeFolders.TryAdd(folder, true)) MakeFolders(folder);
+        // Each of the 256 shard folders is made (or found) once a run, not once an entry. Every
+        // writer waits for that: a file opened in a folder still being made fails with ENOENT,
+        // which .NET reports as FileNotFoundException naming the file.
+        _ = _madeFolders.GetOrAdd(folder, static (shard, cache) => new Lazy<bool>(() => cache.MakeFolders(shard)), this).Value;
         try
         {
             return EntryFile.Create(folder, info.ETag, info.Size, decodedSizeHint);
         }
-        catch (DirectoryNotFoundException)
+        catch (Exception e) when (e is DirectoryNotFoundException or FileNotFoundException && !Directory.Exists(folder))
         {
             // Removed under us (another process cleared the cache): make it again, once.
             MakeFolders(folder);
@@ -72,13 +74,14 @@ public sealed class ObjectCache(string root, TimeSpan keep)
         }
     }
 
-    private void MakeFolders(string shard)
+    private bool MakeFolders(string shard)
     {
         PrivateFiles.CreateFolder(Root);
         PrivateFiles.CreateFolder(shard);
+        return true;
     }
 
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _madeFolders = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<bool>> _madeFolders = new();
 
     public void Remove(string entryPath)
     {

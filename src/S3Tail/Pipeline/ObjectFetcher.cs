@@ -52,10 +52,11 @@ public sealed class ObjectFetcher(IObjectSource source, ObjectCache? cache, Spoo
         catch (FileNotFoundException e) when (Path.GetFileName(e.FileName ?? "").StartsWith(".tmp-", StringComparison.Ordinal)
                                               && !cancellationToken.IsCancellationRequested)
         {
-            // The entry's own temporary file was gone when it was renamed into place: seen twice
-            // in suite runs on a loaded machine, cause not found (no code path deletes a young
-            // temporary file). Nothing was handed on yet, so fetching again is exact.
-            log.Warn($"the cache entry being written for '{info.Key}' vanished before it was complete ({e.FileName}); fetching it again.");
+            // The entry's temporary file, or its shard folder, was removed by someone else (a
+            // user clearing the cache mid-run). Nothing was handed on yet, so fetching again is
+            // exact. (Seen in runs once: writers racing the making of a fresh shard folder, which
+            // ObjectCache.CreateEntry now waits for.)
+            log.Warn($"the cache entry being written for '{info.Key}' was removed before it was complete ({e.FileName}); fetching it again.");
             return await FetchCoreAsync(info, bypassCache: true, cancellationToken).ConfigureAwait(false);
         }
         finally
