@@ -14,8 +14,12 @@
 // stallAfterBytes sends that many bytes of the body, then nothing more, never closing: a stalled peer.
 // bytesPerSecond sends the body no faster than that, per request: one connection's bandwidth.
 // GET honours If-Match (412 PreconditionFailed when the object's ETag differs), as S3 does.
+// GET of an object checks its SigV4 signature as S3 does (s3rver leaves v4 unchecked): a wrong
+// one gets 403 SignatureDoesNotMatch and counts in signatureMismatch. GETs are also counted by
+// the first word of their User-Agent (agents: { s3tail: n, 'aws-sdk-dotnet-coreclr': m }).
 // Usage: node --openssl-legacy-provider server.js [DIR] [PORT] [--exit-with-stdin]; prints "LISTENING <port>".
 const S3rver = require('s3rver');
+const crypto = require('crypto');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
@@ -43,7 +47,7 @@ const rules = new Map();   // bucket -> [rule]
 const counts = new Map();  // bucket -> { getObject, list, other, keys: { key: n } }
 
 function countsFor(bucket) {
-  if (!counts.has(bucket)) counts.set(bucket, { getObject: 0, ranged: 0, list: 0, other: 0, keys: {} });
+  if (!counts.has(bucket)) counts.set(bucket, { getObject: 0, ranged: 0, list: 0, other: 0, signatureMismatch: 0, agents: {}, keys: {} });
   return counts.get(bucket);
 }
 
@@ -113,6 +117,31 @@ function errorXml(code, resource) {
     ' (injected by the test server)</Message><Resource>' + resource + '</Resource><RequestId>0</RequestId></Error>';
 }
 
+// S3's SigV4 for a GET without a query string: the canonical path is the decoded path encoded
+// again, every byte but A-Z a-z 0-9 - _ . ~ and '/' as %XX. Returns true when the signature is
+// right, or when there is nothing this server can check (another scheme, an unknown key).
+const secrets = { S3RVER: 'S3RVER' };
+function sigV4Holds(ctx) {
+  const auth = ctx.get('Authorization');
+  const m = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/s3\/aws4_request, ?SignedHeaders=([^,]+), ?Signature=([0-9a-f]{64})$/.exec(auth);
+  if (!m || ctx.querystring !== '') return true;
+  const [, accessKey, date, region, signedHeaders, signature] = m;
+  if (!(accessKey in secrets)) return true;
+  const rawPath = ctx.req.url.split('?')[0];
+  const path = rawPath.split('/').map(seg => Buffer.from(decodeURIComponent(seg), 'utf8'))
+    .map(bytes => [...bytes].map(b => /[A-Za-z0-9\-_.~]/.test(String.fromCharCode(b)) && b < 128
+      ? String.fromCharCode(b) : '%' + b.toString(16).toUpperCase().padStart(2, '0')).join('')).join('/');
+  const names = signedHeaders.split(';');
+  const headers = names.map(n => n + ':' + String(ctx.get(n)).trim().replace(/\s+/g, ' ') + '\n').join('');
+  const canonical = ['GET', path, '', headers, signedHeaders, ctx.get('x-amz-content-sha256')].join('\n');
+  const amzDate = ctx.get('x-amz-date');
+  const scope = `${date}/${region}/s3/aws4_request`;
+  const toSign = ['AWS4-HMAC-SHA256', amzDate, scope, crypto.createHash('sha256').update(canonical).digest('hex')].join('\n');
+  let key = 'AWS4' + secrets[accessKey];
+  for (const part of [date, region, 's3', 'aws4_request']) key = crypto.createHmac('sha256', key).update(part).digest();
+  return crypto.createHmac('sha256', key).update(toSign).digest('hex') === signature;
+}
+
 async function faults(ctx, next) {
   if (ctx.path.startsWith('/__s3tail/')) return control(ctx);
   const { bucket, key, op } = parse(ctx);
@@ -120,6 +149,17 @@ async function faults(ctx, next) {
   c[op]++;
   if (op === 'getObject') c.keys[key] = (c.keys[key] || 0) + 1;
   if (op === 'getObject' && ctx.get('Range')) c.ranged++;
+  if (op === 'getObject') {
+    const agent = (ctx.get('User-Agent').split(/[\/ ]/)[0]) || 'none';
+    c.agents[agent] = (c.agents[agent] || 0) + 1;
+  }
+  if (op === 'getObject' && !sigV4Holds(ctx)) {
+    c.signatureMismatch++;
+    ctx.status = 403;
+    ctx.type = 'application/xml';
+    ctx.body = errorXml('SignatureDoesNotMatch', ctx.path);
+    return;
+  }
 
   const rule = pick(bucket, op, key);
   if (rule && rule.delayMs) await new Promise(r => setTimeout(r, rule.delayMs));

@@ -11,6 +11,7 @@ namespace S3Tail.Storage;
 public sealed class S3ObjectSource : IObjectSource
 {
     private readonly IAmazonS3 _client;
+    private readonly DirectGetClient? _direct;
     private readonly string? _endpoint;
     private readonly string? _endpointShown;   // without any user:password@ in it
 
@@ -19,8 +20,13 @@ public sealed class S3ObjectSource : IObjectSource
         BucketName = bucket;
         _endpoint = settings.EffectiveEndpoint;
         _endpointShown = S3Settings.Redact(_endpoint);
-        _client = CreateClient(settings, _endpoint);
+        var config = CreateConfig(settings, _endpoint);
+        _client = new AmazonS3Client(config);
+        _direct = DirectGetClient.TryCreate(_client, config, bucket);
     }
+
+    /// <summary>True while object GETs go straight through HttpClient (see <see cref="DirectGetClient"/>).</summary>
+    internal bool GetsDirectly => _direct is { HandedOver: false };
 
     public string BucketName { get; }
 
@@ -58,14 +64,23 @@ public sealed class S3ObjectSource : IObjectSource
     }
 
     public Task<Stream> OpenReadAsync(ObjectInfo info, long offset, CancellationToken cancellationToken) =>
-        GetAsync(info, offset > 0 ? new ByteRange($"bytes={offset}-") : null, cancellationToken);
+        GetAsync(info, offset > 0 ? $"bytes={offset}-" : null, cancellationToken);
 
     public Task<Stream> OpenRangeAsync(ObjectInfo info, long offset, long length, CancellationToken cancellationToken) =>
-        GetAsync(info, new ByteRange($"bytes={offset}-{offset + length - 1}"), cancellationToken);
+        GetAsync(info, $"bytes={offset}-{offset + length - 1}", cancellationToken);
 
-    private async Task<Stream> GetAsync(ObjectInfo info, ByteRange? range, CancellationToken cancellationToken)
+    private async Task<Stream> GetAsync(ObjectInfo info, string? range, CancellationToken cancellationToken)
     {
-        var request = new GetObjectRequest { BucketName = BucketName, Key = info.Key, ByteRange = range };
+        try
+        {
+            if (_direct is not null && await _direct.GetAsync(info.Key, info.ETag, range, cancellationToken).ConfigureAwait(false) is { } body)
+                return body;
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            throw S3Errors.Translate(e, $"reading s3://{BucketName}/{info.Key}", _endpointShown, info.Key);
+        }
+        var request = new GetObjectRequest { BucketName = BucketName, Key = info.Key, ByteRange = range is null ? null : new ByteRange(range) };
         // Every GET reads the version that was listed: an object replaced since would be cached
         // under the old ETag, and a continuation (or a part) would splice two versions.
         if (info.ETag.Length > 0) request.EtagToMatch = info.ETag;
@@ -80,9 +95,13 @@ public sealed class S3ObjectSource : IObjectSource
         }
     }
 
-    public void Dispose() => _client.Dispose();
+    public void Dispose()
+    {
+        _direct?.Dispose();
+        _client.Dispose();
+    }
 
-    private static AmazonS3Client CreateClient(S3Settings settings, string? endpoint)
+    private static AmazonS3Config CreateConfig(S3Settings settings, string? endpoint)
     {
         var config = new AmazonS3Config
         {
@@ -117,7 +136,7 @@ public sealed class S3ObjectSource : IObjectSource
             // S3 answers every bucket's listing through us-east-1 with a redirect hint the SDK follows.
             config.RegionEndpoint = RegionEndpoint.USEast1;
         }
-        return new AmazonS3Client(config);
+        return config;
     }
 
     /// <summary>Keeps the response (and its connection) alive exactly as long as its body stream.</summary>
