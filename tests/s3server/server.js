@@ -7,6 +7,7 @@
 //  3. Request counters per bucket and key, so a test can prove a cache hit sent no GET.
 // Control endpoints (JSON): POST /__s3tail/rules?bucket=B  body [rule...]  replaces B's rules;
 // GET /__s3tail/counts?bucket=B; POST /__s3tail/reset?bucket=B;
+// POST /__s3tail/secret  body { secret }  also accepts that secret key for S3RVER's signatures;
 // POST /__s3tail/seed?bucket=B  body [{ key, text }...]  stores objects straight into the store
 // (no HTTP request and no signature per object), for tests that need thousands of keys.
 // A rule: { op: "getObject"|"list"|"any", key: "regex", delayMs, status, code, cutAfterBytes,
@@ -86,6 +87,10 @@ async function control(ctx) {
       });
     }
     ctx.body = String(objects.length);
+  } else if (ctx.path === '/__s3tail/secret' && ctx.method === 'POST') {
+    const { secret } = (await readJson(ctx)) || {};
+    if (secret && !secrets.S3RVER.includes(secret)) secrets.S3RVER.push(secret);
+    ctx.body = 'ok';
   } else if (ctx.path === '/__s3tail/reset' && ctx.method === 'POST') {
     rules.delete(bucket);
     counts.delete(bucket);
@@ -120,7 +125,7 @@ function errorXml(code, resource) {
 // S3's SigV4 for a GET without a query string: the canonical path is the decoded path encoded
 // again, every byte but A-Z a-z 0-9 - _ . ~ and '/' as %XX. Returns true when the signature is
 // right, or when there is nothing this server can check (another scheme, an unknown key).
-const secrets = { S3RVER: 'S3RVER' };
+const secrets = { S3RVER: ['S3RVER'] };  // POST /__s3tail/secret body { secret } adds one for S3RVER
 function sigV4Holds(ctx) {
   const auth = ctx.get('Authorization');
   const m = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/s3\/aws4_request, ?SignedHeaders=([^,]+), ?Signature=([0-9a-f]{64})$/.exec(auth);
@@ -137,9 +142,11 @@ function sigV4Holds(ctx) {
   const amzDate = ctx.get('x-amz-date');
   const scope = `${date}/${region}/s3/aws4_request`;
   const toSign = ['AWS4-HMAC-SHA256', amzDate, scope, crypto.createHash('sha256').update(canonical).digest('hex')].join('\n');
-  let key = 'AWS4' + secrets[accessKey];
-  for (const part of [date, region, 's3', 'aws4_request']) key = crypto.createHmac('sha256', key).update(part).digest();
-  return crypto.createHmac('sha256', key).update(toSign).digest('hex') === signature;
+  return secrets[accessKey].some(secret => {
+    let key = 'AWS4' + secret;
+    for (const part of [date, region, 's3', 'aws4_request']) key = crypto.createHmac('sha256', key).update(part).digest();
+    return crypto.createHmac('sha256', key).update(toSign).digest('hex') === signature;
+  });
 }
 
 async function faults(ctx, next) {

@@ -40,9 +40,9 @@ public static class EntryFile
     };
 
     /// <summary>
-    /// For small objects (most access logs are a few KB): LZ4's smallest block, 64 KiB. The
-    /// encoder and decoder each take buffers of a block's size, and a 1 MiB pair for a 4 KB
-    /// object was most of what an entry cost in allocation.
+    /// For small objects written whole (<see cref="WriteWhole"/>; most access logs are a few KB):
+    /// LZ4's smallest block, 64 KiB. The encoder and decoder each take buffers of a block's size,
+    /// and a 1 MiB pair for a 4 KB object was most of what an entry cost in allocation.
     /// </summary>
     private static readonly LZ4EncoderSettings SmallEncoder = new()
     {
@@ -52,18 +52,50 @@ public static class EntryFile
         ContentChecksum = true,
     };
 
-    /// <summary>Decoded sizes up to this use <see cref="SmallEncoder"/>.</summary>
-    internal const long SmallEntryBytes = 64 * 1024;
-
     /// <summary>
     /// Creates a temporary file in <paramref name="folder"/> (mode 0600) for an entry of the given
     /// object; write the decoded bytes to <see cref="EntryWriter.Content"/>, then commit it.
     /// </summary>
-    public static EntryWriter Create(string folder, string etag, long storedSize, long? decodedSizeHint = null)
+    public static EntryWriter Create(string folder, string etag, long storedSize)
     {
         string temp = Path.Combine(folder, $".tmp-{Environment.ProcessId}-{Guid.NewGuid():N}");
         var file = PrivateFiles.CreateNew(temp);
-        return new EntryWriter(temp, file, etag, storedSize, decodedSizeHint);
+        return new EntryWriter(temp, file, etag, storedSize);
+    }
+
+    /// <summary>
+    /// Writes a whole small entry at once: header and frame built in one pooled buffer, one
+    /// write to a fresh temporary file, one rename into <paramref name="path"/>. For the few-KB
+    /// objects most logs are, this is a fifth of the system calls of <see cref="Create"/>'s stream.
+    /// </summary>
+    public static void WriteWhole(string folder, string path, string etag, long storedSize, ReadOnlySpan<byte> decoded)
+    {
+        int headerLength = HeaderLength(etag);
+        int blocks = decoded.Length / SmallEncoder.BlockSize + 1;
+        // LZ4's bound per block, block headers and checksums, frame header, end mark, content checksum.
+        int bound = headerLength + LZ4Codec.MaximumOutputSize(decoded.Length) + blocks * (16 + 8) + 32;
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(bound);
+        string temp = Path.Combine(folder, $".tmp-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        try
+        {
+            // K4os takes the source as a Span (it only reads it).
+            var source = System.Runtime.InteropServices.MemoryMarshal.CreateSpan(
+                ref System.Runtime.InteropServices.MemoryMarshal.GetReference(decoded), decoded.Length);
+            int frameLength = decoded.IsEmpty ? 0 : LZ4Frame.Encode(source, buffer.AsSpan(headerLength), SmallEncoder);
+            WriteHeader(buffer, new EntryHeader(etag, storedSize, decoded.Length, frameLength));
+            using (var file = PrivateFiles.CreateNew(temp))
+                RandomAccess.Write(file.SafeFileHandle, buffer.AsSpan(0, headerLength + frameLength), 0);
+            File.Move(temp, path, overwrite: true);
+        }
+        catch
+        {
+            try { File.Delete(temp); } catch (IOException) { }
+            throw;
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     /// <summary>Reads only the header, checking it against the file's length. Null when invalid.</summary>
@@ -131,23 +163,27 @@ public static class EntryFile
 
     internal static void WriteHeader(FileStream file, EntryHeader header)
     {
-        var etag = Encoding.UTF8.GetBytes(header.ETag);
-        var bytes = new byte[Magic.Length + FixedHeader + etag.Length];
-        Magic.CopyTo(bytes, 0);
-        var p = bytes.AsSpan(Magic.Length);
-        BinaryPrimitives.WriteInt64LittleEndian(p, header.CompressedLength);
-        BinaryPrimitives.WriteInt64LittleEndian(p[8..], header.DecodedLength);
-        BinaryPrimitives.WriteInt64LittleEndian(p[16..], header.StoredSize);
-        BinaryPrimitives.WriteInt32LittleEndian(p[24..], etag.Length);
-        etag.CopyTo(p[28..]);
+        var bytes = new byte[HeaderLength(header.ETag)];
+        WriteHeader(bytes, header);
         file.Position = 0;
         file.Write(bytes);
     }
 
+    private static void WriteHeader(Span<byte> bytes, EntryHeader header)
+    {
+        Magic.CopyTo(bytes);
+        var p = bytes[Magic.Length..];
+        BinaryPrimitives.WriteInt64LittleEndian(p, header.CompressedLength);
+        BinaryPrimitives.WriteInt64LittleEndian(p[8..], header.DecodedLength);
+        BinaryPrimitives.WriteInt64LittleEndian(p[16..], header.StoredSize);
+        int etagLength = Encoding.UTF8.GetBytes(header.ETag, p[28..]);
+        BinaryPrimitives.WriteInt32LittleEndian(p[24..], etagLength);
+    }
+
     internal static int HeaderLength(string etag) => Magic.Length + FixedHeader + Encoding.UTF8.GetByteCount(etag);
 
-    internal static Stream Encode(Stream file, long? decodedSizeHint = null) =>
-        LZ4Stream.Encode(file, decodedSizeHint <= SmallEntryBytes ? SmallEncoder : Encoder, leaveOpen: true);
+    internal static Stream Encode(Stream file) =>
+        LZ4Stream.Encode(file, Encoder, leaveOpen: true);
 
     /// <summary>Turns decoder failures into <see cref="CorruptEntryException"/> and checks the decoded length.</summary>
     private sealed class CheckedStream(Stream frame, long expected, string path) : ReadOnlyStream

@@ -12,7 +12,7 @@ public sealed class EntryWriter : IDisposable
     private readonly CountingStream _content;
     private string? _tempPath;
 
-    internal EntryWriter(string tempPath, FileStream file, string etag, long storedSize, long? decodedSizeHint = null)
+    internal EntryWriter(string tempPath, FileStream file, string etag, long storedSize)
     {
         _tempPath = tempPath;
         _file = file;
@@ -21,7 +21,7 @@ public sealed class EntryWriter : IDisposable
         // Room for the header, written last once the lengths are known.
         _file.SetLength(EntryFile.HeaderLength(etag));
         _file.Position = _file.Length;
-        _content = new CountingStream(EntryFile.Encode(_file, decodedSizeHint));
+        _content = new CountingStream(EntryFile.Encode(_file));
     }
 
     /// <summary>Write the decoded bytes here.</summary>

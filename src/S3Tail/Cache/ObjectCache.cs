@@ -54,24 +54,48 @@ public sealed class ObjectCache(string root, TimeSpan keep)
         return (EntryState.Valid, path);
     }
 
-    /// <summary>Creates the root and the entry's folder (0700) and a writer in that folder.</summary>
-    public EntryWriter CreateEntry(string entryPath, ObjectInfo info, long? decodedSizeHint = null)
+    /// <summary>Writes a whole small entry from memory (see <see cref="EntryFile.WriteWhole"/>).</summary>
+    public void WriteEntry(string entryPath, ObjectInfo info, ReadOnlySpan<byte> decoded)
     {
-        string folder = Path.GetDirectoryName(entryPath)!;
-        // Each of the 256 shard folders is made (or found) once a run, not once an entry. Every
-        // writer waits for that: a file opened in a folder still being made fails with ENOENT,
-        // which .NET reports as FileNotFoundException naming the file.
-        _ = _madeFolders.GetOrAdd(folder, static (shard, cache) => new Lazy<bool>(() => cache.MakeFolders(shard)), this).Value;
+        string folder = EnsureFolder(entryPath);
         try
         {
-            return EntryFile.Create(folder, info.ETag, info.Size, decodedSizeHint);
+            EntryFile.WriteWhole(folder, entryPath, info.ETag, info.Size, decoded);
         }
         catch (Exception e) when (e is DirectoryNotFoundException or FileNotFoundException && !Directory.Exists(folder))
         {
             // Removed under us (another process cleared the cache): make it again, once.
             MakeFolders(folder);
-            return EntryFile.Create(folder, info.ETag, info.Size, decodedSizeHint);
+            EntryFile.WriteWhole(folder, entryPath, info.ETag, info.Size, decoded);
         }
+    }
+
+    /// <summary>Creates the root and the entry's folder (0700) and a writer in that folder.</summary>
+    public EntryWriter CreateEntry(string entryPath, ObjectInfo info)
+    {
+        string folder = EnsureFolder(entryPath);
+        try
+        {
+            return EntryFile.Create(folder, info.ETag, info.Size);
+        }
+        catch (Exception e) when (e is DirectoryNotFoundException or FileNotFoundException && !Directory.Exists(folder))
+        {
+            // Removed under us (another process cleared the cache): make it again, once.
+            MakeFolders(folder);
+            return EntryFile.Create(folder, info.ETag, info.Size);
+        }
+    }
+
+    /// <summary>
+    /// The entry's shard folder, made (or found) once a run, not once an entry. Every writer
+    /// waits for that: a file opened in a folder still being made fails with ENOENT, which .NET
+    /// reports as FileNotFoundException naming the file.
+    /// </summary>
+    private string EnsureFolder(string entryPath)
+    {
+        string folder = Path.GetDirectoryName(entryPath)!;
+        _ = _madeFolders.GetOrAdd(folder, static (shard, cache) => new Lazy<bool>(() => cache.MakeFolders(shard)), this).Value;
+        return folder;
     }
 
     private bool MakeFolders(string shard)

@@ -192,7 +192,7 @@ public sealed class ObjectFetcher(IObjectSource source, ObjectCache? cache, Spoo
                 if (headLength > SmallDecodedBytes)
                     return await WriteEntryAsync(info, entryPath, head.AsMemory(0, headLength), decoded, cancellationToken).ConfigureAwait(false);
                 var bytes = head.AsSpan(0, headLength).ToArray();
-                if (entryPath is not null) await WriteEntryAsync(info, entryPath, bytes, null, cancellationToken).ConfigureAwait(false);
+                if (entryPath is not null) cache!.WriteEntry(entryPath, info, bytes);
                 return new InMemoryContent(bytes);
             }
             finally
@@ -207,15 +207,14 @@ public sealed class ObjectFetcher(IObjectSource source, ObjectCache? cache, Spoo
     }
 
     /// <summary>Writes <paramref name="head"/> and then the rest of <paramref name="rest"/> to a cache entry or spool file.</summary>
-    private async Task<ObjectContent> WriteEntryAsync(ObjectInfo info, string? entryPath, ReadOnlyMemory<byte> head, Stream? rest,
+    private async Task<ObjectContent> WriteEntryAsync(ObjectInfo info, string? entryPath, ReadOnlyMemory<byte> head, Stream rest,
         CancellationToken cancellationToken)
     {
-        long? hint = rest is null ? head.Length : null;
-        var (writer, finalPath) = entryPath is not null ? (cache!.CreateEntry(entryPath, info, hint), entryPath) : spool!.Create(info);
+        var (writer, finalPath) = entryPath is not null ? (cache!.CreateEntry(entryPath, info), entryPath) : spool!.Create(info);
         using (writer)
         {
             await writer.Content.WriteAsync(head, cancellationToken).ConfigureAwait(false);
-            if (rest is not null) await rest.CopyToAsync(writer.Content, 256 * 1024, cancellationToken).ConfigureAwait(false);
+            await rest.CopyToAsync(writer.Content, 256 * 1024, cancellationToken).ConfigureAwait(false);
             writer.Commit(finalPath);
         }
         return entryPath is not null ? new CachedContent(finalPath) : new SpooledContent(finalPath);

@@ -103,4 +103,36 @@ public sealed class EntryFileSpecs : IDisposable
         Assert.Null(EntryFile.TryReadHeader(path));
         Assert.Throws<CorruptEntryException>(() => EntryFile.OpenDecoded(path));
     }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(4700)]
+    [InlineData(64 * 1024)]
+    [InlineData(256 * 1024)]   // several 64 KiB blocks
+    public void Should_give_back_exactly_the_bytes_of_an_entry_written_whole(int size)
+    {
+        var content = Compressible(size);
+        string path = Path.Combine(_dir, "whole");
+        EntryFile.WriteWhole(_dir, path, "\"etag\"", size + 7, content);
+
+        Assert.Equal(content, ReadAll(path));
+        var header = EntryFile.TryReadHeader(path)!;
+        Assert.Equal(("\"etag\"", size + 7L, (long)size), (header.ETag, header.StoredSize, header.DecodedLength));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+        Assert.Equal(["whole"], Directory.EnumerateFileSystemEntries(_dir).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void Should_reject_a_flipped_byte_in_an_entry_written_whole()
+    {
+        var content = Compressible(5000);
+        string path = Path.Combine(_dir, "whole");
+        EntryFile.WriteWhole(_dir, path, "e", 5000, content);
+        var bytes = File.ReadAllBytes(path);
+        bytes[^20] ^= 0x40;
+        File.WriteAllBytes(path, bytes);
+
+        Assert.Throws<CorruptEntryException>(() => ReadAll(path));
+    }
 }

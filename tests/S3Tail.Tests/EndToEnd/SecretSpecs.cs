@@ -21,6 +21,7 @@ public sealed class SecretSpecs(S3ServerFixture fixture)
         var cli = new CliProcess();
         const string secret = "wJalrXUtnFEMI-K7MDENG-bPxRfiCYEXAMPLEKEY";
         const string token = "FwoGZXIvYXdzEXAMPLE-SESSION-TOKEN-4f2a9c";
+        await _server.AcceptSecretAsync(secret);
         cli.Environment["AWS_SECRET_ACCESS_KEY"] = secret;
         cli.Environment["AWS_SESSION_TOKEN"] = token;
         var logFile = Path.Combine(cli.Home, "debug.log");

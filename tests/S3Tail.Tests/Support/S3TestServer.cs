@@ -124,6 +124,10 @@ public sealed class S3TestServer : IAsyncDisposable
         response.EnsureSuccessStatusCode();
     }
 
+    /// <summary>Makes the server accept signatures made with this secret key (for the access key S3RVER) too.</summary>
+    public async Task AcceptSecretAsync(string secret) =>
+        (await _http.PostAsJsonAsync("/__s3tail/secret", new { secret })).EnsureSuccessStatusCode();
+
     public async Task<RequestCounts> CountsAsync(string bucket)
     {
         var json = await _http.GetStringAsync($"/__s3tail/counts?bucket={Uri.EscapeDataString(bucket)}");
