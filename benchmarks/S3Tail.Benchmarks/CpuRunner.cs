@@ -42,20 +42,21 @@ public static partial class CpuRunner
                 var (label, path) = (other[..other.IndexOf('=')], other[(other.IndexOf('=') + 1)..]);
                 clients = [.. clients, ($"{label} -p 32 --cache-hours 0", b => [path, "--endpoint-url", server.Endpoint, "-q", "-p", "32", "--cache-hours", "0", $"s3://{b}/"])];
             }
-            Console.WriteLine($"client CPU per small object (4 KB), marginal over {objects} → {objects * 2} objects, median of {rounds}:");
-            var perObject = new Dictionary<string, double>();
-            foreach (var (name, command) in clients)
-            {
-                var samples = new List<double>();
-                for (int r = 0; r < rounds; r++)
+            Console.WriteLine($"client CPU per small object (4 KB), marginal over {objects} → {objects * 2} objects, median of {rounds} (rounds interleaved):");
+            var samples = clients.ToDictionary(c => c.Name, _ => new List<double>());
+            for (int r = 0; r < rounds; r++)
+                foreach (var (name, command) in clients)
                 {
                     var a = Run(command(small.Bucket), home, small.Sha);
                     var b = Run(command(large.Bucket), home, large.Sha);
-                    samples.Add((b - a).TotalMilliseconds / objects);
+                    samples[name].Add((b - a).TotalMilliseconds / objects);
                 }
-                samples.Sort();
-                perObject[name] = samples[samples.Count / 2];
-                Console.WriteLine($"  {name,-34} {perObject[name]:0.000} ms/object   (rounds: {string.Join(", ", samples.Select(s => s.ToString("0.000")))})");
+            var perObject = new Dictionary<string, double>();
+            foreach (var (name, _) in clients)
+            {
+                var sorted = samples[name].Order().ToList();
+                perObject[name] = sorted[sorted.Count / 2];
+                Console.WriteLine($"  {name,-34} {perObject[name]:0.000} ms/object   (rounds: {string.Join(", ", samples[name].Select(s => s.ToString("0.000")))})");
             }
             double sdk = perObject[clients[0].Name];
             foreach (var (name, _) in clients.Skip(1))
