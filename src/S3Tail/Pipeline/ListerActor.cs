@@ -11,7 +11,8 @@ namespace S3Tail.Pipeline;
 /// while the prefetch window has room: it starts with <c>prefetch</c> credits, spends one a key,
 /// and gets one back from the sequencer each time an object is fully written. So at most
 /// <c>prefetch</c> objects are fetched-but-not-written, and at most about two pages of keys are
-/// in memory however long the listing is.
+/// in memory however long the listing is. With auto, the window is also bounded in stored bytes
+/// (<see cref="PrefetchController.MaxBytesInFlight"/>).
 ///
 /// <para>In follow mode the listing never ends. Once it runs dry the lister waits a poll
 /// interval, then looks back: it lists the look-back window again (<see cref="LookBackListing"/>)
@@ -42,6 +43,8 @@ public sealed class ListerActor : ReceiveActor, IWithTimers
 
     private readonly PrefetchController _prefetch;
     private int _inFlight;   // handed to the pool and not yet written out
+    private long _bytesInFlight;                          // their stored sizes, summed
+    private readonly Queue<long> _sizesInFlight = new();  // in hand-out order, which is the order they end in
     private long _nextSeq;
     private string? _startAfter;
     private bool _moreToList = true;
@@ -83,6 +86,7 @@ public sealed class ListerActor : ReceiveActor, IWithTimers
         Receive<ObjectsWritten>(m =>
         {
             _inFlight -= m.Count;
+            for (int i = 0; i < m.Count && _sizesInFlight.TryDequeue(out long size); i++) _bytesInFlight -= size;
             _prefetch.Completed(m.Count);
             Dispatch();
         });
@@ -173,10 +177,15 @@ public sealed class ListerActor : ReceiveActor, IWithTimers
     {
         if (_ended) return;
         int limit = _prefetch.Limit;
-        while (_inFlight < limit && _waiting.TryDequeue(out var next))
+        long? maxBytes = _prefetch.MaxBytesInFlight;
+        while (_inFlight < limit && _waiting.TryPeek(out var next)
+               && (_inFlight == 0 || maxBytes is null || _bytesInFlight + next.Info.Size <= maxBytes))
         {
+            _waiting.Dequeue();
             _pool.Tell(new FetchObject(_nextSeq++, next.Info, next.Placement));
             _inFlight++;
+            _bytesInFlight += next.Info.Size;
+            _sizesInFlight.Enqueue(next.Info.Size);
         }
         if (_moreToList && _waiting.Count < RefillBelow) RequestPage();
         else if (!_moreToList && !_listing)

@@ -57,6 +57,16 @@ public sealed class PrefetchController
     /// <summary>The most objects that may be fetched and not yet written, now.</summary>
     public int Limit { get { lock (_gate) return _limit; } }
 
+    /// <summary>
+    /// With auto, the stored bytes of the objects in the window stay under this (256 MiB), so a
+    /// wide window over large objects cannot fill the disk with spool files and cache entries:
+    /// 256 objects of 100 MB would be 25 GB fetched ahead. One object larger than the budget is
+    /// fetched alone. A fixed <c>--prefetch N</c> is taken at its word.
+    /// </summary>
+    public long? MaxBytesInFlight => _fixed is null ? AutoBytesInFlight : null;
+
+    public const long AutoBytesInFlight = 256L * 1024 * 1024;
+
     /// <summary>The largest the window can ever be (the downloader pool is made this big).</summary>
     public int Ceiling => _fixed ?? Max;
 

@@ -38,6 +38,9 @@ public sealed class MemorySource(IEnumerable<(string Key, byte[] Content)> objec
         lock (_objects) _objects[key] = content;
     }
 
+    /// <summary>Sizes the listing reports instead of the content's (an object "of 100 MiB" without the bytes).</summary>
+    public ConcurrentDictionary<string, long> ListedSizes { get; } = new();
+
     /// <summary>How many LISTs were asked for.</summary>
     public int Lists => Volatile.Read(ref _lists);
 
@@ -55,7 +58,7 @@ public sealed class MemorySource(IEnumerable<(string Key, byte[] Content)> objec
             .Where(o => o.Key.StartsWith(prefix, StringComparison.Ordinal)
                         && (startAfter is null || Utf8Order.Instance.Compare(o.Key, startAfter) > 0))
             .Take(maxKeys + 1)
-            .Select(o => new ObjectInfo(o.Key, $"\"{o.Value.Length}\"", o.Value.Length))
+            .Select(o => new ObjectInfo(o.Key, $"\"{o.Value.Length}\"", ListedSizes.TryGetValue(o.Key, out long size) ? size : o.Value.Length))
             .ToList();
         return new ListPage(keys.Take(maxKeys).ToList(), keys.Count > maxKeys);
     }

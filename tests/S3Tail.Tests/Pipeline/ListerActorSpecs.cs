@@ -1,0 +1,70 @@
+using Akka.Actor;
+using Akka.TestKit.Xunit2;
+using S3Tail.Cache;
+using S3Tail.Logging;
+using S3Tail.Pipeline;
+using S3Tail.Storage;
+using S3Tail.Tests.Support;
+using static S3Tail.Tests.Support.Objects;
+
+namespace S3Tail.Tests.Pipeline;
+
+public sealed class ListerActorSpecs : TestKit, IDisposable
+{
+    private const long MiB = 1024 * 1024;
+    private readonly SpoolFolder _spool = new();
+
+    void IDisposable.Dispose() => _spool.Dispose();
+
+    /// <summary>A lister over objects the listing says are this big, handing keys to a probe pool.</summary>
+    private (IActorRef Lister, Akka.TestKit.TestProbe Pool) Lister(int prefetch, params long[] listedSizes)
+    {
+        var objects = listedSizes.Select((_, i) => (Key: $"k{i:D3}", Content: Text("x\n"))).ToList();
+        var source = new MemorySource(objects);
+        for (int i = 0; i < listedSizes.Length; i++) source.ListedSizes[objects[i].Key] = listedSizes[i];
+        var fetcher = new ObjectFetcher(source, null, _spool, RetryPolicy.Default, NullLog.Instance, null, PrefetchController.For(prefetch));
+        var settings = new PipelineSettings(new TailRequest { Source = source, Prefetch = prefetch }, fetcher, new CancellationTokenSource());
+        var pool = CreateTestProbe();
+        var lister = Sys.ActorOf(ListerActor.Props(settings, pool, CreateTestProbe()));
+        return (lister, pool);
+    }
+
+    private static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(300);
+
+    [Fact]
+    public void Should_keep_auto_within_its_byte_budget_however_wide_the_window()
+    {
+        // Auto starts at a window of 16; objects of 100 MiB: two fit in 256 MiB, a third does not.
+        var (lister, pool) = Lister(TailRequest.AutoPrefetch, Enumerable.Repeat(100 * MiB, 10).ToArray());
+
+        Assert.Equal([0L, 1L], new[] { pool.ExpectMsg<FetchObject>().Seq, pool.ExpectMsg<FetchObject>().Seq });
+        pool.ExpectNoMsg(Quiet);
+
+        lister.Tell(new ObjectsWritten(1));
+        Assert.Equal(2, pool.ExpectMsg<FetchObject>().Seq);
+        pool.ExpectNoMsg(Quiet);
+    }
+
+    [Fact]
+    public void Should_fetch_an_object_larger_than_the_budget_alone()
+    {
+        var (lister, pool) = Lister(TailRequest.AutoPrefetch, 4, 1024 * MiB, 4, 4);
+
+        Assert.Equal(0, pool.ExpectMsg<FetchObject>().Seq);
+        pool.ExpectNoMsg(Quiet);   // the large one waits for the small one to be written
+        lister.Tell(new ObjectsWritten(1));
+        Assert.Equal(1, pool.ExpectMsg<FetchObject>().Seq);
+        pool.ExpectNoMsg(Quiet);   // nothing joins it
+        lister.Tell(new ObjectsWritten(1));
+        Assert.Equal([2L, 3L], new[] { pool.ExpectMsg<FetchObject>().Seq, pool.ExpectMsg<FetchObject>().Seq });
+    }
+
+    [Fact]
+    public void Should_take_a_fixed_window_at_its_word()
+    {
+        var (_, pool) = Lister(16, Enumerable.Repeat(100 * MiB, 20).ToArray());
+
+        for (int i = 0; i < 16; i++) Assert.Equal(i, pool.ExpectMsg<FetchObject>().Seq);
+        pool.ExpectNoMsg(Quiet);
+    }
+}
