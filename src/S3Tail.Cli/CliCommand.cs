@@ -27,7 +27,7 @@ public static class CliCommand
 
     public static readonly Option<int?> Prefetch = new("--prefetch", "-p")
     {
-        Description = $"Objects fetched ahead of the one being written: auto (adapts to latency, backs off when throttled), or N (1 = sequential) (default {TailRequest.DefaultPrefetch})",
+        Description = "Objects fetched ahead of the one being written: auto (adapts to latency, backs off when throttled), or N (1 = sequential) (default auto)",
         HelpName = "auto|N",
         CustomParser = r => Checked(r, s => ConfigOptions.Values.Prefetch(s)),
     };

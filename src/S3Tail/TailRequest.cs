@@ -9,13 +9,14 @@ namespace S3Tail;
 public sealed record TailRequest
 {
     /// <summary>
-    /// Objects fetched ahead of the one being written, that one included (1 = sequential).
-    /// Measured on 300 access-log objects of 4 KB with 20 ms added to every GET: 1 → 9.2 s,
-    /// 4 → 3.3 s, 8 → 2.1 s, 16 → 1.55 s, 32 → 1.46 s, 64 → 1.37 s (whole runs, ~0.5 s of it
-    /// start-up). 16 is the knee of that curve; real S3's first-byte latency is higher than
-    /// 20 ms, which favours the knee over the low end. More costs connections and spool space.
+    /// The default for <see cref="Prefetch"/>: auto. A fixed window has no right value: 16 was the
+    /// knee at 20 ms per request, 256 was best at 5 and 80 ms on many small objects, and 4 is
+    /// plenty for a few large gzip objects. Auto finds the window for the link and backs off when
+    /// throttled, and its stored bytes in flight are bounded (see
+    /// <see cref="Pipeline.PrefetchController"/>); <c>benchmarks … -- auto</c> measures it against
+    /// every fixed window.
     /// </summary>
-    public const int DefaultPrefetch = 16;
+    public const int DefaultPrefetch = AutoPrefetch;
 
     /// <summary>
     /// <see cref="Prefetch"/> value for auto: the window adapts to the latency and backs off when

@@ -21,7 +21,7 @@ public sealed class ObjectFetcher(IObjectSource source, ObjectCache? cache, Spoo
     RunProgress? progress = null, PrefetchController? prefetch = null)
 {
     /// <summary>The run's prefetch window, told of every transient failure so that auto backs off.</summary>
-    public PrefetchController Prefetch { get; } = prefetch ?? new PrefetchController(TailRequest.DefaultPrefetch);
+    public PrefetchController Prefetch { get; } = prefetch ?? PrefetchController.For(TailRequest.DefaultPrefetch);
 
     /// <summary>Counts GETs made and cache hits, for the summary and the tests.</summary>
     public long Downloads => Interlocked.Read(ref _downloads);

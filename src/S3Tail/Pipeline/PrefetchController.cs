@@ -12,12 +12,13 @@ namespace S3Tail.Pipeline;
 /// or stalled body) halves it at once and ends the doubling, as AWS advises for request-rate
 /// limits — once a round, as TCP does once a round trip: the other failures of the same round
 /// answered requests made before the halving. The window stays within [<see cref="Min"/>, <see cref="Max"/>] and starts at
-/// <see cref="Start"/>, the knee measured for fixed values at 20 ms per request.
+/// <see cref="Start"/>: from 16 (the knee for fixed values at 20 ms) the ramp to 256 took four
+/// rounds and cost 15–19% of a 10,000-object run at 20 and 80 ms; from 64 it takes two.
 /// Thread-safe: the lister reads and feeds it, downloads report failures from any thread.
 /// </summary>
 public sealed class PrefetchController
 {
-    public const int Min = 4, Max = 256, Start = 16;
+    public const int Min = 4, Max = 256, Start = 64;
 
     /// <summary>The throughput gain (5%) a round must show for the window to widen again.</summary>
     public const double Gain = 0.05;
