@@ -33,11 +33,14 @@ public static class PeersRunner
             Directory.CreateDirectory(home);
             string uri = $"s3://{bucket}/logs/";
             string Q(string s) => "'" + s.Replace("'", "'\\''") + "'";
+            // s3tail runs under /usr/bin/time (when there is one) for its peak RSS.
+            string rssFile = Path.Combine(scratch, "rss");
+            string Timed(string command) => File.Exists("/usr/bin/time") ? $"/usr/bin/time -f %M -o {Q(rssFile)} {command}" : command;
             var cases = new List<(string Name, Func<string> Script)>
             {
-                ("s3tail (defaults: -p 16, cache on)", () => $"{Q(cli)} -q --cache-path {Q(Fresh(scratch))} --endpoint-url {server.Endpoint} {uri}"),
-                ("s3tail -p 32 --cache-hours 0", () => $"{Q(cli)} -q -p 32 --cache-hours 0 --endpoint-url {server.Endpoint} {uri}"),
-                ("s3tail -p auto", () => $"{Q(cli)} -q -p auto --cache-path {Q(Fresh(scratch))} --endpoint-url {server.Endpoint} {uri}"),
+                ("s3tail (defaults: auto, cache on)", () => Timed($"{Q(cli)} -q --cache-path {Q(Fresh(scratch))} --endpoint-url {server.Endpoint} {uri}")),
+                ("s3tail --cache-hours 0", () => Timed($"{Q(cli)} -q --cache-hours 0 --endpoint-url {server.Endpoint} {uri}")),
+                ("s3tail -p 32 --cache-hours 0", () => Timed($"{Q(cli)} -q -p 32 --cache-hours 0 --endpoint-url {server.Endpoint} {uri}")),
             };
             if (Installed("rclone"))
                 cases.Add(("rclone copy --transfers 32 --checkers 32, zcat -f", () =>
@@ -55,16 +58,21 @@ public static class PeersRunner
             Console.WriteLine($"{objects} access-log objects ({bytes / 1e6:0.0} MB), {latencyMs} ms added to every request, median of {rounds} (interleaved):");
             var times = cases.ToDictionary(c => c.Name, _ => new List<double>());
             var exact = new Dictionary<string, bool>();
+            var peakRss = new Dictionary<string, long>();
             for (int r = 0; r < rounds; r++)
                 foreach (var (name, script) in cases)
                 {
+                    File.Delete(rssFile);
                     var (seconds, sha) = Run(script(), home, server.Endpoint);
                     times[name].Add(seconds);
                     exact[name] = sha == expected;
+                    if (File.Exists(rssFile) && long.TryParse(File.ReadAllText(rssFile).Trim(), out long kb))
+                        peakRss[name] = Math.Max(peakRss.GetValueOrDefault(name), kb);
                 }
             double Median(List<double> xs) => xs.Order().ElementAt(xs.Count / 2);
             foreach (var (name, _) in cases)
-                Console.WriteLine($"  {name,-52} {Median(times[name]),6:0.00} s   {(exact[name] ? "exact" : "output differs")}");
+                Console.WriteLine($"  {name,-52} {Median(times[name]),6:0.00} s   {(exact[name] ? "exact" : "output differs")}" +
+                                  (peakRss.TryGetValue(name, out long rss) ? $"   peak RSS {rss / 1024.0:0} MB" : ""));
             if (times.ContainsKey(cases[^1].Name) && Installed("rclone"))
             {
                 double rclone = Median(times.First(t => t.Key.StartsWith("rclone")).Value);
