@@ -4,7 +4,7 @@ using S3Tail.Benchmarks;
 // quick [--objects N]: the scripted short run of every scenario, printing a table of ratios.
 // cpu [--objects N]: client CPU per small object, s3tail against a bare SDK loop, as processes.
 // auto [--objects N]: --prefetch auto against every fixed window at 5, 20 and 80 ms, and under 503s.
-// peers: the issue-11 workload (575 objects, 20 ms a request) by s3tail, rclone + zcat and aws s3 cp + zcat.
+// peers [--latency MS] [--objects N]: 575 objects at 20 ms a request (the issue-11 workload) by s3tail, rclone + zcat and aws s3 cp + zcat.
 // grep [--objects N]: --grep against a pipe to grep on N objects of 8 MB (default 128: 1 GB), local folder and warm cache.
 // large [--megabytes N]: one object (default 256 MB) behind a 16 MB/s per-connection cap, a single GET against s3tail's ranged parts.
 // listing: LIST requests a --since/--until window costs, by log sources under the prefix and window length.
@@ -23,7 +23,7 @@ switch (mode)
     case "auto":
         return await AutoPrefetchRunner.RunAsync(args.Length > 2 && args[1] == "--objects" ? int.Parse(args[2]) : 5000);
     case "peers":
-        return await PeersRunner.RunAsync(575, latencyMs: 20, rounds: 3);
+        return await PeersRunner.RunAsync(Option(args, "--objects") ?? 575, latencyMs: Option(args, "--latency") ?? 20, rounds: 3);
     case "sdkloop":
         return await CpuRunner.SdkLoopAsync(args[1], args[2], int.Parse(args[3]));
     case "grep":
@@ -46,4 +46,9 @@ switch (mode)
         return 2;
 }
 
-public partial class Program;
+public partial class Program
+{
+    /// <summary>The number after <paramref name="name"/> among the arguments, if given.</summary>
+    private static int? Option(string[] args, string name) =>
+        Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1]) : null;
+}
