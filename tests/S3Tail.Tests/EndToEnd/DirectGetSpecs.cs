@@ -71,6 +71,19 @@ public sealed class DirectGetSpecs(S3ServerFixture fixture)
     }
 
     [Fact]
+    public async Task Should_sign_with_the_credentials_of_the_named_profile_as_the_SDK_does()
+    {
+        var (bucket, objects) = await Bucket(AwkwardKeys.Take(3));
+        var cli = new CliProcess();
+        File.WriteAllText(cli.Environment["AWS_SHARED_CREDENTIALS_FILE"]!,
+            $"[logs]\naws_access_key_id = {S3TestServer.AccessKey}\naws_secret_access_key = {S3TestServer.SecretKey}\n");
+        // Keys in the environment too, with a wrong secret: --profile must win, for GETs as for the SDK.
+        cli.Environment["AWS_SECRET_ACCESS_KEY"] = "not-the-secret";
+
+        await AssertExactAndSigned(await Run(bucket, cli, "--profile", "logs"), bucket, objects, directGets: 3);
+    }
+
+    [Fact]
     public async Task Should_hand_every_later_get_to_the_SDK_after_an_answer_it_does_not_expect()
     {
         var (bucket, objects) = await Bucket(Enumerable.Range(0, 6).Select(i => $"logs/{i:D3}"));
