@@ -36,7 +36,7 @@ public static class AutoPrefetchRunner
                     (samples.TryGetValue(name, out var list) ? list : samples[name] = []).Add(seconds);
                     if (p == 0) autoWindow = window;
                 }
-            var times = samples.ToDictionary(s => s.Key, s => s.Value.Order().ElementAt(s.Value.Count / 2));
+            var times = samples.ToDictionary(s => s.Key, s => Stats.Median(s.Value));
             Console.WriteLine($"  {latency,3} ms, {count} objects: auto ended at a window of {autoWindow} (last round)");
             var best = times.Where(t => t.Key != "auto").MinBy(t => t.Value);
             double ratio = times["auto"] / best.Value;

@@ -54,8 +54,7 @@ public static partial class CpuRunner
             var perObject = new Dictionary<string, double>();
             foreach (var (name, _) in clients)
             {
-                var sorted = samples[name].Order().ToList();
-                perObject[name] = sorted[sorted.Count / 2];
+                perObject[name] = Stats.Median(samples[name]);
                 Console.WriteLine($"  {name,-34} {perObject[name]:0.000} ms/object   (rounds: {string.Join(", ", samples[name].Select(s => s.ToString("0.000")))})");
             }
             double sdk = perObject[clients[0].Name];

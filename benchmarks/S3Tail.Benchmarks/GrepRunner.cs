@@ -65,14 +65,13 @@ public static class GrepRunner
                     times[(c.Group, c.Name)].Add(seconds);
                     hashes[(c.Group, c.Name)] = sha;
                 }
-            double Median(List<double> xs) => xs.Order().ElementAt(xs.Count / 2);
 
             Console.WriteLine($"{objects} objects of {megabytesEach} MB ({bytes / 1e9:0.00} GB of access logs), {Environment.ProcessorCount} cores, median of {rounds}:");
             bool allSame = true;
             foreach (var group in cases.Select(c => c.Group).Distinct())
             {
                 var pair = cases.Where(c => c.Group == group).ToList();
-                double engine = Median(times[(group, pair[0].Name)]), pipe = Median(times[(group, pair[1].Name)]);
+                double engine = Stats.Median(times[(group, pair[0].Name)]), pipe = Stats.Median(times[(group, pair[1].Name)]);
                 bool same = hashes[(group, pair[0].Name)] == hashes[(group, pair[1].Name)];
                 allSame &= same;
                 Console.WriteLine($"  {group,-26} {pair[0].Name,-26} {engine,6:0.00} s ({bytes / 1e9 / engine:0.00} GB/s)   " +

@@ -43,11 +43,10 @@ public static class LargeObjectRunner
                 parted.Add(seconds);
                 exact &= hash == expected;
             }
-            double Median(List<double> xs) => xs.Order().ElementAt(xs.Count / 2);
             Console.WriteLine($"one object of {content.Length / 1e6:0} MB, each connection capped at {bytesPerSecond / 1e6:0} MB/s, median of {rounds}:");
-            Console.WriteLine($"  single GET (AWS SDK)                      {Median(single),6:0.00} s  {content.Length / 1e6 / Median(single),6:0.0} MB/s");
-            Console.WriteLine($"  s3tail (ranged parts, 8 ahead)            {Median(parted),6:0.00} s  {content.Length / 1e6 / Median(parted),6:0.0} MB/s");
-            Console.WriteLine($"  speed-up {Median(single) / Median(parted):0.00}× (target ≥ 4×); {(exact ? "both exact" : "OUTPUT DIFFERS")}");
+            Console.WriteLine($"  single GET (AWS SDK)                      {Stats.Median(single),6:0.00} s  {content.Length / 1e6 / Stats.Median(single),6:0.0} MB/s");
+            Console.WriteLine($"  s3tail (ranged parts, 8 ahead)            {Stats.Median(parted),6:0.00} s  {content.Length / 1e6 / Stats.Median(parted),6:0.0} MB/s");
+            Console.WriteLine($"  speed-up {Stats.Median(single) / Stats.Median(parted):0.00}× (target ≥ 4×); {(exact ? "both exact" : "OUTPUT DIFFERS")}");
             return exact ? 0 : 1;
         }
         finally

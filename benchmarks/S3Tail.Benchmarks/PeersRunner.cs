@@ -69,14 +69,13 @@ public static class PeersRunner
                     if (File.Exists(rssFile) && long.TryParse(File.ReadAllText(rssFile).Trim(), out long kb))
                         peakRss[name] = Math.Max(peakRss.GetValueOrDefault(name), kb);
                 }
-            double Median(List<double> xs) => xs.Order().ElementAt(xs.Count / 2);
             foreach (var (name, _) in cases)
-                Console.WriteLine($"  {name,-52} {Median(times[name]),6:0.00} s   {(exact[name] ? "exact" : "output differs")}" +
+                Console.WriteLine($"  {name,-52} {Stats.Median(times[name]),6:0.00} s   {(exact[name] ? "exact" : "output differs")}" +
                                   (peakRss.TryGetValue(name, out long rss) ? $"   peak RSS {rss / 1024.0:0} MB" : ""));
             if (times.ContainsKey(cases[^1].Name) && Installed("rclone"))
             {
-                double rclone = Median(times.First(t => t.Key.StartsWith("rclone")).Value);
-                Console.WriteLine($"  s3tail defaults vs rclone + zcat: {rclone / Median(times[cases[0].Name]):0.00}× (target ≥ 1.25×; ≤ 0.8 s)");
+                double rclone = Stats.Median(times.First(t => t.Key.StartsWith("rclone")).Value);
+                Console.WriteLine($"  s3tail defaults vs rclone + zcat: {rclone / Stats.Median(times[cases[0].Name]):0.00}× (target ≥ 1.25×; ≤ 0.8 s)");
             }
             return 0;
         }

@@ -266,11 +266,7 @@ public static class QuickRunner
         Verdict($"start-up ({build}): one cached object ≤ 300 ms", 0.300 / cached, 1);
     }
 
-    private static double Median(Func<double> measure)
-    {
-        var times = Enumerable.Range(0, 11).Select(_ => measure()).Order().ToList();
-        return times[times.Count / 2];
-    }
+    private static double Median(Func<double> measure) => Stats.Median(Enumerable.Range(0, 11).Select(_ => measure()));
 
     private static double Time(string cli, string[] args, string home)
     {

@@ -62,10 +62,8 @@ public sealed class ObjectCache(string root, TimeSpan keep)
         {
             EntryFile.WriteWhole(folder, entryPath, info.ETag, info.Size, decoded);
         }
-        catch (Exception e) when (e is DirectoryNotFoundException or FileNotFoundException && !Directory.Exists(folder))
+        catch (Exception e) when (RemovedUnderUs(e, folder))
         {
-            // Removed under us (another process cleared the cache): make it again, once.
-            MakeFolders(folder);
             EntryFile.WriteWhole(folder, entryPath, info.ETag, info.Size, decoded);
         }
     }
@@ -78,12 +76,22 @@ public sealed class ObjectCache(string root, TimeSpan keep)
         {
             return EntryFile.Create(folder, info.ETag, info.Size);
         }
-        catch (Exception e) when (e is DirectoryNotFoundException or FileNotFoundException && !Directory.Exists(folder))
+        catch (Exception e) when (RemovedUnderUs(e, folder))
         {
-            // Removed under us (another process cleared the cache): make it again, once.
-            MakeFolders(folder);
             return EntryFile.Create(folder, info.ETag, info.Size);
         }
+    }
+
+    /// <summary>
+    /// The shard folder was removed after it was made (another process cleared the cache): true,
+    /// having made it again, so the caller tries once more. (.NET reports open()'s ENOENT as
+    /// FileNotFoundException naming the file.)
+    /// </summary>
+    private bool RemovedUnderUs(Exception e, string folder)
+    {
+        if (e is not (DirectoryNotFoundException or FileNotFoundException) || Directory.Exists(folder)) return false;
+        MakeFolders(folder);
+        return true;
     }
 
     /// <summary>

@@ -64,9 +64,6 @@ internal sealed class DirectGetClient : IDisposable
     public static readonly string UserAgent =
         $"s3tail/{typeof(DirectGetClient).Assembly.GetName().Version?.ToString(3) ?? "0"}";
 
-    /// <summary>True once an unexpected answer handed every GET to the SDK.</summary>
-    public bool HandedOver => _handedOver;
-
     /// <summary>
     /// The body of the object (from <paramref name="range"/>, e.g. "bytes=10-", when given), pinned
     /// to <paramref name="etag"/>; null when the SDK must do this GET (and every later one).

@@ -25,9 +25,6 @@ public sealed class S3ObjectSource : IObjectSource
         _direct = DirectGetClient.TryCreate(_client, config, bucket);
     }
 
-    /// <summary>True while object GETs go straight through HttpClient (see <see cref="DirectGetClient"/>).</summary>
-    internal bool GetsDirectly => _direct is { HandedOver: false };
-
     public string BucketName { get; }
 
     public string CacheIdentity => $"{_endpoint ?? ""}|{BucketName}";
