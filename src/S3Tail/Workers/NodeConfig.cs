@@ -1,0 +1,54 @@
+using Akka.Actor;
+using Akka.Actor.Setup;
+using Akka.Configuration;
+using S3Tail.Hosting;
+
+namespace S3Tail.Workers;
+
+/// <summary>
+/// The settings of a node in a run spread over workers: Akka.Cluster over Akka.Remote with the
+/// TLS identity of the shared secret (<see cref="ClusterIdentity"/>), listening on one address.
+/// Loopback unless told otherwise. Failure detection is tighter than Akka's defaults: a run is
+/// minutes, not months, and a killed worker's objects should move within seconds.
+/// </summary>
+public static class NodeConfig
+{
+    /// <summary>Where a worker listens unless told otherwise.</summary>
+    public const string DefaultWorkerAddress = "127.0.0.1:4053";
+
+    /// <summary>
+    /// An ActorSystem for a node named <c>s3tail</c> listening on <paramref name="host"/>:<paramref name="port"/>
+    /// (0: any free port) with role <paramref name="role"/> ("run" or "worker").
+    /// </summary>
+    public static ActorSystem Create(string host, int port, string role, string secret)
+    {
+        var hocon = ConfigurationFactory.ParseString($$"""
+            akka {
+              actor.provider = cluster
+              remote.dot-netty.tcp {
+                hostname = "{{host}}"
+                port = {{port}}
+                enable-ssl = true
+                # Kept lines of an object travel in chunks well under this.
+                maximum-frame-size = 4 MiB
+                send-buffer-size = 4 MiB
+                receive-buffer-size = 4 MiB
+              }
+              cluster {
+                roles = ["{{role}}"]
+                failure-detector {
+                  heartbeat-interval = 500 ms
+                  acceptable-heartbeat-pause = 3 s
+                }
+                # The run's node gives a lost worker's objects to others itself; nothing else is downed.
+                downing-provider-class = ""
+                log-info = off
+              }
+            }
+            """).WithFallback(ConfigurationFactory.ParseString(PipelineConfig.Hocon));
+        return ActorSystem.Create("s3tail", ActorSystemSetup.Create(BootstrapSetup.Create().WithConfig(hocon), ClusterIdentity.TlsSetup(secret)));
+    }
+
+    /// <summary>The address this node is reachable at.</summary>
+    public static Address AddressOf(ActorSystem system) => ((ExtendedActorSystem)system).Provider.DefaultAddress;
+}

@@ -1,0 +1,44 @@
+using Akka.Actor;
+using Akka.Cluster;
+using S3Tail.Workers;
+
+namespace S3Tail.Tests.Workers;
+
+/// <summary>A run's node and a worker form a cluster over TLS on 127.0.0.1, only with the same secret.</summary>
+public sealed class NodeConfigSpecs
+{
+    private static async Task<bool> Joins(string runSecret, string workerSecret)
+    {
+        var run = NodeConfig.Create("127.0.0.1", 0, "run", runSecret);
+        var worker = NodeConfig.Create("127.0.0.1", 0, "worker", workerSecret);
+        try
+        {
+            var runAddress = NodeConfig.AddressOf(run);
+            Cluster.Get(run).Join(runAddress);
+            Cluster.Get(worker).Join(runAddress);
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(8);
+            while (DateTime.UtcNow < deadline)
+            {
+                if (Cluster.Get(run).State.Members.Any(m => m.HasRole("worker") && m.Status == MemberStatus.Up)) return true;
+                await Task.Delay(100);
+            }
+            return false;
+        }
+        finally
+        {
+            await Task.WhenAll(worker.Terminate(), run.Terminate());
+        }
+    }
+
+    [Fact]
+    public async Task Should_let_a_worker_with_the_secret_join_the_run()
+    {
+        Assert.True(await Joins("s3cret-for-the-fleet", "s3cret-for-the-fleet"));
+    }
+
+    [Fact]
+    public async Task Should_never_let_a_worker_with_another_secret_become_a_member()
+    {
+        Assert.False(await Joins("s3cret-for-the-fleet", "guessed"));
+    }
+}
