@@ -1,0 +1,24 @@
+using S3Tail.Storage;
+
+namespace S3Tail.Workers;
+
+// The work-pulling protocol between a run's node and its workers. Immutable records; no
+// credentials ever travel: a worker reads S3 with its own.
+
+/// <summary>Run's node → a worker's door: join the run's cluster at this address.</summary>
+public sealed record JoinRun(string RunAddress);
+
+/// <summary>A worker → the run's dispatcher: it can take this many more objects.</summary>
+public sealed record WantWork(int Count);
+
+/// <summary>Where an object lives, as a worker needs to know it: names and an address, never secrets.</summary>
+public sealed record SourceSpec(string Bucket, string? Region, string? Profile, string? Endpoint);
+
+/// <summary>The run's dispatcher → a worker: fetch and decode this object.</summary>
+public sealed record Work(long Seq, SourceSpec Source, ObjectInfo Object);
+
+/// <summary>A worker → the run's dispatcher: the next part of object <c>Seq</c>'s decoded bytes; <c>Last</c> ends it.</summary>
+public sealed record WorkChunk(long Seq, int Index, byte[] Bytes, bool Last);
+
+/// <summary>A worker → the run's dispatcher: object <c>Seq</c> could not be fetched (after the worker's own retries).</summary>
+public sealed record WorkFailed(long Seq, string Message);

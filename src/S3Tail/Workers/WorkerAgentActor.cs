@@ -1,0 +1,100 @@
+using Akka.Actor;
+using S3Tail.Cache;
+using S3Tail.Logging;
+using S3Tail.Pipeline;
+using S3Tail.Storage;
+
+namespace S3Tail.Workers;
+
+/// <summary>
+/// A worker's side of the protocol: it asks the run's dispatcher for as many objects as it has
+/// slots, fetches each through its own <see cref="ObjectFetcher"/> (its own credentials, its own
+/// cache), sends the decoded bytes back in chunks, and asks for one more each time a slot frees.
+/// One fetch per slot at a time, on tasks piped back to the actor, so its mailbox never blocks.
+/// </summary>
+public sealed class WorkerAgentActor : ReceiveActor
+{
+    /// <summary>Decoded bytes travel in pieces of this size (well under the transport's frame).</summary>
+    public const int ChunkBytes = 1024 * 1024;
+
+    private readonly IActorRef _dispatcher;
+    private readonly Func<SourceSpec, IObjectSource> _open;
+    private readonly ObjectCache? _cache;
+    private readonly SpoolFolder _spool;
+    private readonly ILog _log;
+    private readonly Dictionary<SourceSpec, (IObjectSource Source, ObjectFetcher Fetcher)> _sources = new();
+    private readonly CancellationTokenSource _stopping = new();
+
+    public WorkerAgentActor(IActorRef dispatcher, int slots, Func<SourceSpec, IObjectSource> open, ObjectCache? cache, SpoolFolder spool, ILog log)
+    {
+        _dispatcher = dispatcher;
+        _open = open;
+        _cache = cache;
+        _spool = spool;
+        _log = log;
+        Receive<Work>(Start);
+        Receive<Finished>(_ => _dispatcher.Tell(new WantWork(1)));
+        _dispatcher.Tell(new WantWork(slots));
+    }
+
+    public static Props Props(IActorRef dispatcher, int slots, Func<SourceSpec, IObjectSource> open, ObjectCache? cache, SpoolFolder spool, ILog log) =>
+        Akka.Actor.Props.Create(() => new WorkerAgentActor(dispatcher, slots, open, cache, spool, log));
+
+    private void Start(Work work)
+    {
+        if (!_sources.TryGetValue(work.Source, out var opened))
+        {
+            var source = _open(work.Source);
+            _sources[work.Source] = opened = (source, new ObjectFetcher(source, _cache, _spool, RetryPolicy.Default, _log));
+        }
+        var fetcher = opened.Fetcher;
+        var dispatcher = _dispatcher;
+        var self = Self;
+        Send(fetcher, work, dispatcher, self, _stopping.Token).PipeTo(self, success: () => new Finished(), failure: _ => new Finished());
+    }
+
+    /// <summary>Fetches, then streams the decoded bytes to the dispatcher in order; a failure is a message, never a crash.</summary>
+    private static async Task Send(ObjectFetcher fetcher, Work work, IActorRef dispatcher, IActorRef self, CancellationToken stopping)
+    {
+        ObjectContent content;
+        try
+        {
+            content = await fetcher.FetchAsync(work.Object, bypassCache: false, stopping).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            dispatcher.Tell(new WorkFailed(work.Seq, ListerActor.Unwrap(e).Message), self);
+            return;
+        }
+        try
+        {
+            await using var decoded = content.OpenDecoded();
+            var buffer = new byte[ChunkBytes];
+            int index = 0;
+            while (true)
+            {
+                int n = await decoded.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, stopping).ConfigureAwait(false);
+                bool last = n < buffer.Length;
+                dispatcher.Tell(new WorkChunk(work.Seq, index++, buffer.AsSpan(0, n).ToArray(), last), self);
+                if (last) break;
+            }
+        }
+        catch (Exception e) when (e is IOException or CorruptEntryException or OperationCanceledException)
+        {
+            dispatcher.Tell(new WorkFailed(work.Seq, e.Message), self);
+        }
+        finally
+        {
+            content.Release();
+        }
+    }
+
+    protected override void PostStop()
+    {
+        _stopping.Cancel();
+        foreach (var (source, _) in _sources.Values) source.Dispose();
+        base.PostStop();
+    }
+
+    private sealed record Finished;
+}

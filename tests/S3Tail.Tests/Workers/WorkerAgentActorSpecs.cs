@@ -1,0 +1,58 @@
+using Akka.TestKit.Xunit2;
+using S3Tail.Cache;
+using S3Tail.Logging;
+using S3Tail.Storage;
+using S3Tail.Tests.Support;
+using S3Tail.Workers;
+using static S3Tail.Tests.Support.Objects;
+
+namespace S3Tail.Tests.Workers;
+
+public sealed class WorkerAgentActorSpecs : TestKit, IDisposable
+{
+    private readonly SpoolFolder _spool = new();
+
+    void IDisposable.Dispose() => _spool.Dispose();
+
+    [Fact]
+    public async Task Should_pull_work_and_send_each_objects_decoded_bytes_back_in_order_in_chunks()
+    {
+        var big = AccessLog(1, 12_000);   // a few MB: several chunks
+        var small = AccessLog(2, 10);
+        var source = new MemorySource([("logs/big", Gzip(big)), ("logs/small", small)]);
+        source.Failures["logs/gone"] = S3TailException.Runtime("Access denied to logs/gone.");
+        var spec = new SourceSpec("bucket", "us-east-1", null, "http://127.0.0.1:1");
+        SourceSpec? opened = null;
+        var dispatcher = CreateTestProbe();
+        Sys.ActorOf(WorkerAgentActor.Props(dispatcher, 2, s => { opened = s; return source; }, null, _spool, NullLog.Instance));
+
+        Assert.Equal(2, dispatcher.ExpectMsg<WantWork>().Count);
+        var listed = (await source.ListAsync("", null, 10, CancellationToken.None)).Objects.ToDictionary(o => o.Key);
+        dispatcher.Reply(new Work(7, spec, listed["logs/big"]));
+        dispatcher.Reply(new Work(8, spec, listed["logs/small"]));
+
+        var received = new Dictionary<long, List<WorkChunk>>();
+        int wants = 0;
+        while (received.Values.Count(c => c.Count > 0 && c[^1].Last) < 2 || wants < 2)
+        {
+            switch (dispatcher.ReceiveOne(TimeSpan.FromSeconds(10)))
+            {
+                case WorkChunk chunk: (received.TryGetValue(chunk.Seq, out var list) ? list : received[chunk.Seq] = []).Add(chunk); break;
+                case WantWork want: wants += want.Count; break;
+                case var other: Assert.Fail($"unexpected {other}"); break;
+            }
+        }
+        Assert.Equal(spec, opened);
+        Assert.True(received[7].Count > 1, "the big object came in one chunk");
+        Assert.Equal(Enumerable.Range(0, received[7].Count), received[7].Select(c => c.Index));
+        Assert.Equal(big, received[7].SelectMany(c => c.Bytes).ToArray());
+        Assert.Equal(small, received[8].SelectMany(c => c.Bytes).ToArray());
+        Assert.All(received[7].SkipLast(1), c => Assert.Equal(WorkerAgentActor.ChunkBytes, c.Bytes.Length));
+
+        dispatcher.Reply(new Work(9, spec, new ObjectInfo("logs/gone", "\"e\"", 5)));
+        var failed = dispatcher.ExpectMsg<WorkFailed>(TimeSpan.FromSeconds(10));
+        Assert.Equal(9, failed.Seq);
+        Assert.Contains("Access denied", failed.Message);
+        Assert.Equal(1, dispatcher.ExpectMsg<WantWork>().Count);
+    }
+}
