@@ -1,0 +1,142 @@
+using Akka.Actor;
+using S3Tail.Logging;
+using S3Tail.Pipeline;
+using S3Tail.Storage;
+
+namespace S3Tail.Workers;
+
+/// <summary>
+/// The run's node's side of the protocol, standing where the downloader pool stands in a
+/// one-machine run: the lister hands it <see cref="FetchObject"/>s under the usual credit, and it
+/// gives them to whoever pulls — the run's own downloaders (which report back here) and the
+/// workers' agents (<see cref="WantWork"/>) — keeping in a <see cref="WorkLedger{TWork}"/> who
+/// holds what. A worker's chunks are put together here and handed to the sequencer as the
+/// object's content; a worker declared lost (<see cref="WorkerLost"/>) gives its objects back to
+/// be fetched again elsewhere, and its late answers are dropped, so no line is lost or repeated.
+/// </summary>
+public sealed class WorkDispatcherActor : ReceiveActor
+{
+    /// <summary>The run's own downloaders' name in the ledger.</summary>
+    public const string Local = "local";
+
+    private readonly WorkLedger<FetchObject> _ledger = new();
+    private readonly IActorRef _sequencer;
+    private readonly SourceSpec _source;
+    private readonly ILog _log;
+    private readonly Dictionary<string, (IActorRef Agent, int Demand)> _workers = new();
+    private readonly Dictionary<long, List<byte[]>> _assembling = new();
+    private IActorRef _localPool = ActorRefs.Nobody;
+    private int _localFree;
+
+    public WorkDispatcherActor(IActorRef sequencer, SourceSpec source, int localSlots, ILog log)
+    {
+        _sequencer = sequencer;
+        _source = source;
+        _localFree = localSlots;
+        _log = log;
+
+        Receive<AttachLocalPool>(m => { _localPool = m.Pool; Dispatch(); });
+        Receive<FetchObject>(m => { _ledger.Add(m.Seq, m); Dispatch(); });
+        // The run's own downloaders report here; their results go on to the sequencer.
+        Receive<ObjectFetched>(m => LocalDone(m.Seq, m));
+        Receive<FetchFailed>(m => LocalDone(m.Seq, m));
+        Receive<WantWork>(m =>
+        {
+            string id = WorkerId(Sender);
+            var known = _workers.TryGetValue(id, out var w) ? w : (Sender, 0);
+            if (!_workers.ContainsKey(id)) _log.Info($"worker {id} joined the run");
+            _workers[id] = (Sender, known.Item2 + m.Count);
+            Dispatch();
+        });
+        Receive<WorkChunk>(OnChunk);
+        Receive<WorkFailed>(m =>
+        {
+            string id = WorkerId(Sender);
+            if (!_ledger.Complete(id, m.Seq)) return;   // a late answer from a worker given up for lost
+            _assembling.Remove(m.Seq);
+            var fetch = HeldFetch(m.Seq);
+            _sequencer.Tell(new FetchFailed(m.Seq, fetch.Object, S3TailException.Runtime(m.Message), fetch.Placement));
+        });
+        Receive<WorkerLost>(m => Lose(m.Worker));
+    }
+
+    public static Props Props(IActorRef sequencer, SourceSpec source, int localSlots, ILog log) =>
+        Akka.Actor.Props.Create(() => new WorkDispatcherActor(sequencer, source, localSlots, log));
+
+    /// <summary>A worker's name in the ledger: its node's address.</summary>
+    public static string WorkerId(IActorRef agent) => agent.Path.Address.ToString();
+
+    private readonly Dictionary<long, FetchObject> _inFlight = new();
+
+    private FetchObject HeldFetch(long seq)
+    {
+        _inFlight.Remove(seq, out var fetch);
+        return fetch!;
+    }
+
+    private void OnChunk(WorkChunk chunk)
+    {
+        string id = WorkerId(Sender);
+        if (!_ledger.HeldBy(id).Contains(chunk.Seq)) return;   // not this worker's (any more)
+        var parts = _assembling.TryGetValue(chunk.Seq, out var list) ? list : _assembling[chunk.Seq] = [];
+        parts.Add(chunk.Bytes);
+        if (!chunk.Last) return;
+        _assembling.Remove(chunk.Seq);
+        if (!_ledger.Complete(id, chunk.Seq)) return;
+        var fetch = HeldFetch(chunk.Seq);
+        var bytes = parts.Count == 1 ? parts[0] : parts.SelectMany(p => p).ToArray();
+        _sequencer.Tell(new ObjectFetched(chunk.Seq, fetch.Object, new InMemoryContent(bytes), fetch.Placement));
+    }
+
+    private void LocalDone(long seq, object outcome)
+    {
+        if (_ledger.Complete(Local, seq))
+        {
+            _inFlight.Remove(seq);
+            _localFree++;
+            _sequencer.Tell(outcome);
+        }
+        Dispatch();
+    }
+
+    private void Lose(string worker)
+    {
+        if (!_workers.Remove(worker)) return;
+        var back = _ledger.Lost(worker);
+        foreach (long seq in back) _assembling.Remove(seq);
+        _log.Warn(back.Count == 0
+            ? $"worker {worker} left the run"
+            : $"worker {worker} left the run holding {back.Count} object(s); fetching them again elsewhere");
+        if (_workers.Count == 0) _log.Warn("no worker is left: the run goes on with this machine's downloaders alone");
+        Dispatch();
+    }
+
+    /// <summary>Gives waiting objects to whoever asked: workers first (they asked), then the run's own free slots.</summary>
+    private void Dispatch()
+    {
+        foreach (var (id, (agent, demand)) in _workers.ToList())
+        {
+            if (demand == 0 || _ledger.Waiting == 0) continue;
+            var taken = _ledger.Take(id, demand);
+            foreach (var (seq, fetch) in taken)
+            {
+                _inFlight[seq] = fetch;
+                agent.Tell(new Work(seq, _source, fetch.Object));
+            }
+            _workers[id] = (agent, demand - taken.Count);
+        }
+        if (_localPool.IsNobody()) return;
+        foreach (var (seq, fetch) in _ledger.Take(Local, _localFree))
+        {
+            _inFlight[seq] = fetch;
+            _localFree--;
+            _localPool.Tell(fetch);
+        }
+    }
+}
+
+/// <summary>Run's node → dispatcher: the run's own downloader pool (made after the dispatcher, since it reports to it).</summary>
+public sealed record AttachLocalPool(IActorRef Pool);
+
+/// <summary>Cluster watcher → dispatcher: this worker (its node's address) is unreachable or gone.</summary>
+public sealed record WorkerLost(string Worker);

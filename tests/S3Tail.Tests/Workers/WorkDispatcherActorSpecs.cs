@@ -1,0 +1,72 @@
+using Akka.Actor;
+using Akka.TestKit.Xunit2;
+using S3Tail.Logging;
+using S3Tail.Pipeline;
+using S3Tail.Storage;
+using S3Tail.Workers;
+
+namespace S3Tail.Tests.Workers;
+
+public sealed class WorkDispatcherActorSpecs : TestKit
+{
+    private static readonly SourceSpec Source = new("bucket", "us-east-1", null, null);
+
+    private static FetchObject Fetch(long seq) => new(seq, new ObjectInfo($"k{seq}", "\"e\"", 10));
+
+    private static byte[] Bytes(string s) => System.Text.Encoding.UTF8.GetBytes(s);
+
+    [Fact]
+    public void Should_give_the_lowest_objects_to_whoever_pulls_and_assemble_a_workers_chunks()
+    {
+        var sequencer = CreateTestProbe();
+        var local = CreateTestProbe();
+        var worker = CreateTestProbe();
+        var dispatcher = Sys.ActorOf(WorkDispatcherActor.Props(sequencer, Source, localSlots: 1, NullLog.Instance));
+        dispatcher.Tell(new WantWork(2), worker);
+        for (int i = 0; i < 4; i++) dispatcher.Tell(Fetch(i));
+        dispatcher.Tell(new AttachLocalPool(local));
+
+        Assert.Equal([0L, 1L], new[] { worker.ExpectMsg<Work>().Seq, worker.ExpectMsg<Work>().Seq });
+        Assert.Equal(2, local.ExpectMsg<FetchObject>().Seq);
+        local.ExpectNoMsg(TimeSpan.FromMilliseconds(200));   // one local slot
+
+        dispatcher.Tell(new WorkChunk(0, 0, Bytes("line 1\n"), false), worker);
+        dispatcher.Tell(new WorkChunk(0, 1, Bytes("line 2\n"), true), worker);
+        var fetched = sequencer.ExpectMsg<ObjectFetched>();
+        Assert.Equal(0, fetched.Seq);
+        using (var s = fetched.Content.OpenDecoded()) Assert.Equal("line 1\nline 2\n", new StreamReader(s).ReadToEnd());
+
+        // The local downloader's result goes on to the sequencer and frees its slot for object 3.
+        dispatcher.Tell(new ObjectFetched(2, Fetch(2).Object, new InMemoryContent(Bytes("x\n"))), local);
+        Assert.Equal(2, sequencer.ExpectMsg<ObjectFetched>().Seq);
+        Assert.Equal(3, local.ExpectMsg<FetchObject>().Seq);
+    }
+
+    [Fact]
+    public void Should_fetch_a_lost_workers_objects_again_locally_and_drop_its_late_answers()
+    {
+        var sequencer = CreateTestProbe();
+        var local = CreateTestProbe();
+        var worker = CreateTestProbe();
+        var dispatcher = Sys.ActorOf(WorkDispatcherActor.Props(sequencer, Source, localSlots: 2, NullLog.Instance));
+        dispatcher.Tell(new WantWork(2), worker);
+        dispatcher.Tell(Fetch(0));
+        dispatcher.Tell(Fetch(1));
+        worker.ExpectMsg<Work>();
+        worker.ExpectMsg<Work>();
+        dispatcher.Tell(new WorkChunk(1, 0, Bytes("half"), false), worker);   // mid-object when it dies
+
+        dispatcher.Tell(new AttachLocalPool(local));
+        dispatcher.Tell(new WorkerLost(WorkDispatcherActor.WorkerId(worker)));
+
+        Assert.Equal([0L, 1L], new[] { local.ExpectMsg<FetchObject>().Seq, local.ExpectMsg<FetchObject>().Seq });
+        dispatcher.Tell(new WorkChunk(1, 1, Bytes(" and the rest\n"), true), worker);   // late: dropped
+        dispatcher.Tell(new WorkChunk(0, 0, Bytes("late\n"), true), worker);          // late: dropped
+        sequencer.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+
+        dispatcher.Tell(new ObjectFetched(0, Fetch(0).Object, new InMemoryContent(Bytes("a\n"))), local);
+        dispatcher.Tell(new ObjectFetched(1, Fetch(1).Object, new InMemoryContent(Bytes("b\n"))), local);
+        Assert.Equal([0L, 1L], new[] { sequencer.ExpectMsg<ObjectFetched>().Seq, sequencer.ExpectMsg<ObjectFetched>().Seq });
+        sequencer.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+    }
+}
