@@ -1,3 +1,4 @@
+using Akka.Actor;
 using S3Tail.Storage;
 
 namespace S3Tail.Workers;
@@ -5,8 +6,8 @@ namespace S3Tail.Workers;
 // The work-pulling protocol between a run's node and its workers. Immutable records; no
 // credentials ever travel: a worker reads S3 with its own.
 
-/// <summary>Run's node → a worker's door: join the run's cluster at this address.</summary>
-public sealed record JoinRun(string RunAddress);
+/// <summary>Run's node → a worker's door: join the run whose dispatcher this is, and pull work from it.</summary>
+public sealed record JoinRun(IActorRef Dispatcher);
 
 /// <summary>A worker → the run's dispatcher: it can take this many more objects.</summary>
 public sealed record WantWork(int Count);

@@ -1,0 +1,61 @@
+using Akka.Actor;
+using Akka.Cluster;
+using S3Tail.Cache;
+using S3Tail.Logging;
+using S3Tail.Storage;
+
+namespace S3Tail.Workers;
+
+/// <summary>
+/// A worker node's door (<c>/user/door</c>): a run's node that holds the secret (TLS has proved
+/// it before any message arrives) sends <see cref="JoinRun"/>; the worker joins that run's
+/// cluster and, once it is a member, starts an agent pulling from the run's dispatcher. One run
+/// at a time. When the run's dispatcher is gone (the run ended, or its node died) the door tells
+/// its host, which makes a fresh node for the next run (an Akka node cannot join a second cluster).
+/// </summary>
+public sealed class WorkerDoorActor : ReceiveActor
+{
+    private readonly int _slots;
+    private readonly Func<SourceSpec, IObjectSource> _open;
+    private readonly ObjectCache? _cache;
+    private readonly SpoolFolder _spool;
+    private readonly ILog _log;
+    private readonly TaskCompletionSource _runEnded;
+    private IActorRef? _dispatcher;
+
+    public WorkerDoorActor(int slots, Func<SourceSpec, IObjectSource> open, ObjectCache? cache, SpoolFolder spool, ILog log, TaskCompletionSource runEnded)
+    {
+        _slots = slots;
+        _open = open;
+        _cache = cache;
+        _spool = spool;
+        _log = log;
+        _runEnded = runEnded;
+        Receive<JoinRun>(OnJoin);
+        Receive<ClusterEvent.MemberUp>(m =>
+        {
+            if (_dispatcher is null || m.Member.Address != Cluster.Get(Context.System).SelfAddress) return;
+            Context.Watch(_dispatcher);
+            Context.ActorOf(WorkerAgentActor.Props(_dispatcher, _slots, _open, _cache, _spool, _log), "agent");
+            _log.Info($"working for the run at {_dispatcher.Path.Address}");
+        });
+        Receive<Terminated>(t =>
+        {
+            if (!t.ActorRef.Equals(_dispatcher)) return;
+            _log.Info($"the run at {_dispatcher.Path.Address} ended");
+            _runEnded.TrySetResult();
+        });
+    }
+
+    public static Props Props(int slots, Func<SourceSpec, IObjectSource> open, ObjectCache? cache, SpoolFolder spool, ILog log, TaskCompletionSource runEnded) =>
+        Akka.Actor.Props.Create(() => new WorkerDoorActor(slots, open, cache, spool, log, runEnded));
+
+    private void OnJoin(JoinRun request)
+    {
+        if (_dispatcher is not null) return;   // serving a run already; the other run goes without this worker
+        _dispatcher = request.Dispatcher;
+        var cluster = Cluster.Get(Context.System);
+        cluster.Subscribe(Self, ClusterEvent.InitialStateAsEvents, typeof(ClusterEvent.MemberUp));
+        cluster.Join(request.Dispatcher.Path.Address);
+    }
+}
