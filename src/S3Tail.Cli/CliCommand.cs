@@ -109,6 +109,15 @@ public static class CliCommand
     public static readonly Option<bool> NoProgress = new("--no-progress")
     { Description = "Never show the status line (shown by default when stderr is a terminal)" };
 
+    public static readonly Option<string?> Workers = new("--workers")
+    { Description = "Spread the fetching over these workers (s3tail worker) as well as this machine", HelpName = "HOST:PORT[,HOST:PORT...]" };
+
+    public static readonly Option<string?> SecretFile = new("--secret-file")
+    { Description = "The file holding the workers' shared secret (or set S3TAIL_CLUSTER_SECRET)", HelpName = "FILE" };
+
+    public static readonly Option<string?> Listen = new("--listen")
+    { Description = $"Where this worker listens (default {S3Tail.Workers.NodeConfig.DefaultWorkerAddress}; loopback unless told otherwise)", HelpName = "HOST:PORT" };
+
     public static RootCommand Build()
     {
         var root = new RootCommand(
@@ -116,8 +125,15 @@ public static class CliCommand
             "and remembers exactly where it stopped.")
         {
             Uri, ConfigFile, Region, Profile, EndpointUrl, Bookmark, Since, Until, Follow, Poll, LookBack, Grep, FixedStrings, IgnoreCase, InvertMatch, MaxCount, Prefetch, LogLevel, LogFile,
-            CacheHours, CachePath, CacheLookup, SkipErrors, Timeout, Quiet, Progress, NoProgress,
+            CacheHours, CachePath, CacheLookup, SkipErrors, Timeout, Quiet, Progress, NoProgress, Workers, SecretFile,
         };
+        var worker = new Command("worker", "Serve runs started elsewhere with --workers: fetch and decode objects for them")
+        {
+            Listen, SecretFile, LogLevel,
+        };
+        worker.SetAction(async (parse, cancellationToken) =>
+            (int)await WorkerCommand.RunAsync(parse.GetValue(Listen), parse.GetValue(SecretFile), parse.GetValue(LogLevel), Console.Error, cancellationToken));
+        root.Subcommands.Add(worker);
         root.SetAction(async (parse, cancellationToken) => (int)await TailCommand.RunAsync(Read(parse), Console.Error, cancellationToken));
         return root;
     }
@@ -143,5 +159,6 @@ public static class CliCommand
         p.GetValue(CachePath), p.GetValue(CacheLookup), p.GetValue(SkipErrors), p.GetValue(Quiet),
         p.GetValue(NoProgress) ? false : p.GetValue(Progress) ? true : null, p.GetValue(Timeout),
         p.GetValue(Since), p.GetValue(Until), p.GetValue(Follow), p.GetValue(Poll), p.GetValue(LookBack),
-        p.GetValue(Grep), p.GetValue(FixedStrings), p.GetValue(IgnoreCase), p.GetValue(InvertMatch), p.GetValue(MaxCount));
+        p.GetValue(Grep), p.GetValue(FixedStrings), p.GetValue(IgnoreCase), p.GetValue(InvertMatch), p.GetValue(MaxCount),
+        p.GetValue(Workers), p.GetValue(SecretFile));
 }

@@ -27,4 +27,6 @@ public sealed record CliSettings(
     bool FixedStrings = false,
     bool IgnoreCase = false,
     bool InvertMatch = false,
-    long? MaxCount = null);
+    long? MaxCount = null,
+    string? Workers = null,
+    string? SecretFile = null);

@@ -31,7 +31,9 @@ public sealed record RunSettings(
     TimeWindow? Window,
     FollowSettings? Follow,
     LineFilter? Filter,
-    long? MaxLines)
+    long? MaxLines,
+    IReadOnlyList<string>? Workers = null,
+    string? ClusterSecret = null)
 {
     public const double DefaultCacheHours = 24;
 
@@ -58,6 +60,8 @@ public sealed record RunSettings(
         var follow = FollowSettings.From(cli, options);
         var filter = FilterFrom(cli);
         var source = SourceUri.Parse(cli.Uri);
+        if (cli.Workers is not null && source.IsLocal)
+            throw S3TailException.Usage("--workers reads S3 only: a local folder is on this machine alone.");
         var (bookmark, name) = ResolveBookmark(cli.Bookmark, config, configPath);
         if (name is not null && bookmark is not null)
         {
@@ -72,7 +76,21 @@ public sealed record RunSettings(
             cli.LogFile is { } lf ? lf : options.LogFile,
             cacheHours,
             cli.CachePath ?? options.CachePath ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".s3tailcache"),
-            cli.CacheLookup, cli.SkipErrors, cli.Quiet, warnings, TimeSpan.FromSeconds(timeout), window, follow, filter, cli.MaxCount);
+            cli.CacheLookup, cli.SkipErrors, cli.Quiet, warnings, TimeSpan.FromSeconds(timeout), window, follow, filter, cli.MaxCount,
+            WorkersFrom(cli), cli.Workers is null ? null : Cli.ClusterSecret.Read(cli.SecretFile));
+    }
+
+    /// <summary>--workers HOST:PORT[,HOST:PORT…], each a host and a port.</summary>
+    private static IReadOnlyList<string>? WorkersFrom(CliSettings cli)
+    {
+        if (cli.Workers is null) return null;
+        var addresses = cli.Workers.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        foreach (var a in addresses)
+            if (a.LastIndexOf(':') is var colon and > 0 && int.TryParse(a[(colon + 1)..], out int port) && port is > 0 and < 65536) continue;
+            else throw S3TailException.Usage($"--workers takes HOST:PORT[,HOST:PORT...]; got '{a}'.");
+        if (addresses.Length == 0) throw S3TailException.Usage("--workers takes HOST:PORT[,HOST:PORT...]; got nothing.");
+        if (cli.Follow) throw S3TailException.Usage("--workers and --follow cannot be combined yet.");
+        return addresses;
     }
 
     /// <summary>--grep and its modifiers; -F, -i or -v without a pattern is bad usage.</summary>

@@ -30,7 +30,9 @@ public static class TailCommand
             written = settings.Bookmark;
             // The settings are good: start the actor system on another core while this one
             // builds the S3 client and lists the first page (each ~0.2 s in a cold process).
-            var actorSystem = settings.CacheLookup ? null : Task.Run(S3TailEngine.CreateActorSystem);
+            var actorSystem = settings.CacheLookup ? null
+                : settings.Workers is { } workers ? Task.Run(() => RunNode(workers, settings.ClusterSecret!))
+                : Task.Run(S3TailEngine.CreateActorSystem);
             debug = settings.LogLevel == LogLevel.Debug;
             (log, stderrLog, logFile) = OpenLog(settings, stderr, stderrGate);
             foreach (var warning in settings.Warnings) log.Warn(warning);
@@ -80,6 +82,9 @@ public static class TailCommand
                 Cache = cache,
                 SkipErrors = settings.SkipErrors,
                 Log = log,
+                Workers = settings.Workers is { } w
+                    ? new S3Tail.Workers.WorkerSet(w, new S3Tail.Workers.SourceSpec(settings.Source.Bucket, settings.S3.Region, settings.S3.Profile, settings.S3.EffectiveEndpoint))
+                    : null,
             };
             log.Debug($"stdout is written as {output.Kind}");
             var clock = Stopwatch.StartNew();
@@ -265,5 +270,25 @@ public static class TailCommand
     {
         public bool IsEnabled(LogLevel level) => a.IsEnabled(level) || b.IsEnabled(level);
         public void Write(LogLevel level, string message) { a.Write(level, message); b.Write(level, message); }
+    }
+
+    /// <summary>
+    /// The run's cluster node: on loopback when every worker is, else on the address this machine
+    /// reaches the first worker from. It joins itself; the workers join it when asked.
+    /// </summary>
+    private static Akka.Actor.ActorSystem RunNode(IReadOnlyList<string> workers, string secret)
+    {
+        static string Host(string hostPort) => hostPort[..hostPort.LastIndexOf(':')].Trim('[', ']');
+        bool loopback = workers.All(w => Host(w) is "localhost" || (System.Net.IPAddress.TryParse(Host(w), out var ip) && System.Net.IPAddress.IsLoopback(ip)));
+        string host = "127.0.0.1";
+        if (!loopback)
+        {
+            using var probe = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Udp);
+            probe.Connect(Host(workers[0]), int.Parse(workers[0][(workers[0].LastIndexOf(':') + 1)..]));
+            host = ((System.Net.IPEndPoint)probe.LocalEndPoint!).Address.ToString();
+        }
+        var system = S3Tail.Workers.NodeConfig.Create(host, 0, "run", secret);
+        Akka.Cluster.Cluster.Get(system).Join(S3Tail.Workers.NodeConfig.AddressOf(system));
+        return system;
     }
 }

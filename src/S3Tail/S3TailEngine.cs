@@ -61,6 +61,10 @@ public static class S3TailEngine
         if (request.Prefetch is < 0 or > TailRequest.MaxPrefetch)
             throw S3TailException.Usage($"--prefetch must be auto (0) or between 1 and {TailRequest.MaxPrefetch}; got {request.Prefetch}.");
 
+        // The last line known written, should the system end under the run.
+        Bookmarks.Bookmark? lastWritten = request.Bookmark;
+        var moved = request.BookmarkMoved;
+        request = request with { BookmarkMoved = b => { Volatile.Write(ref lastWritten, b); moved?.Invoke(b); } };
         // Made at first use: objects without a cache entry to go to (no cache, or gzip read from a local folder).
         using var spool = new SpoolFolder(request.SpoolParent);
         var fetcher = new ObjectFetcher(request.Source, request.Cache, spool, request.Retry, request.Log, request.Progress,
@@ -72,6 +76,13 @@ public static class S3TailEngine
         await using var registration = cancellationToken.Register(() => coordinator.Tell(new StopRun("cancelled")));
         try
         {
+            // The system can end under the run: Akka.Remote shuts a node down when a TLS handshake it
+            // started fails (a worker killed mid-handshake, or a wrong secret). End the run, never hang.
+            if (await Task.WhenAny(completion.Task, system.WhenTerminated).ConfigureAwait(false) != completion.Task)
+                return completion.Task.IsCompleted ? await completion.Task.ConfigureAwait(false)
+                    : new TailResult(Volatile.Read(ref lastWritten), StopReason.Failed, S3TailException.Runtime(
+                        $"The run's actor system stopped ({CoordinatedShutdown.Get(system).ShutdownReason?.ToString() ?? "no reason given"})."),
+                        new RunStatistics(0, 0, 0, fetcher.Downloads, fetcher.CacheHits, []));
             return await completion.Task.ConfigureAwait(false);
         }
         finally

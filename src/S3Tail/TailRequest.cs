@@ -29,6 +29,12 @@ public sealed record TailRequest
 
     public required IObjectSource Source { get; init; }
 
+    /// <summary>
+    /// Spread the fetching over these workers as well as this process (null: this process alone).
+    /// The run's ActorSystem must then be a cluster node made by <see cref="Workers.NodeConfig"/>.
+    /// </summary>
+    public Workers.WorkerSet? Workers { get; init; }
+
     /// <summary>Only keys starting with this are read.</summary>
     public string Prefix { get; init; } = "";
 

@@ -69,5 +69,8 @@ public abstract record WriterStop
 /// <summary>Outside → coordinator → sequencer: end the run now (signal, cancellation).</summary>
 public sealed record StopRun(string Reason);
 
+/// <summary>Anyone → sequencer (through the coordinator): the run cannot go on; end it with this error.</summary>
+public sealed record FailRun(S3TailException Reason);
+
 /// <summary>Sequencer → coordinator: the run is over; nothing is in flight any more.</summary>
 public sealed record RunFinished(TailResult Result);

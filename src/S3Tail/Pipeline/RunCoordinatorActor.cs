@@ -33,6 +33,7 @@ public sealed class RunCoordinatorActor : ReceiveActor
 
         Receive<StopRun>(m => _sequencer.Forward(m));
         Receive<OutputGone>(m => _sequencer.Forward(m));
+        Receive<FailRun>(m => _sequencer.Forward(m));
         Receive<RunFinished>(m =>
         {
             var stats = m.Result.Statistics with
@@ -55,11 +56,28 @@ public sealed class RunCoordinatorActor : ReceiveActor
         var settings = new PipelineSettings(_request, _fetcher, _stopping) { Window = _window };
         var writer = Context.ActorOf(WriterActor.Props(_sink, _stopping.Token, watchOutput: _request.Follow is not null, _request.MaxLines), "stdout-writer");
         _sequencer = Context.ActorOf(SequencerActor.Props(settings, writer), "sequencer");
-        var pool = Context.ActorOf(
-            DownloaderActor.Props(settings, _sequencer)
-                .WithRouter(new RoundRobinPool(settings.Prefetch.Ceiling).WithSupervisorStrategy(new OneForOneStrategy(_ => Directive.Restart))),
-            "downloaders");
-        var lister = Context.ActorOf(ListerActor.Props(settings, pool, _sequencer), "key-lister");
+        IActorRef keysTo;
+        if (_request.Workers is { } workers)
+        {
+            // Spread over workers: the dispatcher takes the keys and gives them to whoever pulls,
+            // this process's own downloaders included (they report through it).
+            var dispatcher = Context.ActorOf(Workers.WorkDispatcherActor.Props(_sequencer, workers.Source, Workers.WorkerSet.LocalSlots, _request.Log), "dispatcher");
+            var local = Context.ActorOf(
+                DownloaderActor.Props(settings, dispatcher)
+                    .WithRouter(new RoundRobinPool(Workers.WorkerSet.LocalSlots).WithSupervisorStrategy(new OneForOneStrategy(_ => Directive.Restart))),
+                "downloaders");
+            dispatcher.Tell(new Workers.AttachLocalPool(local));
+            Context.ActorOf(Workers.WorkerRecruiterActor.Props(workers.Addresses, dispatcher, Self, _request.Log), "recruiter");
+            keysTo = dispatcher;
+        }
+        else
+        {
+            keysTo = Context.ActorOf(
+                DownloaderActor.Props(settings, _sequencer)
+                    .WithRouter(new RoundRobinPool(settings.Prefetch.Ceiling).WithSupervisorStrategy(new OneForOneStrategy(_ => Directive.Restart))),
+                "downloaders");
+        }
+        var lister = Context.ActorOf(ListerActor.Props(settings, keysTo, _sequencer), "key-lister");
         _sequencer.Tell(new AttachLister(lister));
     }
 

@@ -75,6 +75,7 @@ public sealed class SequencerActor : ReceiveActor
         Receive<LinesWritten>(OnWritten);
         Receive<StopRun>(m => { _request.Log.Debug($"stopping: {m.Reason}"); BeginStop(StopReason.Cancelled, null); });
         Receive<OutputGone>(_ => BeginStop(StopReason.OutputClosed, null));
+        Receive<FailRun>(m => BeginStop(StopReason.Failed, m.Reason));
     }
 
     public static Props Props(PipelineSettings settings, IActorRef writer) =>

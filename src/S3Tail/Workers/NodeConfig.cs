@@ -25,6 +25,8 @@ public static class NodeConfig
         var hocon = ConfigurationFactory.ParseString($$"""
             akka {
               actor.provider = cluster
+              # A worker not up yet (or restarting between runs) is tried again within a second, not five.
+              remote.retry-gate-closed-for = 1 s
               remote.dot-netty.tcp {
                 hostname = "{{host}}"
                 port = {{port}}
@@ -43,6 +45,13 @@ public static class NodeConfig
                 # The run's node gives a lost worker's objects to others itself; nothing else is downed.
                 downing-provider-class = ""
                 log-info = off
+              }
+              # A run's node may be gone without a word: leaving must not wait long for it.
+              coordinated-shutdown.phases {
+                cluster-leave.timeout = 2 s
+                cluster-exiting.timeout = 2 s
+                cluster-exiting-done.timeout = 2 s
+                cluster-shutdown.timeout = 2 s
               }
             }
             """).WithFallback(ConfigurationFactory.ParseString(PipelineConfig.Hocon));

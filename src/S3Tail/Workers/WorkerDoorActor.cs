@@ -41,21 +41,30 @@ public sealed class WorkerDoorActor : ReceiveActor
         });
         Receive<Terminated>(t =>
         {
-            if (!t.ActorRef.Equals(_dispatcher)) return;
-            _log.Info($"the run at {_dispatcher.Path.Address} ended");
-            _runEnded.TrySetResult();
+            if (t.ActorRef.Equals(_dispatcher)) RunEnded("ended");
+        });
+        // A run's node killed outright is never removed from the cluster (nothing downs it): unreachable is the end.
+        Receive<ClusterEvent.UnreachableMember>(m =>
+        {
+            if (_dispatcher is not null && m.Member.Address == _dispatcher.Path.Address) RunEnded("is unreachable");
         });
     }
 
     public static Props Props(int slots, Func<SourceSpec, IObjectSource> open, ObjectCache? cache, SpoolFolder spool, ILog log, TaskCompletionSource runEnded) =>
         Akka.Actor.Props.Create(() => new WorkerDoorActor(slots, open, cache, spool, log, runEnded));
 
+    private void RunEnded(string how)
+    {
+        _log.Info($"the run at {_dispatcher!.Path.Address} {how}");
+        _runEnded.TrySetResult();
+    }
+
     private void OnJoin(JoinRun request)
     {
         if (_dispatcher is not null) return;   // serving a run already; the other run goes without this worker
         _dispatcher = request.Dispatcher;
         var cluster = Cluster.Get(Context.System);
-        cluster.Subscribe(Self, ClusterEvent.InitialStateAsEvents, typeof(ClusterEvent.MemberUp));
+        cluster.Subscribe(Self, ClusterEvent.InitialStateAsEvents, typeof(ClusterEvent.MemberUp), typeof(ClusterEvent.UnreachableMember));
         cluster.Join(request.Dispatcher.Path.Address);
     }
 }

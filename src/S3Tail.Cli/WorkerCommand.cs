@@ -1,0 +1,34 @@
+using S3Tail.Cache;
+using S3Tail.Logging;
+using S3Tail.Storage;
+using S3Tail.Workers;
+
+namespace S3Tail.Cli;
+
+/// <summary><c>s3tail worker</c>: serves runs started elsewhere with --workers until SIGINT or SIGTERM.</summary>
+public static class WorkerCommand
+{
+    public static async Task<ExitCode> RunAsync(string? listen, string? secretFile, string? logLevel, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        ILog log = new TextLog(stderr, LogLevel.Warning);
+        try
+        {
+            string address = listen ?? NodeConfig.DefaultWorkerAddress;
+            int colon = address.LastIndexOf(':');
+            if (colon <= 0 || !int.TryParse(address[(colon + 1)..], out int port) || port is < 1 or > 65535)
+                throw S3TailException.Usage($"--listen takes HOST:PORT; got '{address}'.");
+            string secret = ClusterSecret.Read(secretFile);
+            log = new TextLog(stderr, LogLevels.Parse(logLevel ?? "info"));
+            var cache = new ObjectCache(Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".s3tailcache"),
+                TimeSpan.FromHours(RunSettings.DefaultCacheHours));
+            await WorkerHost.RunAsync(address[..colon], port, secret,
+                spec => new S3ObjectSource(spec.Bucket, new S3Settings(spec.Region, spec.Profile, spec.Endpoint)), cache, log, cancellationToken);
+            return ExitCode.Ok;
+        }
+        catch (S3TailException e)
+        {
+            log.Error(e.Message);
+            return e.Kind == ErrorKind.Usage ? ExitCode.Usage : ExitCode.RuntimeError;
+        }
+    }
+}

@@ -1,0 +1,147 @@
+using System.Net;
+using System.Net.Sockets;
+using S3Tail.Tests.Support;
+using static S3Tail.Tests.Support.Objects;
+
+namespace S3Tail.Tests.EndToEnd;
+
+/// <summary>
+/// Runs spread over worker processes (<c>s3tail worker</c>) on 127.0.0.1, against the S3 test
+/// server: the output is byte-identical to a one-machine run whatever happens to the workers.
+/// </summary>
+[Collection(S3ServerCollection.Name)]
+public sealed class WorkerSpecs(S3ServerFixture fixture) : IDisposable
+{
+    private readonly S3TestServer _server = fixture.Server;
+    private readonly List<RunningCli> _workers = [];
+    private readonly string _secretFile = Path.Combine(Path.GetTempPath(), $"s3tail-secret-{Guid.NewGuid():N}");
+
+    public void Dispose()
+    {
+        foreach (var w in _workers) { w.Signal(RunningCli.SIGKILL); w.Dispose(); }
+        File.Delete(_secretFile);
+        File.Delete(_secretFile + "-worker");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private string StartWorker()
+    {
+        string file = _secretFile + "-worker";
+        File.WriteAllText(file, "the fleet's secret");
+        string address = $"127.0.0.1:{FreePort()}";
+        var worker = new RunningCli(new CliProcess(), ["worker", "--listen", address, "--secret-file", file]);
+        _workers.Add(worker);
+        WaitUntilListening(address);
+        return address;
+    }
+
+    /// <summary>A worker takes a moment to start; the runs here are short.</summary>
+    private static void WaitUntilListening(string address)
+    {
+        int port = int.Parse(address[(address.LastIndexOf(':') + 1)..]);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            try
+            {
+                using var probe = new TcpClient();
+                probe.Connect(IPAddress.Loopback, port);
+                return;
+            }
+            catch (SocketException) when (DateTime.UtcNow < deadline)
+            {
+                Thread.Sleep(50);
+            }
+        }
+    }
+
+    private async Task<(string Bucket, List<(string Key, byte[] Decoded)> Objects)> Bucket(int count)
+    {
+        var bucket = await _server.CreateBucketAsync();
+        var objects = Enumerable.Range(0, count).Select(i => (Key: $"logs/{i:D4}", Decoded: AccessLog(i, 30))).ToList();
+        await _server.PutAllAsync(bucket, objects.Select((o, i) => (o.Key, i % 3 == 0 ? Gzip(o.Decoded) : o.Decoded)));
+        return (bucket, objects);
+    }
+
+    private string[] RunArgs(string bucket, IEnumerable<string> workers) =>
+        ["--endpoint-url", _server.Endpoint, "--cache-hours", "0", "-l", "info", "--workers", string.Join(',', workers), "--secret-file", _secretFile, $"s3://{bucket}/logs/"];
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    public async Task Should_write_exactly_what_one_machine_writes(int workers)
+    {
+        File.WriteAllText(_secretFile, "the fleet's secret");
+        var addresses = Enumerable.Range(0, workers).Select(_ => StartWorker()).ToList();
+        var (bucket, objects) = await Bucket(300);
+        // Slow GETs, so the run lasts long enough for every worker to join and pull.
+        await _server.SetRulesAsync(bucket, new { op = "getObject", delayMs = 150 });
+
+        var result = await new CliProcess().RunAsync(RunArgs(bucket, addresses), null, TimeSpan.FromSeconds(90));
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(ExpectedOutput(objects), result.Stdout);
+        Assert.Equal(workers, result.StderrLines.Count(l => l.Contains("joined the run")));
+        var counts = await _server.CountsAsync(bucket);
+        Assert.Equal(objects.Count, counts.GetObject);   // each object fetched once, somewhere
+    }
+
+    [Fact]
+    public async Task Should_fetch_a_killed_workers_objects_again_and_lose_or_repeat_no_line()
+    {
+        File.WriteAllText(_secretFile, "the fleet's secret");
+        string a = StartWorker(), b = StartWorker();
+        var (bucket, objects) = await Bucket(400);
+        await _server.SetRulesAsync(bucket, new { op = "getObject", delayMs = 150 });
+
+        using var run = new RunningCli(new CliProcess(), RunArgs(bucket, [a, b]));
+        await run.WaitForOutputAsync(20_000, TimeSpan.FromSeconds(60));
+        _workers[0].Signal(RunningCli.SIGKILL);
+        var result = await run.WaitAsync(TimeSpan.FromSeconds(90));
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(ExpectedOutput(objects), result.Stdout);
+        Assert.Contains(result.StderrLines, l => l.Contains($"worker akka.ssl.tcp://s3tail@{a} left the run"));
+    }
+
+    [Fact]
+    public async Task Should_give_work_to_a_worker_that_joins_mid_run()
+    {
+        File.WriteAllText(_secretFile, "the fleet's secret");
+        string early = StartWorker();
+        string late = $"127.0.0.1:{FreePort()}";
+        var (bucket, objects) = await Bucket(300);
+        await _server.SetRulesAsync(bucket, new { op = "getObject", delayMs = 150 });
+
+        using var run = new RunningCli(new CliProcess(), RunArgs(bucket, [early, late]));
+        await run.WaitForOutputAsync(5_000, TimeSpan.FromSeconds(60));
+        _workers.Add(new RunningCli(new CliProcess(), ["worker", "--listen", late, "--secret-file", _secretFile]));
+        var result = await run.WaitAsync(TimeSpan.FromSeconds(90));
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(ExpectedOutput(objects), result.Stdout);
+        Assert.Contains(result.StderrLines, l => l.Contains($"worker akka.ssl.tcp://s3tail@{late} joined the run"));
+    }
+
+    [Fact]
+    public async Task Should_fail_with_one_line_when_the_workers_refuse_its_secret_and_fetch_nothing()
+    {
+        string worker = StartWorker();
+        File.WriteAllText(_secretFile, "a guess");   // the run's secret: not the workers'
+        var (bucket, _) = await Bucket(50);
+        await _server.SetRulesAsync(bucket, new { op = "list", delayMs = 3000 });   // the refusal comes before any key
+
+        var result = await new CliProcess().RunAsync(RunArgs(bucket, [worker]), null, TimeSpan.FromSeconds(60));
+
+        Assert.Equal(1, result.ExitCode);
+        var error = Assert.Single(result.StderrLines, l => l.Contains("error", StringComparison.OrdinalIgnoreCase));
+        Assert.Contains($"The worker at {worker} refused this run", error);
+        Assert.Equal(0, (await _server.CountsAsync(bucket)).GetObject);
+    }
+}
