@@ -31,7 +31,6 @@ public static class TailCommand
             // The settings are good: start the actor system on another core while this one
             // builds the S3 client and lists the first page (each ~0.2 s in a cold process).
             var actorSystem = settings.CacheLookup ? null
-                : settings.Workers is { } workers ? Task.Run(() => RunNode(workers, settings.ClusterSecret!))
                 : Task.Run(S3TailEngine.CreateActorSystem);
             debug = settings.LogLevel == LogLevel.Debug;
             (log, stderrLog, logFile) = OpenLog(settings, stderr, stderrGate);
@@ -83,7 +82,8 @@ public static class TailCommand
                 SkipErrors = settings.SkipErrors,
                 Log = log,
                 Workers = settings.Workers is { } w
-                    ? new S3Tail.Workers.WorkerSet(w, new S3Tail.Workers.SourceSpec(settings.Source.Bucket, settings.S3.Region, settings.S3.Profile, settings.S3.EffectiveEndpoint))
+                    ? new S3Tail.Workers.WorkerSet(w, new S3Tail.Workers.SourceSpec(settings.Source.Bucket, settings.S3.Region, settings.S3.Profile, settings.S3.EffectiveEndpoint),
+                        () => RunNode(w, settings.ClusterSecret!))
                     : null,
             };
             log.Debug($"stdout is written as {output.Kind}");

@@ -20,6 +20,9 @@ public sealed class RunCoordinatorActor : ReceiveActor
     private readonly TaskCompletionSource<TailResult> _completion;
     private readonly WindowScan? _window;
     private IActorRef _sequencer = ActorRefs.Nobody;
+    private IActorRef _dispatcher = ActorRefs.Nobody;
+    private ActorSystem? _node;
+    private bool _ending;
 
     public RunCoordinatorActor(TailRequest request, ILineSink sink, ObjectFetcher fetcher,
         CancellationTokenSource stopping, TaskCompletionSource<TailResult> completion)
@@ -34,6 +37,13 @@ public sealed class RunCoordinatorActor : ReceiveActor
         Receive<StopRun>(m => _sequencer.Forward(m));
         Receive<OutputGone>(m => _sequencer.Forward(m));
         Receive<FailRun>(m => _sequencer.Forward(m));
+        Receive<NodeEnded>(m =>
+        {
+            if (_ending || m.Node != _node || _request.Workers is not { } workers) return;
+            _request.Log.Warn($"the run's cluster node stopped ({m.Reason}); going on with this machine's downloaders and asking the workers again");
+            _dispatcher.Tell(new Workers.AllWorkersLost());
+            StartNode(workers);
+        });
         Receive<RunFinished>(m =>
         {
             var stats = m.Result.Statistics with
@@ -67,7 +77,8 @@ public sealed class RunCoordinatorActor : ReceiveActor
                     .WithRouter(new RoundRobinPool(Workers.WorkerSet.LocalSlots).WithSupervisorStrategy(new OneForOneStrategy(_ => Directive.Restart))),
                 "downloaders");
             dispatcher.Tell(new Workers.AttachLocalPool(local));
-            Context.ActorOf(Workers.WorkerRecruiterActor.Props(workers.Addresses, dispatcher, Self, _request.Log), "recruiter");
+            _dispatcher = dispatcher;
+            StartNode(workers);
             keysTo = dispatcher;
         }
         else
@@ -80,6 +91,29 @@ public sealed class RunCoordinatorActor : ReceiveActor
         var lister = Context.ActorOf(ListerActor.Props(settings, keysTo, _sequencer), "key-lister");
         _sequencer.Tell(new AttachLister(lister));
     }
+
+    /// <summary>Makes the run's cluster node and its gateway to the workers; tells this actor when the node ends.</summary>
+    private void StartNode(Workers.WorkerSet workers)
+    {
+        var node = workers.MakeNode();
+        _node = node;
+        // On purpose in the other system: the gateway must live on the cluster node, which may end apart from this one.
+#pragma warning disable AK1008
+        node.ActorOf(Workers.WorkerRecruiterActor.Props(workers.Addresses, _dispatcher, Self, _request.Log), "recruiter");
+#pragma warning restore AK1008
+        var self = Self;
+        node.WhenTerminated.ContinueWith(_ =>
+            self.Tell(new NodeEnded(node, CoordinatedShutdown.Get(node).ShutdownReason?.GetType().Name ?? "terminated")), TaskScheduler.Default);
+    }
+
+    protected override void PostStop()
+    {
+        _ending = true;
+        _ = _node?.Terminate();
+        base.PostStop();
+    }
+
+    private sealed record NodeEnded(ActorSystem Node, string Reason);
 
     protected override SupervisorStrategy SupervisorStrategy() =>
         new OneForOneStrategy(e =>

@@ -58,6 +58,7 @@ public sealed class WorkDispatcherActor : ReceiveActor
             _sequencer.Tell(new FetchFailed(m.Seq, fetch.Object, S3TailException.Runtime(m.Message), fetch.Placement));
         });
         Receive<WorkerLost>(m => Lose(m.Worker));
+        Receive<AllWorkersLost>(_ => { foreach (var worker in _workers.Keys.ToList()) Lose(worker); });
     }
 
     public static Props Props(IActorRef sequencer, SourceSpec source, int localSlots, ILog log) =>
@@ -137,6 +138,9 @@ public sealed class WorkDispatcherActor : ReceiveActor
 
 /// <summary>Run's node → dispatcher: the run's own downloader pool (made after the dispatcher, since it reports to it).</summary>
 public sealed record AttachLocalPool(IActorRef Pool);
+
+/// <summary>Run's coordinator → dispatcher: the run's cluster node stopped; every worker is gone with it.</summary>
+public sealed record AllWorkersLost;
 
 /// <summary>Cluster watcher → dispatcher: this worker (its node's address) is unreachable or gone.</summary>
 public sealed record WorkerLost(string Worker);

@@ -7,7 +7,7 @@ using S3Tail.Pipeline;
 namespace S3Tail.Workers;
 
 /// <summary>
-/// The run's node's link to its workers. Every second it asks each worker that is not a member
+/// The run's node's link to its workers, on the run's cluster node: what the workers talk to. Every second it asks each worker that is not a member
 /// yet to join (so a worker started mid-run gets work), turns a worker that becomes unreachable
 /// or leaves into <see cref="WorkerLost"/> for the dispatcher (and downs it, so the cluster moves
 /// on), and fails the run when a worker refuses its TLS identity: a run with the wrong secret
@@ -30,6 +30,11 @@ public sealed class WorkerRecruiterActor : ReceiveActor, IWithTimers
         _coordinator = coordinator;
         _log = log;
         Receive<RecruitDue>(_ => Recruit());
+        // The workers talk to this actor (it is on the cluster node); the dispatcher is in the
+        // pipeline's own system, in this process. Forwarded, so it still sees which worker spoke.
+        Receive<WantWork>(m => _dispatcher.Forward(m));
+        Receive<WorkChunk>(m => _dispatcher.Forward(m));
+        Receive<WorkFailed>(m => _dispatcher.Forward(m));
         Receive<ClusterEvent.MemberUp>(m =>
         {
             if (!m.Member.HasRole("worker")) return;
@@ -74,7 +79,7 @@ public sealed class WorkerRecruiterActor : ReceiveActor, IWithTimers
     private void Recruit()
     {
         foreach (var address in _addresses.Where(a => !_members.Contains(a)))
-            Context.ActorSelection($"akka.ssl.tcp://s3tail@{address}/user/door").Tell(new JoinRun(_dispatcher));
+            Context.ActorSelection($"akka.ssl.tcp://s3tail@{address}/user/door").Tell(new JoinRun(Self));
     }
 
     private void Lost(Member member)

@@ -1,7 +1,14 @@
+using Akka.Actor;
+
 namespace S3Tail.Workers;
 
-/// <summary>The workers a run is spread over (host:port each), and the source as they must open it.</summary>
-public sealed record WorkerSet(IReadOnlyList<string> Addresses, SourceSpec Source)
+/// <summary>
+/// The workers a run is spread over (host:port each), the source as they must open it, and how
+/// to make the run's cluster node. That node is apart from the pipeline's own ActorSystem and
+/// disposable: Akka.Remote shuts a node down when a TLS handshake it started fails (a worker
+/// killed mid-handshake), and then the run goes on and makes another.
+/// </summary>
+public sealed record WorkerSet(IReadOnlyList<string> Addresses, SourceSpec Source, Func<ActorSystem> MakeNode)
 {
     /// <summary>Objects this process fetches at once beside its workers.</summary>
     public const int LocalSlots = 8;

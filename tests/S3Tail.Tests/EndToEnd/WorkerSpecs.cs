@@ -18,7 +18,7 @@ public sealed class WorkerSpecs(S3ServerFixture fixture) : IDisposable
 
     public void Dispose()
     {
-        foreach (var w in _workers) { w.Signal(RunningCli.SIGKILL); w.Dispose(); }
+        foreach (var w in _workers) w.Dispose();   // kills what still runs
         File.Delete(_secretFile);
         File.Delete(_secretFile + "-worker");
     }
@@ -107,7 +107,9 @@ public sealed class WorkerSpecs(S3ServerFixture fixture) : IDisposable
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Equal(ExpectedOutput(objects), result.Stdout);
-        Assert.Contains(result.StderrLines, l => l.Contains($"worker akka.ssl.tcp://s3tail@{a} left the run"));
+        // Either the worker is noticed gone, or (killed mid-handshake) Akka.Remote stops the run's
+        // cluster node and the run makes another: both end with every line, once.
+        Assert.Contains(result.StderrLines, l => l.Contains($"worker akka.ssl.tcp://s3tail@{a} left the run") || l.Contains("the run's cluster node stopped"));
     }
 
     [Fact]
@@ -117,7 +119,8 @@ public sealed class WorkerSpecs(S3ServerFixture fixture) : IDisposable
         string early = StartWorker();
         string late = $"127.0.0.1:{FreePort()}";
         var (bucket, objects) = await Bucket(300);
-        await _server.SetRulesAsync(bucket, new { op = "getObject", delayMs = 150 });
+        // Slower GETs: the run must outlast a worker process starting and joining (a few seconds).
+        await _server.SetRulesAsync(bucket, new { op = "getObject", delayMs = 400 });
 
         using var run = new RunningCli(new CliProcess(), RunArgs(bucket, [early, late]));
         await run.WaitForOutputAsync(5_000, TimeSpan.FromSeconds(60));
