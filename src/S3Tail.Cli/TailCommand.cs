@@ -82,8 +82,8 @@ public static class TailCommand
                 SkipErrors = settings.SkipErrors,
                 Log = log,
                 Workers = settings.Workers is { } w
-                    ? new S3Tail.Workers.WorkerSet(w, new S3Tail.Workers.SourceSpec(settings.Source.Bucket, settings.S3.Region, settings.S3.Profile, settings.S3.EffectiveEndpoint),
-                        () => RunNode(w, settings.ClusterSecret!))
+                    ? new S3Tail.Workers.WorkerSet(w, S3Tail.Workers.SourceSpec.For(settings.Source.Bucket, settings.S3),
+                        S3Tail.Workers.ClusterIdentity.Certificate(settings.ClusterSecret!), () => RunNode(w, settings.ClusterSecret!))
                     : null,
             };
             log.Debug($"stdout is written as {output.Kind}");

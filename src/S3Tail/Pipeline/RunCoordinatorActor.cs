@@ -99,7 +99,7 @@ public sealed class RunCoordinatorActor : ReceiveActor
         _node = node;
         // On purpose in the other system: the gateway must live on the cluster node, which may end apart from this one.
 #pragma warning disable AK1008
-        node.ActorOf(Workers.WorkerRecruiterActor.Props(workers.Addresses, _dispatcher, Self, _request.Log), "recruiter");
+        node.ActorOf(Workers.WorkerRecruiterActor.Props(workers.Addresses, workers.Identity, _dispatcher, Self, _request.Log), "recruiter");
 #pragma warning restore AK1008
         var self = Self;
         node.WhenTerminated.ContinueWith(_ =>

@@ -16,14 +16,19 @@ public sealed record S3Settings(string? Region = null, string? Profile = null, s
         ?? NonEmpty(Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL"));
 
     /// <summary>An endpoint fit for a message or a log: any <c>user:password@</c> in it is replaced by <c>***@</c>.</summary>
-    public static string? Redact(string? endpoint)
+    public static string? Redact(string? endpoint) => ReplaceUserInfo(endpoint, "***@");
+
+    /// <summary>An endpoint fit to travel to another machine: any <c>user:password@</c> in it is dropped.</summary>
+    public static string? WithoutUserInfo(string? endpoint) => ReplaceUserInfo(endpoint, "");
+
+    private static string? ReplaceUserInfo(string? endpoint, string with)
     {
         if (endpoint is null) return null;
         int scheme = endpoint.IndexOf("://", StringComparison.Ordinal);
         int start = scheme < 0 ? 0 : scheme + 3;
         int end = endpoint.IndexOfAny(['/', '?', '#'], start);
         int at = endpoint.LastIndexOf('@', end < 0 ? endpoint.Length - 1 : end - 1);
-        return at >= start ? endpoint[..start] + "***" + endpoint[at..] : endpoint;
+        return at >= start ? endpoint[..start] + with + endpoint[(at + 1)..] : endpoint;
     }
 
     private static string? NonEmpty(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();

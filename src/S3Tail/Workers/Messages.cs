@@ -13,7 +13,11 @@ public sealed record JoinRun(IActorRef Dispatcher);
 public sealed record WantWork(int Count);
 
 /// <summary>Where an object lives, as a worker needs to know it: names and an address, never secrets.</summary>
-public sealed record SourceSpec(string Bucket, string? Region, string? Profile, string? Endpoint);
+public sealed record SourceSpec(string Bucket, string? Region, string? Profile, string? Endpoint)
+{
+    /// <summary>The spec of a bucket read with <paramref name="s3"/>: any <c>user:password@</c> in the endpoint stays here.</summary>
+    public static SourceSpec For(string bucket, S3Settings s3) => new(bucket, s3.Region, s3.Profile, S3Settings.WithoutUserInfo(s3.EffectiveEndpoint));
+}
 
 /// <summary>The run's dispatcher → a worker: fetch and decode this object.</summary>
 public sealed record Work(long Seq, SourceSpec Source, ObjectInfo Object);

@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Remote;
@@ -7,11 +8,13 @@ using S3Tail.Pipeline;
 namespace S3Tail.Workers;
 
 /// <summary>
-/// The run's node's link to its workers, on the run's cluster node: what the workers talk to. Every second it asks each worker that is not a member
-/// yet to join (so a worker started mid-run gets work), turns a worker that becomes unreachable
-/// or leaves into <see cref="WorkerLost"/> for the dispatcher (and downs it, so the cluster moves
-/// on), and fails the run when a worker refuses its TLS identity: a run with the wrong secret
-/// must not quietly run alone.
+/// The run's node's link to its workers, on the run's cluster node: what the workers talk to.
+/// Every second it asks each worker that is not a member yet to join (so a worker started mid-run
+/// gets work), turns a worker that becomes unreachable or leaves into <see cref="WorkerLost"/>
+/// for the dispatcher (and downs it, so the cluster moves on), and fails the run when a worker
+/// holds another secret: a run with the wrong secret must not quietly run alone. A worker is only
+/// dialed once it has been seen to present the secret's certificate (<see cref="IdentityProbe"/>):
+/// Akka.Remote stops this whole node when a handshake it starts fails.
 /// </summary>
 public sealed class WorkerRecruiterActor : ReceiveActor, IWithTimers
 {
@@ -22,14 +25,19 @@ public sealed class WorkerRecruiterActor : ReceiveActor, IWithTimers
     private readonly Cluster _cluster = Cluster.Get(Context.System);
     private readonly HashSet<string> _members = new();
     private readonly HashSet<string> _everJoined = new();
+    private readonly HashSet<string> _seenOurs = new();
+    private readonly HashSet<string> _probing = new();
+    private readonly X509Certificate2 _identity;
 
-    public WorkerRecruiterActor(IReadOnlyList<string> addresses, IActorRef dispatcher, IActorRef coordinator, ILog log)
+    public WorkerRecruiterActor(IReadOnlyList<string> addresses, X509Certificate2 identity, IActorRef dispatcher, IActorRef coordinator, ILog log)
     {
         _addresses = addresses;
+        _identity = identity;
         _dispatcher = dispatcher;
         _coordinator = coordinator;
         _log = log;
         Receive<RecruitDue>(_ => Recruit());
+        Receive<Probed>(OnProbed);
         // The workers talk to this actor (it is on the cluster node); the dispatcher is in the
         // pipeline's own system, in this process. Forwarded, so it still sees which worker spoke.
         Receive<WantWork>(m => _dispatcher.Forward(m));
@@ -44,22 +52,13 @@ public sealed class WorkerRecruiterActor : ReceiveActor, IWithTimers
         Receive<ClusterEvent.UnreachableMember>(m => Lost(m.Member));
         Receive<ClusterEvent.MemberRemoved>(m => Lost(m.Member));
         Receive<AssociationErrorEvent>(e =>
-        {
-            // Refused: the worker's certificate failed our check of the secret's key (TLS's own
-            // AuthenticationException), and it never was in this run. Other failures — a worker
-            // not started yet, one dying, two connections crossing — are not a refusal.
-            string worker = HostPort(e.RemoteAddress);
-            _log.Debug($"association with {worker} failed: {e.Cause?.GetBaseException().Message}");
-            if (!_addresses.Contains(worker) || _everJoined.Contains(worker) || !IsIdentityMismatch(e.Cause)) return;
-            _coordinator.Tell(new FailRun(S3TailException.Runtime(
-                $"The worker at {worker} refused this run (its TLS identity did not match): give the run the workers' secret (--secret-file or S3TAIL_CLUSTER_SECRET).")));
-        });
+            _log.Debug($"association with {HostPort(e.RemoteAddress)} failed: {e.Cause?.GetBaseException().Message}"));
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(IReadOnlyList<string> addresses, IActorRef dispatcher, IActorRef coordinator, ILog log) =>
-        Akka.Actor.Props.Create(() => new WorkerRecruiterActor(addresses, dispatcher, coordinator, log));
+    public static Props Props(IReadOnlyList<string> addresses, X509Certificate2 identity, IActorRef dispatcher, IActorRef coordinator, ILog log) =>
+        Akka.Actor.Props.Create(() => new WorkerRecruiterActor(addresses, identity, dispatcher, coordinator, log));
 
     protected override void PreStart()
     {
@@ -79,28 +78,53 @@ public sealed class WorkerRecruiterActor : ReceiveActor, IWithTimers
     private void Recruit()
     {
         foreach (var address in _addresses.Where(a => !_members.Contains(a)))
-            Context.ActorSelection($"akka.ssl.tcp://s3tail@{address}/user/door").Tell(new JoinRun(Self));
+        {
+            if (_seenOurs.Contains(address))
+                Context.ActorSelection($"akka.ssl.tcp://s3tail@{address}/user/door").Tell(new JoinRun(Self));
+            else if (_probing.Add(address))
+            {
+                int colon = address.LastIndexOf(':');
+                IdentityProbe.CheckAsync(address[..colon].Trim('[', ']'), int.Parse(address[(colon + 1)..]), _identity, ProbeTimeout)
+                    .PipeTo(Self, success: found => new Probed(address, found), failure: _ => new Probed(address, WorkerIdentity.Unknown));
+            }
+        }
+    }
+
+    private void OnProbed(Probed probed)
+    {
+        _probing.Remove(probed.Address);
+        switch (probed.Found)
+        {
+            case WorkerIdentity.Ours:
+                _seenOurs.Add(probed.Address);
+                Context.ActorSelection($"akka.ssl.tcp://s3tail@{probed.Address}/user/door").Tell(new JoinRun(Self));
+                break;
+            case WorkerIdentity.NotOurs when !_everJoined.Contains(probed.Address):
+                _coordinator.Tell(new FailRun(S3TailException.Runtime(
+                    $"The worker at {probed.Address} refused this run (it holds another secret): give the run the workers' secret (--secret-file or S3TAIL_CLUSTER_SECRET).")));
+                break;
+            case WorkerIdentity.NotOurs:
+                _log.Warn($"the worker at {probed.Address} now holds another secret; the run goes on without it");
+                break;
+        }
     }
 
     private void Lost(Member member)
     {
         if (!member.HasRole("worker")) return;
         _members.Remove(HostPort(member.Address));
+        // Whoever comes back on that address is looked at again before it is dialed.
+        _seenOurs.Remove(HostPort(member.Address));
         _dispatcher.Tell(new WorkerLost(member.Address.ToString()));
         if (member.Status != MemberStatus.Removed) _cluster.Down(member.Address);
     }
 
     private static string HostPort(Address address) => $"{address.Host}:{address.Port}";
 
-    private static bool IsIdentityMismatch(Exception? e)
-    {
-        for (; e is not null; e = e.InnerException)
-        {
-            if (e is System.Security.Authentication.AuthenticationException) return true;
-            if (e is AggregateException all && all.InnerExceptions.Any(IsIdentityMismatch)) return true;
-        }
-        return false;
-    }
+    /// <summary>A TLS handshake on a reachable address takes milliseconds; a silent one is not up yet.</summary>
+    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(3);
+
+    private sealed record Probed(string Address, WorkerIdentity Found);
 
     private sealed record RecruitDue;
 }

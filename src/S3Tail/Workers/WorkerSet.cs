@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using Akka.Actor;
 
 namespace S3Tail.Workers;
@@ -6,9 +7,11 @@ namespace S3Tail.Workers;
 /// The workers a run is spread over (host:port each), the source as they must open it, and how
 /// to make the run's cluster node. That node is apart from the pipeline's own ActorSystem and
 /// disposable: Akka.Remote shuts a node down when a TLS handshake it started fails (a worker
-/// killed mid-handshake), and then the run goes on and makes another.
+/// killed mid-handshake), and then the run goes on and makes another. <see cref="Identity"/> is
+/// the secret's certificate, which the run checks each worker presents before dialing it
+/// (<see cref="IdentityProbe"/>).
 /// </summary>
-public sealed record WorkerSet(IReadOnlyList<string> Addresses, SourceSpec Source, Func<ActorSystem> MakeNode)
+public sealed record WorkerSet(IReadOnlyList<string> Addresses, SourceSpec Source, X509Certificate2 Identity, Func<ActorSystem> MakeNode)
 {
     /// <summary>Objects this process fetches at once beside its workers.</summary>
     public const int LocalSlots = 8;

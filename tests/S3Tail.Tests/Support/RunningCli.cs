@@ -9,6 +9,7 @@ public sealed partial class RunningCli : IDisposable
     private readonly Process _process;
     private readonly MemoryStream _stdout = new();
     private readonly Task _copy;
+    private readonly System.Text.StringBuilder _stderrSoFar = new();
     private readonly Task<string> _stderr;
 
     public RunningCli(CliProcess cli, IEnumerable<string> args)
@@ -23,7 +24,12 @@ public sealed partial class RunningCli : IDisposable
             while ((n = await s.ReadAsync(buffer)) > 0)
                 lock (_stdout) _stdout.Write(buffer, 0, n);
         });
-        _stderr = _process.StandardError.ReadToEndAsync();
+        _stderr = Task.Run(async () =>
+        {
+            while (await _process.StandardError.ReadLineAsync() is { } line)
+                lock (_stderrSoFar) _stderrSoFar.Append(line).Append('\n');
+            lock (_stderrSoFar) return _stderrSoFar.ToString();
+        });
     }
 
     public int Pid => _process.Id;
@@ -41,6 +47,21 @@ public sealed partial class RunningCli : IDisposable
         {
             if (_process.HasExited) throw new InvalidOperationException($"s3tail ended early: {await _stderr}");
             if (DateTime.UtcNow > deadline) throw new TimeoutException($"s3tail did not write '{text}'; it wrote:\n{StdoutText}");
+            await Task.Delay(20);
+        }
+    }
+
+    /// <summary>What it wrote to stderr so far, line by line.</summary>
+    public string StderrText { get { lock (_stderrSoFar) return _stderrSoFar.ToString(); } }
+
+    /// <summary>Waits until stderr says <paramref name="text"/> (or times out with what it said).</summary>
+    public async Task WaitForStderrAsync(string text, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        while (!StderrText.Contains(text, StringComparison.Ordinal))
+        {
+            if (_process.HasExited) throw new InvalidOperationException($"s3tail ended early: {await _stderr}");
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"s3tail did not say '{text}'; it said:\n{StderrText}");
             await Task.Delay(20);
         }
     }
