@@ -90,8 +90,6 @@ public sealed record RunSettings(
             else throw S3TailException.Usage($"--workers takes HOST:PORT[,HOST:PORT...]; got '{a}'.");
         if (addresses.Length == 0) throw S3TailException.Usage("--workers takes HOST:PORT[,HOST:PORT...]; got nothing.");
         if (cli.Follow) throw S3TailException.Usage("--workers and --follow cannot be combined yet.");
-        // Workers send back decoded bytes, not kept lines, so the filter would not be applied to theirs.
-        if (cli.Grep is { Length: > 0 }) throw S3TailException.Usage("--workers and --grep cannot be combined yet.");
         return addresses;
     }
 

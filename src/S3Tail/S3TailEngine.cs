@@ -61,6 +61,9 @@ public static class S3TailEngine
         if (request.Prefetch is < 0 or > TailRequest.MaxPrefetch)
             throw S3TailException.Usage($"--prefetch must be auto (0) or between 1 and {TailRequest.MaxPrefetch}; got {request.Prefetch}.");
 
+        if (request.Workers is not null && request.Filter is { Spec: null })
+            throw S3TailException.Usage("This run's line filter cannot travel to workers: only a GrepFilter can.");
+
         // The last line known written, should the system end under the run.
         Bookmarks.Bookmark? lastWritten = request.Bookmark;
         var moved = request.BookmarkMoved;

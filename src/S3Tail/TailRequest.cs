@@ -31,7 +31,8 @@ public sealed record TailRequest
 
     /// <summary>
     /// Spread the fetching over these workers as well as this process (null: this process alone).
-    /// The run's ActorSystem must then be a cluster node made by <see cref="Workers.NodeConfig"/>.
+    /// The run makes its own cluster node to reach them (<see cref="Workers.WorkerSet.MakeNode"/>);
+    /// its <see cref="Filter"/>, if any, must be a <see cref="Filtering.GrepFilter"/>, which can travel.
     /// </summary>
     public Workers.WorkerSet? Workers { get; init; }
 

@@ -34,11 +34,16 @@ public static class GrepFilter
             matcher = new LiteralMatcher(lines.Select(p => Encoding.UTF8.GetBytes(ignoreCase ? p.ToLowerInvariant() : p)).ToArray(), ignoreCase);
         else
             matcher = new RegexMatcher(lines.Select(p => fixedStrings ? Regex.Escape(p) : p).ToList(), lines, ignoreCase);
-        return new MatcherFilter(matcher, invert);
+        return new MatcherFilter(matcher, invert, new GrepSpec(string.Join('\n', lines), fixedStrings, ignoreCase, invert));
     }
 
-    private sealed class MatcherFilter(Matcher matcher, bool invert) : LineFilter
+    /// <summary>The filter <paramref name="spec"/> describes.</summary>
+    public static LineFilter Create(GrepSpec spec) => Create([spec.Patterns], spec.FixedStrings, spec.IgnoreCase, spec.Invert);
+
+    private sealed class MatcherFilter(Matcher matcher, bool invert, GrepSpec spec) : LineFilter
     {
+        public override GrepSpec Spec => spec;
+
         [ThreadStatic] private static List<int>? _matched;
 
         public override bool Keep(ReadOnlySpan<byte> line) => matcher.IsMatch(line) != invert;
@@ -65,3 +70,9 @@ public static class GrepFilter
         }
     }
 }
+
+/// <summary>
+/// A <see cref="GrepFilter"/> as data, to send to a worker: its patterns one per line (as grep
+/// reads a pattern holding newlines), and its modifiers.
+/// </summary>
+public sealed record GrepSpec(string Patterns, bool FixedStrings, bool IgnoreCase, bool Invert);

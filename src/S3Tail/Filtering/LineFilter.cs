@@ -8,6 +8,12 @@ namespace S3Tail.Filtering;
 /// </summary>
 public abstract class LineFilter
 {
+    /// <summary>
+    /// How to make this filter again on another machine (a worker), or null for a filter that
+    /// cannot travel (one a library user wrote): <see cref="GrepFilter"/>'s can.
+    /// </summary>
+    public virtual GrepSpec? Spec => null;
+
     /// <summary>Whether to keep <paramref name="line"/> (its bytes, without the '\n').</summary>
     public abstract bool Keep(ReadOnlySpan<byte> line);
 

@@ -23,6 +23,22 @@ public sealed class LineMap
             _runs.Add((KeptLines, source, 1));
     }
 
+    /// <summary>The map as runs of (kept line, source line, count), three numbers a run: what travels from a worker.</summary>
+    public long[] ToRuns() => _runs.SelectMany(r => new[] { r.Kept, r.Source, r.Count }).ToArray();
+
+    /// <summary>The map <see cref="ToRuns"/> gave.</summary>
+    public static LineMap FromRuns(long[] runs)
+    {
+        if (runs.Length % 3 != 0) throw new ArgumentException("a line map's runs come in threes", nameof(runs));
+        var map = new LineMap();
+        for (int i = 0; i < runs.Length; i += 3)
+        {
+            map._runs.Add((runs[i], runs[i + 1], runs[i + 2]));
+            map.KeptLines = runs[i] + runs[i + 2] - 1;
+        }
+        return map;
+    }
+
     /// <summary>The source line of kept line <paramref name="kept"/> (1-based).</summary>
     public long SourceLine(long kept)
     {

@@ -6,11 +6,14 @@ namespace S3Tail.Workers;
 // The work-pulling protocol between a run's node and its workers. Immutable records; no
 // credentials ever travel: a worker reads S3 with its own.
 
+/// <summary>What a worker's agent sends the run's dispatcher (through the gateway on the run's cluster node).</summary>
+public interface IFromWorker;
+
 /// <summary>Run's node → a worker's door: join the run whose dispatcher this is, and pull work from it.</summary>
 public sealed record JoinRun(IActorRef Dispatcher);
 
 /// <summary>A worker → the run's dispatcher: it can take this many more objects.</summary>
-public sealed record WantWork(int Count);
+public sealed record WantWork(int Count) : IFromWorker;
 
 /// <summary>Where an object lives, as a worker needs to know it: names and an address, never secrets.</summary>
 public sealed record SourceSpec(string Bucket, string? Region, string? Profile, string? Endpoint)
@@ -19,11 +22,20 @@ public sealed record SourceSpec(string Bucket, string? Region, string? Profile, 
     public static SourceSpec For(string bucket, S3Settings s3) => new(bucket, s3.Region, s3.Profile, S3Settings.WithoutUserInfo(s3.EffectiveEndpoint));
 }
 
-/// <summary>The run's dispatcher → a worker: fetch and decode this object.</summary>
-public sealed record Work(long Seq, SourceSpec Source, ObjectInfo Object);
+/// <summary>
+/// The run's dispatcher → a worker: fetch and decode this object; with <c>Filter</c> (--grep),
+/// filter its lines after the first <c>SkipLines</c> and send back only the kept ones.
+/// </summary>
+public sealed record Work(long Seq, SourceSpec Source, ObjectInfo Object, long SkipLines = 0, Filtering.GrepSpec? Filter = null);
 
-/// <summary>A worker → the run's dispatcher: the next part of object <c>Seq</c>'s decoded bytes; <c>Last</c> ends it.</summary>
-public sealed record WorkChunk(long Seq, int Index, byte[] Bytes, bool Last);
+/// <summary>
+/// A worker → the run's dispatcher, before the chunks of a filtered object: which source line
+/// each kept line was (<see cref="Filtering.LineMap.ToRuns"/>) and the last line examined.
+/// </summary>
+public sealed record WorkKept(long Seq, long[] MapRuns, long ExaminedThrough) : IFromWorker;
+
+/// <summary>A worker → the run's dispatcher: the next part of object <c>Seq</c>'s decoded bytes (kept lines, filtered); <c>Last</c> ends it.</summary>
+public sealed record WorkChunk(long Seq, int Index, byte[] Bytes, bool Last) : IFromWorker;
 
 /// <summary>A worker → the run's dispatcher: object <c>Seq</c> could not be fetched (after the worker's own retries).</summary>
-public sealed record WorkFailed(long Seq, string Message);
+public sealed record WorkFailed(long Seq, string Message) : IFromWorker;

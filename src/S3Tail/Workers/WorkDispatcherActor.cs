@@ -22,16 +22,19 @@ public sealed class WorkDispatcherActor : ReceiveActor
     private readonly WorkLedger<FetchObject> _ledger = new();
     private readonly IActorRef _sequencer;
     private readonly SourceSpec _source;
+    private readonly Filtering.GrepSpec? _filter;
     private readonly ILog _log;
     private readonly Dictionary<string, (IActorRef Agent, int Demand)> _workers = new();
     private readonly Dictionary<long, List<byte[]>> _assembling = new();
+    private readonly Dictionary<long, WorkKept> _kept = new();
     private IActorRef _localPool = ActorRefs.Nobody;
     private int _localFree;
 
-    public WorkDispatcherActor(IActorRef sequencer, SourceSpec source, int localSlots, ILog log)
+    public WorkDispatcherActor(IActorRef sequencer, SourceSpec source, Filtering.GrepSpec? filter, int localSlots, ILog log)
     {
         _sequencer = sequencer;
         _source = source;
+        _filter = filter;
         _localFree = localSlots;
         _log = log;
 
@@ -48,12 +51,17 @@ public sealed class WorkDispatcherActor : ReceiveActor
             _workers[id] = (Sender, known.Item2 + m.Count);
             Dispatch();
         });
+        Receive<WorkKept>(m =>
+        {
+            if (_ledger.HeldBy(WorkerId(Sender)).Contains(m.Seq)) _kept[m.Seq] = m;
+        });
         Receive<WorkChunk>(OnChunk);
         Receive<WorkFailed>(m =>
         {
             string id = WorkerId(Sender);
             if (!_ledger.Complete(id, m.Seq)) return;   // a late answer from a worker given up for lost
             _assembling.Remove(m.Seq);
+            _kept.Remove(m.Seq);
             var fetch = HeldFetch(m.Seq);
             _sequencer.Tell(new FetchFailed(m.Seq, fetch.Object, S3TailException.Runtime(m.Message), fetch.Placement));
         });
@@ -61,8 +69,8 @@ public sealed class WorkDispatcherActor : ReceiveActor
         Receive<AllWorkersLost>(_ => { foreach (var worker in _workers.Keys.ToList()) Lose(worker); });
     }
 
-    public static Props Props(IActorRef sequencer, SourceSpec source, int localSlots, ILog log) =>
-        Akka.Actor.Props.Create(() => new WorkDispatcherActor(sequencer, source, localSlots, log));
+    public static Props Props(IActorRef sequencer, SourceSpec source, Filtering.GrepSpec? filter, int localSlots, ILog log) =>
+        Akka.Actor.Props.Create(() => new WorkDispatcherActor(sequencer, source, filter, localSlots, log));
 
     /// <summary>A worker's name in the ledger: its node's address.</summary>
     public static string WorkerId(IActorRef agent) => agent.Path.Address.ToString();
@@ -86,7 +94,16 @@ public sealed class WorkDispatcherActor : ReceiveActor
         if (!_ledger.Complete(id, chunk.Seq)) return;
         var fetch = HeldFetch(chunk.Seq);
         var bytes = parts.Count == 1 ? parts[0] : parts.SelectMany(p => p).ToArray();
-        _sequencer.Tell(new ObjectFetched(chunk.Seq, fetch.Object, new InMemoryContent(bytes), fetch.Placement));
+        ObjectContent content = new InMemoryContent(bytes);
+        if (_kept.Remove(chunk.Seq, out var kept))
+            content = new FilteredContent(content, Filtering.LineMap.FromRuns(kept.MapRuns), kept.ExaminedThrough);
+        else if (_filter is not null)
+        {
+            _sequencer.Tell(new FetchFailed(chunk.Seq, fetch.Object,
+                S3TailException.Runtime($"worker {id} sent '{fetch.Object.Key}' unfiltered (a worker of another version?)"), fetch.Placement));
+            return;
+        }
+        _sequencer.Tell(new ObjectFetched(chunk.Seq, fetch.Object, content, fetch.Placement));
     }
 
     private void LocalDone(long seq, object outcome)
@@ -104,7 +121,11 @@ public sealed class WorkDispatcherActor : ReceiveActor
     {
         if (!_workers.Remove(worker)) return;
         var back = _ledger.Lost(worker);
-        foreach (long seq in back) _assembling.Remove(seq);
+        foreach (long seq in back)
+        {
+            _assembling.Remove(seq);
+            _kept.Remove(seq);
+        }
         _log.Warn(back.Count == 0
             ? $"worker {worker} left the run"
             : $"worker {worker} left the run holding {back.Count} object(s); fetching them again elsewhere");
@@ -122,7 +143,7 @@ public sealed class WorkDispatcherActor : ReceiveActor
             foreach (var (seq, fetch) in taken)
             {
                 _inFlight[seq] = fetch;
-                agent.Tell(new Work(seq, _source, fetch.Object));
+                agent.Tell(new Work(seq, _source, fetch.Object, fetch.Placement.SkipLines, _filter));
             }
             _workers[id] = (agent, demand - taken.Count);
         }

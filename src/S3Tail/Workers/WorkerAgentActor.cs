@@ -9,7 +9,8 @@ namespace S3Tail.Workers;
 /// <summary>
 /// A worker's side of the protocol: it asks the run's dispatcher for as many objects as it has
 /// slots, fetches each through its own <see cref="ObjectFetcher"/> (its own credentials, its own
-/// cache), sends the decoded bytes back in chunks, and asks for one more each time a slot frees.
+/// cache), sends the decoded bytes back in chunks — under --grep only the kept lines, after where
+/// each came from — and asks for one more each time a slot frees.
 /// One fetch per slot at a time, on tasks piped back to the actor, so its mailbox never blocks.
 /// </summary>
 public sealed class WorkerAgentActor : ReceiveActor
@@ -24,6 +25,7 @@ public sealed class WorkerAgentActor : ReceiveActor
     private readonly ILog _log;
     private readonly Dictionary<SourceSpec, (IObjectSource Source, ObjectFetcher Fetcher)> _sources = new();
     private readonly CancellationTokenSource _stopping = new();
+    private readonly Dictionary<Filtering.GrepSpec, Filtering.LineFilter> _filters = new();
 
     public WorkerAgentActor(IActorRef dispatcher, int slots, Func<SourceSpec, IObjectSource> open, ObjectCache? cache, SpoolFolder spool, ILog log)
     {
@@ -50,16 +52,34 @@ public sealed class WorkerAgentActor : ReceiveActor
         var fetcher = opened.Fetcher;
         var dispatcher = _dispatcher;
         var self = Self;
-        Send(fetcher, work, dispatcher, self, _stopping.Token).PipeTo(self, success: () => new Finished(), failure: _ => new Finished());
+        Filtering.LineFilter? filter = null;
+        if (work.Filter is { } spec && !_filters.TryGetValue(spec, out filter))
+        {
+            try
+            {
+                _filters[spec] = filter = Filtering.GrepFilter.Create(spec);
+            }
+            catch (ArgumentException e)
+            {
+                // The run's node made the same filter, so this is a worker of another version.
+                dispatcher.Tell(new WorkFailed(work.Seq, $"this worker cannot make the run's filter: {e.Message}"));
+                self.Tell(new Finished());
+                return;
+            }
+        }
+        Send(fetcher, work, filter, dispatcher, self, _stopping.Token).PipeTo(self, success: () => new Finished(), failure: _ => new Finished());
     }
 
     /// <summary>Fetches, then streams the decoded bytes to the dispatcher in order; a failure is a message, never a crash.</summary>
-    private static async Task Send(ObjectFetcher fetcher, Work work, IActorRef dispatcher, IActorRef self, CancellationToken stopping)
+    private static async Task Send(ObjectFetcher fetcher, Work work, Filtering.LineFilter? filter, IActorRef dispatcher, IActorRef self,
+        CancellationToken stopping)
     {
         ObjectContent content;
         try
         {
-            content = await fetcher.FetchAsync(work.Object, bypassCache: false, stopping).ConfigureAwait(false);
+            content = filter is null
+                ? await fetcher.FetchAsync(work.Object, bypassCache: false, stopping).ConfigureAwait(false)
+                : await fetcher.FetchFilteredAsync(work.Object, work.SkipLines, filter, stopping).ConfigureAwait(false);
         }
         catch (Exception e)
         {
@@ -68,6 +88,8 @@ public sealed class WorkerAgentActor : ReceiveActor
         }
         try
         {
+            if (content is FilteredContent filtered)
+                dispatcher.Tell(new WorkKept(work.Seq, filtered.Map.ToRuns(), filtered.ExaminedThrough), self);
             await using var decoded = content.OpenDecoded();
             var buffer = new byte[ChunkBytes];
             int index = 0;

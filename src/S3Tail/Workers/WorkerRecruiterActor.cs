@@ -40,9 +40,7 @@ public sealed class WorkerRecruiterActor : ReceiveActor, IWithTimers
         Receive<Probed>(OnProbed);
         // The workers talk to this actor (it is on the cluster node); the dispatcher is in the
         // pipeline's own system, in this process. Forwarded, so it still sees which worker spoke.
-        Receive<WantWork>(m => _dispatcher.Forward(m));
-        Receive<WorkChunk>(m => _dispatcher.Forward(m));
-        Receive<WorkFailed>(m => _dispatcher.Forward(m));
+        Receive<IFromWorker>(m => _dispatcher.Forward(m));
         Receive<ClusterEvent.MemberUp>(m =>
         {
             if (!m.Member.HasRole("worker")) return;

@@ -92,6 +92,30 @@ public sealed class WorkerSpecs(S3ServerFixture fixture) : IDisposable
         Assert.Equal(objects.Count, counts.GetObject);   // each object fetched once, somewhere
     }
 
+    [Theory]
+    [InlineData("-e", "REST.PUT.OBJECT", "-F")]
+    [InlineData("-e", "assets/9[0-9]\\.js", "-v")]
+    public async Task Should_write_exactly_what_one_machine_writes_under_grep_resuming_mid_object(string e, string pattern, string modifier)
+    {
+        File.WriteAllText(_secretFile, "the fleet's secret");
+        string a = StartWorker(), b = StartWorker();
+        var (bucket, _) = await Bucket(200);
+        await _server.SetRulesAsync(bucket, new { op = "getObject", delayMs = 150 });
+        // Resume inside an object: the workers must skip its first lines, as the run's node would.
+        string[] grep = [e, pattern, modifier, "-b", "logs/0003:17"];
+
+        var alone = await new CliProcess().RunAsync(
+            ["--endpoint-url", _server.Endpoint, "--cache-hours", "0", .. grep, $"s3://{bucket}/logs/"], null, TimeSpan.FromSeconds(90));
+        var spread = await new CliProcess().RunAsync([.. RunArgs(bucket, [a, b]).SkipLast(1), .. grep, $"s3://{bucket}/logs/"], null, TimeSpan.FromSeconds(90));
+
+        Assert.True(alone.ExitCode == 0, alone.ToString());
+        Assert.True(spread.ExitCode == 0, spread.ToString());
+        Assert.NotEmpty(alone.Stdout);
+        Assert.Equal(alone.Stdout, spread.Stdout);
+        Assert.Equal(alone.StderrLines.Last(l => l.StartsWith("Bookmark: ")), spread.StderrLines.Last(l => l.StartsWith("Bookmark: ")));
+        Assert.Equal(2, spread.StderrLines.Count(l => l.Contains("joined the run")));
+    }
+
     [Fact]
     public async Task Should_fetch_a_killed_workers_objects_again_and_lose_or_repeat_no_line()
     {

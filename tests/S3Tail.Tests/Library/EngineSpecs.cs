@@ -53,6 +53,22 @@ public sealed class EngineSpecs
         Assert.Single(source.Opens);
     }
 
+    [Fact]
+    public async Task Should_refuse_a_host_programs_own_filter_with_workers_since_it_cannot_travel_and_fetch_nothing()
+    {
+        var source = Source(2, 2);
+        var workers = new S3Tail.Workers.WorkerSet(["127.0.0.1:4053"], new S3Tail.Workers.SourceSpec("b", null, null, null),
+            S3Tail.Workers.ClusterIdentity.Certificate("s"), () => throw new InvalidOperationException("no node should be made"));
+
+        var e = await Assert.ThrowsAsync<S3TailException>(() => S3TailEngine.RunAsync(
+            new TailRequest { Source = source, Filter = new EvenLines(), Workers = workers },
+            (string key, long n, ReadOnlySpan<byte> line) => true));
+
+        Assert.Equal(ErrorKind.Usage, e.Kind);
+        Assert.Contains("cannot travel to workers", e.Message);
+        Assert.Empty(source.Opens);
+    }
+
     /// <summary>A host program's own filter: only <see cref="S3Tail.Filtering.LineFilter.Keep"/>, line by line.</summary>
     private sealed class EvenLines : S3Tail.Filtering.LineFilter
     {

@@ -24,7 +24,7 @@ public sealed class ClusterIdentitySpecs
         public Echo() => Receive<string>(s => { Interlocked.Increment(ref Heard); Sender.Tell("pong:" + s); });
     }
 
-    private static async Task<string?> Ping(string serverSecret, string clientSecret)
+    private static async Task<string?> Ping(string serverSecret, string clientSecret, TimeSpan wait)
     {
         var server = Node(serverSecret);
         var client = Node(clientSecret);
@@ -32,7 +32,7 @@ public sealed class ClusterIdentitySpecs
         {
             server.ActorOf(Props.Create(() => new Echo()), "echo");
             var address = ((ExtendedActorSystem)server).Provider.DefaultAddress;
-            return await client.ActorSelection($"{address}/user/echo").Ask<string>("ping", TimeSpan.FromSeconds(3));
+            return await client.ActorSelection($"{address}/user/echo").Ask<string>("ping", wait);
         }
         catch (AskTimeoutException)
         {
@@ -47,14 +47,14 @@ public sealed class ClusterIdentitySpecs
     [Fact]
     public async Task Should_let_nodes_with_the_same_secret_talk()
     {
-        Assert.Equal("pong:ping", await Ping("correct horse battery staple", "correct horse battery staple"));
+        Assert.Equal("pong:ping", await Ping("correct horse battery staple", "correct horse battery staple", TimeSpan.FromSeconds(20)));
     }
 
     [Fact]
     public async Task Should_refuse_a_node_with_another_secret_before_any_message_arrives()
     {
         int before = Volatile.Read(ref Echo.Heard);
-        Assert.Null(await Ping("correct horse battery staple", "correct horse battery stapler"));
+        Assert.Null(await Ping("correct horse battery staple", "correct horse battery stapler", TimeSpan.FromSeconds(5)));
         Assert.Equal(before, Volatile.Read(ref Echo.Heard));
     }
 

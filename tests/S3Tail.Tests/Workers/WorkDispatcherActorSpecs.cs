@@ -21,7 +21,7 @@ public sealed class WorkDispatcherActorSpecs : TestKit
         var sequencer = CreateTestProbe();
         var local = CreateTestProbe();
         var worker = CreateTestProbe();
-        var dispatcher = Sys.ActorOf(WorkDispatcherActor.Props(sequencer, Source, localSlots: 1, NullLog.Instance));
+        var dispatcher = Sys.ActorOf(WorkDispatcherActor.Props(sequencer, Source, null, localSlots: 1, NullLog.Instance));
         dispatcher.Tell(new WantWork(2), worker);
         for (int i = 0; i < 4; i++) dispatcher.Tell(Fetch(i));
         dispatcher.Tell(new AttachLocalPool(local));
@@ -48,7 +48,7 @@ public sealed class WorkDispatcherActorSpecs : TestKit
         var sequencer = CreateTestProbe();
         var local = CreateTestProbe();
         var worker = CreateTestProbe();
-        var dispatcher = Sys.ActorOf(WorkDispatcherActor.Props(sequencer, Source, localSlots: 2, NullLog.Instance));
+        var dispatcher = Sys.ActorOf(WorkDispatcherActor.Props(sequencer, Source, null, localSlots: 2, NullLog.Instance));
         dispatcher.Tell(new WantWork(2), worker);
         dispatcher.Tell(Fetch(0));
         dispatcher.Tell(Fetch(1));
@@ -68,5 +68,49 @@ public sealed class WorkDispatcherActorSpecs : TestKit
         dispatcher.Tell(new ObjectFetched(1, Fetch(1).Object, new InMemoryContent(Bytes("b\n"))), local);
         Assert.Equal([0L, 1L], new[] { sequencer.ExpectMsg<ObjectFetched>().Seq, sequencer.ExpectMsg<ObjectFetched>().Seq });
         sequencer.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+    }
+
+    [Fact]
+    public void Should_send_a_filtered_run_s_filter_and_resume_line_with_the_work_and_hand_on_the_kept_lines_with_their_map()
+    {
+        var sequencer = CreateTestProbe();
+        var worker = CreateTestProbe();
+        var filter = S3Tail.Filtering.GrepFilter.Create(["GET"]).Spec!;
+        var dispatcher = Sys.ActorOf(WorkDispatcherActor.Props(sequencer, Source, filter, localSlots: 0, NullLog.Instance));
+        dispatcher.Tell(new WantWork(1), worker);
+        dispatcher.Tell(Fetch(0) with { Placement = new Placement(SkipLines: 40) });
+
+        var work = worker.ExpectMsg<Work>();
+        Assert.Equal(40, work.SkipLines);
+        Assert.Equal(filter, work.Filter);
+        var map = new S3Tail.Filtering.LineMap();
+        map.Add(41);
+        map.Add(44);
+        dispatcher.Tell(new WorkKept(0, map.ToRuns(), 50), worker);
+        dispatcher.Tell(new WorkChunk(0, 0, Bytes("GET a\n"), false), worker);
+        dispatcher.Tell(new WorkChunk(0, 1, Bytes("GET b\n"), true), worker);
+
+        var fetched = sequencer.ExpectMsg<ObjectFetched>();
+        var content = Assert.IsType<FilteredContent>(fetched.Content);
+        Assert.Equal(50, content.ExaminedThrough);
+        Assert.Equal([41L, 44L], new[] { content.Map.SourceLine(1), content.Map.SourceLine(2) });
+        using var decoded = new StreamReader(content.OpenDecoded());
+        Assert.Equal("GET a\nGET b\n", decoded.ReadToEnd());
+        Assert.Equal(40, fetched.Placement.SkipLines);
+    }
+
+    [Fact]
+    public void Should_fail_an_object_a_worker_sent_unfiltered_in_a_filtered_run_rather_than_write_lines_the_filter_did_not_keep()
+    {
+        var sequencer = CreateTestProbe();
+        var worker = CreateTestProbe();
+        var dispatcher = Sys.ActorOf(WorkDispatcherActor.Props(sequencer, Source, S3Tail.Filtering.GrepFilter.Create(["GET"]).Spec, localSlots: 0, NullLog.Instance));
+        dispatcher.Tell(new WantWork(1), worker);
+        dispatcher.Tell(Fetch(0));
+        worker.ExpectMsg<Work>();
+
+        dispatcher.Tell(new WorkChunk(0, 0, Bytes("PUT a\n"), true), worker);
+
+        Assert.Contains("unfiltered", sequencer.ExpectMsg<FetchFailed>().Reason.Message);
     }
 }

@@ -55,4 +55,30 @@ public sealed class WorkerAgentActorSpecs : TestKit, IDisposable
         Assert.Contains("Access denied", failed.Message);
         Assert.Equal(1, dispatcher.ExpectMsg<WantWork>().Count);
     }
+
+    [Fact]
+    public async Task Should_send_only_the_kept_lines_after_where_each_came_from_when_the_work_carries_a_filter()
+    {
+        var lines = Enumerable.Range(1, 5000).Select(i => i % 7 == 0 ? $"line {i} GET /wanted\n" : $"line {i} GET /other\n").ToList();
+        var decoded = System.Text.Encoding.UTF8.GetBytes(string.Concat(lines));
+        var source = new MemorySource([("logs/a", Gzip(decoded))]);
+        var dispatcher = CreateTestProbe();
+        Sys.ActorOf(WorkerAgentActor.Props(dispatcher, 1, _ => source, null, _spool, NullLog.Instance));
+        dispatcher.ExpectMsg<WantWork>();
+        var listed = (await source.ListAsync("", null, 10, CancellationToken.None)).Objects.Single();
+        var filter = S3Tail.Filtering.GrepFilter.Create(["wanted"], fixedStrings: true).Spec!;
+
+        // Resuming after source line 100: lines 1..100 are not examined again.
+        dispatcher.Reply(new Work(3, new SourceSpec("bucket", null, null, null), listed, SkipLines: 100, Filter: filter));
+
+        var kept = dispatcher.ExpectMsg<WorkKept>(TimeSpan.FromSeconds(10));
+        var chunks = new List<WorkChunk>();
+        do chunks.Add(dispatcher.ExpectMsg<WorkChunk>(TimeSpan.FromSeconds(10))); while (!chunks[^1].Last);
+        var expected = Enumerable.Range(101, 4900).Where(i => i % 7 == 0).ToList();
+        Assert.Equal(string.Concat(expected.Select(i => lines[i - 1])), System.Text.Encoding.UTF8.GetString(chunks.SelectMany(c => c.Bytes).ToArray()));
+        var map = S3Tail.Filtering.LineMap.FromRuns(kept.MapRuns);
+        Assert.Equal(expected.Count, map.KeptLines);
+        Assert.Equal(expected.Select(i => (long)i), Enumerable.Range(1, expected.Count).Select(k => map.SourceLine(k)));
+        Assert.Equal(5000, kept.ExaminedThrough);
+    }
 }
