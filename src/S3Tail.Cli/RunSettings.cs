@@ -89,7 +89,7 @@ public sealed record RunSettings(
             if (a.LastIndexOf(':') is var colon and > 0 && int.TryParse(a[(colon + 1)..], out int port) && port is > 0 and < 65536) continue;
             else throw S3TailException.Usage($"--workers takes HOST:PORT[,HOST:PORT...]; got '{a}'.");
         if (addresses.Length == 0) throw S3TailException.Usage("--workers takes HOST:PORT[,HOST:PORT...]; got nothing.");
-        if (cli.Follow) throw S3TailException.Usage("--workers and --follow cannot be combined yet.");
+        if (cli.Follow) throw S3TailException.Usage("--workers and --follow cannot be combined: a followed prefix gains a few objects at a time, which this machine fetches alone.");
         return addresses;
     }
 

@@ -6,11 +6,14 @@ namespace S3Tail.Workers;
 // The work-pulling protocol between a run's node and its workers. Immutable records; no
 // credentials ever travel: a worker reads S3 with its own.
 
+/// <summary>A message of the worker protocol: these cross machines, in <see cref="ProtocolSerializer"/>'s form.</summary>
+public interface IWorkerProtocol;
+
 /// <summary>What a worker's agent sends the run's dispatcher (through the gateway on the run's cluster node).</summary>
-public interface IFromWorker;
+public interface IFromWorker : IWorkerProtocol;
 
 /// <summary>Run's node → a worker's door: join the run whose dispatcher this is, and pull work from it.</summary>
-public sealed record JoinRun(IActorRef Dispatcher);
+public sealed record JoinRun(IActorRef Dispatcher) : IWorkerProtocol;
 
 /// <summary>A worker → the run's dispatcher: it can take this many more objects.</summary>
 public sealed record WantWork(int Count) : IFromWorker;
@@ -26,7 +29,7 @@ public sealed record SourceSpec(string Bucket, string? Region, string? Profile, 
 /// The run's dispatcher → a worker: fetch and decode this object; with <c>Filter</c> (--grep),
 /// filter its lines after the first <c>SkipLines</c> and send back only the kept ones.
 /// </summary>
-public sealed record Work(long Seq, SourceSpec Source, ObjectInfo Object, long SkipLines = 0, Filtering.GrepSpec? Filter = null);
+public sealed record Work(long Seq, SourceSpec Source, ObjectInfo Object, long SkipLines = 0, Filtering.GrepSpec? Filter = null) : IWorkerProtocol;
 
 /// <summary>
 /// A worker → the run's dispatcher, before the chunks of a filtered object: which source line

@@ -25,6 +25,8 @@ public static class NodeConfig
         var hocon = ConfigurationFactory.ParseString($$"""
             akka {
               actor.provider = cluster
+              actor.serializers.s3tail-workers = "S3Tail.Workers.ProtocolSerializer, S3Tail.Engine"
+              actor.serialization-bindings { "S3Tail.Workers.IWorkerProtocol, S3Tail.Engine" = s3tail-workers }
               # A worker not up yet (or restarting between runs) is tried again within a second, not five.
               remote.retry-gate-closed-for = 1 s
               remote.dot-netty.tcp {

@@ -1,0 +1,79 @@
+using Akka.Actor;
+using S3Tail.Filtering;
+using S3Tail.Storage;
+using S3Tail.Workers;
+
+namespace S3Tail.Tests.Workers;
+
+/// <summary>The worker protocol through a worker node's own serialization, as it crosses the wire.</summary>
+public sealed class ProtocolSerializerSpecs : IAsyncLifetime
+{
+    private ActorSystem _node = null!;
+
+    public Task InitializeAsync()
+    {
+        _node = NodeConfig.Create("127.0.0.1", 0, "worker", "serializer-spec");
+        return Task.CompletedTask;
+    }
+
+    public Task DisposeAsync() => _node.Terminate();
+
+    private T RoundTrip<T>(T message) where T : notnull
+    {
+        var serializer = _node.Serialization.FindSerializerFor(message);
+        Assert.IsType<ProtocolSerializer>(serializer);
+        string manifest = Akka.Serialization.Serialization.ManifestFor(serializer, message);
+        return Assert.IsType<T>(_node.Serialization.Deserialize(serializer.ToBinary(message), serializer.Identifier, manifest));
+    }
+
+    [Fact]
+    public void Should_carry_a_chunk_of_lines_byte_for_byte_behind_a_small_header()
+    {
+        var bytes = new byte[1024 * 1024];
+        new Random(7).NextBytes(bytes);
+        var chunk = new WorkChunk(long.MaxValue - 3, 41, bytes, Last: true);
+
+        var back = RoundTrip(chunk);
+
+        Assert.Equal((chunk.Seq, chunk.Index, chunk.Last), (back.Seq, back.Index, back.Last));
+        Assert.Equal(bytes, back.Bytes);
+        Assert.True(_node.Serialization.FindSerializerFor(chunk).ToBinary(chunk).Length <= bytes.Length + 16);
+        Assert.Empty(RoundTrip(new WorkChunk(0, 0, [], false)).Bytes);
+    }
+
+    [Fact]
+    public void Should_carry_work_with_its_source_object_resume_line_and_filter_and_never_more()
+    {
+        var work = new Work(12, new SourceSpec("logs-bucket", "eu-west-1", "reader", "https://s3.example.com"),
+            new ObjectInfo("logs/2026/11/28/ä b+c.gz", "\"0123abcd\"", 1L << 40), SkipLines: 17,
+            Filter: GrepFilter.Create(["GET /x", "POST"], fixedStrings: true, ignoreCase: true, invert: true).Spec);
+        var plain = new Work(13, new SourceSpec("b", null, null, null), new ObjectInfo("k", "", 0));
+
+        Assert.Equal(work, RoundTrip(work));
+        Assert.Equal(plain, RoundTrip(plain));
+    }
+
+    [Fact]
+    public void Should_carry_the_workers_answers()
+    {
+        var map = new LineMap();
+        foreach (long line in new long[] { 3, 4, 5, 9, 100 }) map.Add(line);
+        var kept = RoundTrip(new WorkKept(5, map.ToRuns(), 120));
+        var back = LineMap.FromRuns(kept.MapRuns);
+
+        Assert.Equal((5L, 120L, 5L), (kept.Seq, kept.ExaminedThrough, back.KeptLines));
+        Assert.Equal(new long[] { 3, 4, 5, 9, 100 }, Enumerable.Range(1, 5).Select(k => back.SourceLine(k)));
+        Assert.Equal(new WantWork(16), RoundTrip(new WantWork(16)));
+        Assert.Equal(new WorkFailed(9, "Access denied to logs/ä."), RoundTrip(new WorkFailed(9, "Access denied to logs/ä.")));
+    }
+
+    [Fact]
+    public void Should_carry_the_run_s_dispatcher_as_an_address_a_worker_can_answer()
+    {
+        var dispatcher = _node.ActorOf(Props.Empty, "dispatcher");
+
+        var join = RoundTrip(new JoinRun(dispatcher));
+
+        Assert.Equal(dispatcher.Path, join.Dispatcher.Path);
+    }
+}
