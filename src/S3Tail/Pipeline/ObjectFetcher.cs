@@ -170,6 +170,9 @@ public sealed class ObjectFetcher(IObjectSource source, ObjectCache? cache, Spoo
     /// deleted for a 4 KB access log cost more CPU than its GET. Memory stays bounded:
     /// at most prefetch × 256 KiB wait this way.
     /// </summary>
+    /// <summary>Where this run's objects wait without a cache; a run spread over workers puts theirs here too.</summary>
+    internal SpoolFolder Spool => spool ?? throw new InvalidOperationException("this fetcher has no spool folder");
+
     internal const long SmallStoredBytes = 64 * 1024;
     internal const int SmallDecodedBytes = 256 * 1024;
 

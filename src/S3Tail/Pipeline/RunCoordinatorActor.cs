@@ -71,7 +71,7 @@ public sealed class RunCoordinatorActor : ReceiveActor
         {
             // Spread over workers: the dispatcher takes the keys and gives them to whoever pulls,
             // this process's own downloaders included (they report through it).
-            var dispatcher = Context.ActorOf(Workers.WorkDispatcherActor.Props(_sequencer, workers.Source, _request.Filter?.Spec, Workers.WorkerSet.LocalSlots, _request.Log), "dispatcher");
+            var dispatcher = Context.ActorOf(Workers.WorkDispatcherActor.Props(_sequencer, workers.Source, _request.Filter?.Spec, Workers.WorkerSet.LocalSlots, _fetcher.Spool, _request.Log), "dispatcher");
             var local = Context.ActorOf(
                 DownloaderActor.Props(settings, dispatcher)
                     .WithRouter(new RoundRobinPool(Workers.WorkerSet.LocalSlots).WithSupervisorStrategy(new OneForOneStrategy(_ => Directive.Restart))),

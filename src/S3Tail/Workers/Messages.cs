@@ -42,3 +42,10 @@ public sealed record WorkChunk(long Seq, int Index, byte[] Bytes, bool Last) : I
 
 /// <summary>A worker → the run's dispatcher: object <c>Seq</c> could not be fetched (after the worker's own retries).</summary>
 public sealed record WorkFailed(long Seq, string Message) : IFromWorker;
+
+/// <summary>
+/// The run's dispatcher → a worker: a chunk of object <c>Seq</c> arrived. A worker keeps at most
+/// <see cref="WorkerAgentActor.ChunksInFlight"/> chunks of an object unacknowledged, so a slow
+/// link holds back the worker instead of filling both nodes' memory.
+/// </summary>
+public sealed record ChunkAck(long Seq) : IWorkerProtocol;

@@ -24,6 +24,7 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
         WorkKept => "K",
         WorkFailed => "F",
         JoinRun => "J",
+        ChunkAck => "a",
         _ => throw new ArgumentException($"not a worker protocol message: {o.GetType()}"),
     };
 
@@ -74,6 +75,9 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
                     w.Write(failed.Seq);
                     w.Write(failed.Message);
                     break;
+                case ChunkAck ack:
+                    w.Write(ack.Seq);
+                    break;
                 case JoinRun join:
                     w.Write(Serialization.SerializedActorPath(join.Dispatcher));
                     break;
@@ -97,6 +101,7 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
             "A" => new WantWork(r.ReadInt32()),
             "K" => ReadKept(r),
             "F" => new WorkFailed(r.ReadInt64(), r.ReadString()),
+            "a" => new ChunkAck(r.ReadInt64()),
             "J" => new JoinRun(system.Provider.ResolveActorRef(r.ReadString())),
             _ => throw new System.Runtime.Serialization.SerializationException($"unknown worker protocol manifest '{manifest}'"),
         };

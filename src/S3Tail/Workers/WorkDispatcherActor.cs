@@ -1,4 +1,5 @@
 using Akka.Actor;
+using S3Tail.Cache;
 using S3Tail.Logging;
 using S3Tail.Pipeline;
 using S3Tail.Storage;
@@ -25,13 +26,15 @@ public sealed class WorkDispatcherActor : ReceiveActor
     private readonly Filtering.GrepSpec? _filter;
     private readonly ILog _log;
     private readonly Dictionary<string, (IActorRef Agent, int Demand)> _workers = new();
-    private readonly Dictionary<long, List<byte[]>> _assembling = new();
+    private readonly Dictionary<long, ObjectAssembly> _assembling = new();
+    private readonly SpoolFolder _spool;
     private readonly Dictionary<long, WorkKept> _kept = new();
     private IActorRef _localPool = ActorRefs.Nobody;
     private int _localFree;
 
-    public WorkDispatcherActor(IActorRef sequencer, SourceSpec source, Filtering.GrepSpec? filter, int localSlots, ILog log)
+    public WorkDispatcherActor(IActorRef sequencer, SourceSpec source, Filtering.GrepSpec? filter, int localSlots, SpoolFolder spool, ILog log)
     {
+        _spool = spool;
         _sequencer = sequencer;
         _source = source;
         _filter = filter;
@@ -60,8 +63,7 @@ public sealed class WorkDispatcherActor : ReceiveActor
         {
             string id = WorkerId(Sender);
             if (!_ledger.Complete(id, m.Seq)) return;   // a late answer from a worker given up for lost
-            _assembling.Remove(m.Seq);
-            _kept.Remove(m.Seq);
+            Abandon(m.Seq);
             var fetch = HeldFetch(m.Seq);
             _sequencer.Tell(new FetchFailed(m.Seq, fetch.Object, S3TailException.Runtime(m.Message), fetch.Placement));
         });
@@ -69,8 +71,8 @@ public sealed class WorkDispatcherActor : ReceiveActor
         Receive<AllWorkersLost>(_ => { foreach (var worker in _workers.Keys.ToList()) Lose(worker); });
     }
 
-    public static Props Props(IActorRef sequencer, SourceSpec source, Filtering.GrepSpec? filter, int localSlots, ILog log) =>
-        Akka.Actor.Props.Create(() => new WorkDispatcherActor(sequencer, source, filter, localSlots, log));
+    public static Props Props(IActorRef sequencer, SourceSpec source, Filtering.GrepSpec? filter, int localSlots, SpoolFolder spool, ILog log) =>
+        Akka.Actor.Props.Create(() => new WorkDispatcherActor(sequencer, source, filter, localSlots, spool, log));
 
     /// <summary>A worker's name in the ledger: its node's address.</summary>
     public static string WorkerId(IActorRef agent) => agent.Path.Address.ToString();
@@ -85,25 +87,39 @@ public sealed class WorkDispatcherActor : ReceiveActor
 
     private void OnChunk(WorkChunk chunk)
     {
+        // Every chunk is acknowledged, kept or not: the worker sends the next ones as these arrive.
+        Sender.Tell(new ChunkAck(chunk.Seq));
         string id = WorkerId(Sender);
         if (!_ledger.HeldBy(id).Contains(chunk.Seq)) return;   // not this worker's (any more)
-        var parts = _assembling.TryGetValue(chunk.Seq, out var list) ? list : _assembling[chunk.Seq] = [];
-        parts.Add(chunk.Bytes);
+        if (!_assembling.TryGetValue(chunk.Seq, out var assembly))
+            _assembling[chunk.Seq] = assembly = new ObjectAssembly(_inFlight[chunk.Seq].Object, _spool);
+        assembly.Add(chunk.Bytes);
         if (!chunk.Last) return;
         _assembling.Remove(chunk.Seq);
-        if (!_ledger.Complete(id, chunk.Seq)) return;
+        if (!_ledger.Complete(id, chunk.Seq))
+        {
+            assembly.Dispose();
+            return;
+        }
         var fetch = HeldFetch(chunk.Seq);
-        var bytes = parts.Count == 1 ? parts[0] : parts.SelectMany(p => p).ToArray();
-        ObjectContent content = new InMemoryContent(bytes);
+        var content = assembly.Finish();
         if (_kept.Remove(chunk.Seq, out var kept))
             content = new FilteredContent(content, Filtering.LineMap.FromRuns(kept.MapRuns), kept.ExaminedThrough);
         else if (_filter is not null)
         {
+            content.Release();
             _sequencer.Tell(new FetchFailed(chunk.Seq, fetch.Object,
                 S3TailException.Runtime($"worker {id} sent '{fetch.Object.Key}' unfiltered (a worker of another version?)"), fetch.Placement));
             return;
         }
         _sequencer.Tell(new ObjectFetched(chunk.Seq, fetch.Object, content, fetch.Placement));
+    }
+
+    /// <summary>Drops what arrived of object <paramref name="seq"/> from a worker.</summary>
+    private void Abandon(long seq)
+    {
+        if (_assembling.Remove(seq, out var assembly)) assembly.Dispose();
+        _kept.Remove(seq);
     }
 
     private void LocalDone(long seq, object outcome)
@@ -121,16 +137,19 @@ public sealed class WorkDispatcherActor : ReceiveActor
     {
         if (!_workers.Remove(worker)) return;
         var back = _ledger.Lost(worker);
-        foreach (long seq in back)
-        {
-            _assembling.Remove(seq);
-            _kept.Remove(seq);
-        }
+        foreach (long seq in back) Abandon(seq);
         _log.Warn(back.Count == 0
             ? $"worker {worker} left the run"
             : $"worker {worker} left the run holding {back.Count} object(s); fetching them again elsewhere");
         if (_workers.Count == 0) _log.Warn("no worker is left: the run goes on with this machine's downloaders alone");
         Dispatch();
+    }
+
+    protected override void PostStop()
+    {
+        foreach (var assembly in _assembling.Values) assembly.Dispose();
+        _assembling.Clear();
+        base.PostStop();
     }
 
     /// <summary>Gives waiting objects to whoever asked: workers first (they asked), then the run's own free slots.</summary>

@@ -18,6 +18,9 @@ public sealed class WorkerAgentActor : ReceiveActor
     /// <summary>Decoded bytes travel in pieces of this size (well under the transport's frame).</summary>
     public const int ChunkBytes = 1024 * 1024;
 
+    /// <summary>Chunks of one object sent and not yet acknowledged, at most.</summary>
+    public const int ChunksInFlight = 4;
+
     private readonly IActorRef _dispatcher;
     private readonly Func<SourceSpec, IObjectSource> _open;
     private readonly ObjectCache? _cache;
@@ -26,6 +29,7 @@ public sealed class WorkerAgentActor : ReceiveActor
     private readonly Dictionary<SourceSpec, (IObjectSource Source, ObjectFetcher Fetcher)> _sources = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly Dictionary<Filtering.GrepSpec, Filtering.LineFilter> _filters = new();
+    private readonly Dictionary<long, SemaphoreSlim> _credit = new();
 
     public WorkerAgentActor(IActorRef dispatcher, int slots, Func<SourceSpec, IObjectSource> open, ObjectCache? cache, SpoolFolder spool, ILog log)
     {
@@ -35,7 +39,15 @@ public sealed class WorkerAgentActor : ReceiveActor
         _spool = spool;
         _log = log;
         Receive<Work>(Start);
-        Receive<Finished>(_ => _dispatcher.Tell(new WantWork(1)));
+        Receive<ChunkAck>(m =>
+        {
+            if (_credit.TryGetValue(m.Seq, out var credit)) credit.Release();
+        });
+        Receive<Finished>(m =>
+        {
+            if (_credit.Remove(m.Seq, out var credit)) credit.Dispose();
+            _dispatcher.Tell(new WantWork(1));
+        });
         _dispatcher.Tell(new WantWork(slots));
     }
 
@@ -63,16 +75,19 @@ public sealed class WorkerAgentActor : ReceiveActor
             {
                 // The run's node made the same filter, so this is a worker of another version.
                 dispatcher.Tell(new WorkFailed(work.Seq, $"this worker cannot make the run's filter: {e.Message}"));
-                self.Tell(new Finished());
+                self.Tell(new Finished(work.Seq));
                 return;
             }
         }
-        Send(fetcher, work, filter, dispatcher, self, _stopping.Token).PipeTo(self, success: () => new Finished(), failure: _ => new Finished());
+        var credit = _credit[work.Seq] = new SemaphoreSlim(ChunksInFlight);
+        long seq = work.Seq;
+        Send(fetcher, work, filter, credit, dispatcher, self, _stopping.Token)
+            .PipeTo(self, success: () => new Finished(seq), failure: _ => new Finished(seq));
     }
 
     /// <summary>Fetches, then streams the decoded bytes to the dispatcher in order; a failure is a message, never a crash.</summary>
-    private static async Task Send(ObjectFetcher fetcher, Work work, Filtering.LineFilter? filter, IActorRef dispatcher, IActorRef self,
-        CancellationToken stopping)
+    private static async Task Send(ObjectFetcher fetcher, Work work, Filtering.LineFilter? filter, SemaphoreSlim credit,
+        IActorRef dispatcher, IActorRef self, CancellationToken stopping)
     {
         ObjectContent content;
         try
@@ -97,6 +112,7 @@ public sealed class WorkerAgentActor : ReceiveActor
             {
                 int n = await decoded.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, stopping).ConfigureAwait(false);
                 bool last = n < buffer.Length;
+                await credit.WaitAsync(stopping).ConfigureAwait(false);
                 dispatcher.Tell(new WorkChunk(work.Seq, index++, buffer.AsSpan(0, n).ToArray(), last), self);
                 if (last) break;
             }
@@ -118,5 +134,5 @@ public sealed class WorkerAgentActor : ReceiveActor
         base.PostStop();
     }
 
-    private sealed record Finished;
+    private sealed record Finished(long Seq);
 }

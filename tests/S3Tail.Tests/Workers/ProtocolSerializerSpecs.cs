@@ -64,6 +64,7 @@ public sealed class ProtocolSerializerSpecs : IAsyncLifetime
         Assert.Equal((5L, 120L, 5L), (kept.Seq, kept.ExaminedThrough, back.KeptLines));
         Assert.Equal(new long[] { 3, 4, 5, 9, 100 }, Enumerable.Range(1, 5).Select(k => back.SourceLine(k)));
         Assert.Equal(new WantWork(16), RoundTrip(new WantWork(16)));
+        Assert.Equal(new ChunkAck(7), RoundTrip(new ChunkAck(7)));
         Assert.Equal(new WorkFailed(9, "Access denied to logs/ä."), RoundTrip(new WorkFailed(9, "Access denied to logs/ä.")));
     }
 

@@ -7,8 +7,12 @@ using S3Tail.Workers;
 
 namespace S3Tail.Tests.Workers;
 
-public sealed class WorkDispatcherActorSpecs : TestKit
+public sealed class WorkDispatcherActorSpecs : TestKit, IDisposable
 {
+    private readonly S3Tail.Cache.SpoolFolder _spool = new();
+
+    void IDisposable.Dispose() => _spool.Dispose();
+
     private static readonly SourceSpec Source = new("bucket", "us-east-1", null, null);
 
     private static FetchObject Fetch(long seq) => new(seq, new ObjectInfo($"k{seq}", "\"e\"", 10));
@@ -21,7 +25,7 @@ public sealed class WorkDispatcherActorSpecs : TestKit
         var sequencer = CreateTestProbe();
         var local = CreateTestProbe();
         var worker = CreateTestProbe();
-        var dispatcher = Sys.ActorOf(WorkDispatcherActor.Props(sequencer, Source, null, localSlots: 1, NullLog.Instance));
+        var dispatcher = Sys.ActorOf(WorkDispatcherActor.Props(sequencer, Source, null, localSlots: 1, _spool, NullLog.Instance));
         dispatcher.Tell(new WantWork(2), worker);
         for (int i = 0; i < 4; i++) dispatcher.Tell(Fetch(i));
         dispatcher.Tell(new AttachLocalPool(local));
@@ -48,7 +52,7 @@ public sealed class WorkDispatcherActorSpecs : TestKit
         var sequencer = CreateTestProbe();
         var local = CreateTestProbe();
         var worker = CreateTestProbe();
-        var dispatcher = Sys.ActorOf(WorkDispatcherActor.Props(sequencer, Source, null, localSlots: 2, NullLog.Instance));
+        var dispatcher = Sys.ActorOf(WorkDispatcherActor.Props(sequencer, Source, null, localSlots: 2, _spool, NullLog.Instance));
         dispatcher.Tell(new WantWork(2), worker);
         dispatcher.Tell(Fetch(0));
         dispatcher.Tell(Fetch(1));
@@ -76,7 +80,7 @@ public sealed class WorkDispatcherActorSpecs : TestKit
         var sequencer = CreateTestProbe();
         var worker = CreateTestProbe();
         var filter = S3Tail.Filtering.GrepFilter.Create(["GET"]).Spec!;
-        var dispatcher = Sys.ActorOf(WorkDispatcherActor.Props(sequencer, Source, filter, localSlots: 0, NullLog.Instance));
+        var dispatcher = Sys.ActorOf(WorkDispatcherActor.Props(sequencer, Source, filter, localSlots: 0, _spool, NullLog.Instance));
         dispatcher.Tell(new WantWork(1), worker);
         dispatcher.Tell(Fetch(0) with { Placement = new Placement(SkipLines: 40) });
 
@@ -104,7 +108,7 @@ public sealed class WorkDispatcherActorSpecs : TestKit
     {
         var sequencer = CreateTestProbe();
         var worker = CreateTestProbe();
-        var dispatcher = Sys.ActorOf(WorkDispatcherActor.Props(sequencer, Source, S3Tail.Filtering.GrepFilter.Create(["GET"]).Spec, localSlots: 0, NullLog.Instance));
+        var dispatcher = Sys.ActorOf(WorkDispatcherActor.Props(sequencer, Source, S3Tail.Filtering.GrepFilter.Create(["GET"]).Spec, localSlots: 0, _spool, NullLog.Instance));
         dispatcher.Tell(new WantWork(1), worker);
         dispatcher.Tell(Fetch(0));
         worker.ExpectMsg<Work>();
@@ -112,5 +116,41 @@ public sealed class WorkDispatcherActorSpecs : TestKit
         dispatcher.Tell(new WorkChunk(0, 0, Bytes("PUT a\n"), true), worker);
 
         Assert.Contains("unfiltered", sequencer.ExpectMsg<FetchFailed>().Reason.Message);
+    }
+
+    [Fact]
+    public void Should_acknowledge_each_chunk_and_put_an_object_past_the_memory_limit_in_a_spool_file()
+    {
+        var sequencer = CreateTestProbe();
+        var worker = CreateTestProbe();
+        var dispatcher = Sys.ActorOf(WorkDispatcherActor.Props(sequencer, Source, null, localSlots: 0, _spool, NullLog.Instance));
+        dispatcher.Tell(new WantWork(2), worker);
+        dispatcher.Tell(Fetch(0));
+        dispatcher.Tell(Fetch(1));
+        worker.ExpectMsg<Work>();
+        worker.ExpectMsg<Work>();
+        var parts = Enumerable.Range(0, 6).Select(i => Enumerable.Repeat((byte)('a' + i), 1024 * 1024).ToArray()).ToList();
+
+        for (int i = 0; i < parts.Count; i++)
+        {
+            dispatcher.Tell(new WorkChunk(0, i, parts[i], i == parts.Count - 1), worker);
+            Assert.Equal(0, worker.ExpectMsg<ChunkAck>().Seq);
+        }
+        var fetched = sequencer.ExpectMsg<ObjectFetched>();
+        var spooled = Assert.IsType<SpooledContent>(fetched.Content);
+        using (var decoded = fetched.Content.OpenDecoded())
+        {
+            var all = new MemoryStream();
+            decoded.CopyTo(all);
+            Assert.Equal(parts.SelectMany(p => p).ToArray(), all.ToArray());
+        }
+        fetched.Content.Release();
+        Assert.False(File.Exists(spooled.SpoolPath));
+
+        // Object 1 is lost part way, past the limit: what was spooled of it goes.
+        for (int i = 0; i < 5; i++) dispatcher.Tell(new WorkChunk(1, i, parts[i], false), worker);
+        worker.ReceiveN(5);
+        dispatcher.Tell(new WorkerLost(WorkDispatcherActor.WorkerId(worker)));
+        AwaitAssert(() => Assert.Empty(Directory.GetFiles(_spool.Folder)));
     }
 }

@@ -81,4 +81,27 @@ public sealed class WorkerAgentActorSpecs : TestKit, IDisposable
         Assert.Equal(expected.Select(i => (long)i), Enumerable.Range(1, expected.Count).Select(k => map.SourceLine(k)));
         Assert.Equal(5000, kept.ExaminedThrough);
     }
+
+    [Fact]
+    public async Task Should_send_no_more_than_its_window_of_chunks_of_an_object_until_they_are_acknowledged()
+    {
+        var big = AccessLog(3, 45_000);   // about ten chunks
+        var source = new MemorySource([("logs/big", big)]);
+        var dispatcher = CreateTestProbe();
+        var agent = Sys.ActorOf(WorkerAgentActor.Props(dispatcher, 1, _ => source, null, _spool, NullLog.Instance));
+        dispatcher.ExpectMsg<WantWork>();
+        dispatcher.Reply(new Work(0, new SourceSpec("bucket", null, null, null), (await source.ListAsync("", null, 10, CancellationToken.None)).Objects.Single()));
+
+        var chunks = Enumerable.Range(0, WorkerAgentActor.ChunksInFlight).Select(_ => dispatcher.ExpectMsg<WorkChunk>(TimeSpan.FromSeconds(10))).ToList();
+        dispatcher.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+        while (!chunks[^1].Last)
+        {
+            agent.Tell(new ChunkAck(0), dispatcher);
+            chunks.Add(dispatcher.ExpectMsg<WorkChunk>(TimeSpan.FromSeconds(10)));
+        }
+
+        Assert.True(chunks.Count > WorkerAgentActor.ChunksInFlight + 2, $"only {chunks.Count} chunks");
+        Assert.Equal(big, chunks.SelectMany(c => c.Bytes).ToArray());
+        Assert.Equal(1, dispatcher.ExpectMsg<WantWork>(TimeSpan.FromSeconds(10)).Count);
+    }
 }
