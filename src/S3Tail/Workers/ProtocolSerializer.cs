@@ -1,6 +1,7 @@
 using System.Text;
 using Akka.Actor;
 using Akka.Serialization;
+using K4os.Compression.LZ4;
 using S3Tail.Filtering;
 using S3Tail.Storage;
 
@@ -9,7 +10,7 @@ namespace S3Tail.Workers;
 /// <summary>
 /// The worker protocol's messages on the wire, in a small binary form. Akka's default (JSON)
 /// would carry each 1 MiB chunk of lines as base64 text inside JSON, a third larger and parsed
-/// twice; here a chunk is its header and its bytes as they are. Bound to
+/// twice; here a chunk is a small header and its lines, LZ4-compressed. Bound to
 /// <see cref="IWorkerProtocol"/> in <see cref="NodeConfig"/>.
 /// </summary>
 public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
@@ -30,16 +31,7 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
 
     public override byte[] ToBinary(object obj)
     {
-        if (obj is WorkChunk chunk)
-        {
-            // The common message, and the big one: its bytes copied once, behind a fixed header.
-            var bytes = new byte[8 + 4 + 1 + chunk.Bytes.Length];
-            BitConverter.TryWriteBytes(bytes.AsSpan(0, 8), chunk.Seq);
-            BitConverter.TryWriteBytes(bytes.AsSpan(8, 4), chunk.Index);
-            bytes[12] = chunk.Last ? (byte)1 : (byte)0;
-            chunk.Bytes.CopyTo(bytes.AsSpan(13));
-            return bytes;
-        }
+        if (obj is WorkChunk chunk) return ChunkToBinary(chunk);
         using var buffer = new MemoryStream();
         using (var w = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
         {
@@ -90,8 +82,7 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
 
     public override object FromBinary(byte[] bytes, string manifest)
     {
-        if (manifest == "C")
-            return new WorkChunk(BitConverter.ToInt64(bytes, 0), BitConverter.ToInt32(bytes, 8), bytes[13..], bytes[12] == 1);
+        if (manifest == "C") return ChunkFromBinary(bytes);
         using var r = new BinaryReader(new MemoryStream(bytes), Encoding.UTF8);
         return manifest switch
         {
@@ -105,6 +96,50 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
             "J" => new JoinRun(system.Provider.ResolveActorRef(r.ReadString())),
             _ => throw new System.Runtime.Serialization.SerializationException($"unknown worker protocol manifest '{manifest}'"),
         };
+    }
+
+    // A chunk: seq (8), index (4), flags (1: last, 2: LZ4), the length of its lines (4), then its
+    // lines, LZ4-compressed when that makes them smaller. Log lines shrink about 8× at LZ4's
+    // fastest level (README, "Cache"), and a worker's lines cross the network to the run's node,
+    // usually the bound of a run spread over workers (README, "How it scales").
+    private const int ChunkHeader = 8 + 4 + 1 + 4;
+
+    private static byte[] ChunkToBinary(WorkChunk chunk)
+    {
+        var raw = chunk.Bytes;
+        var scratch = System.Buffers.ArrayPool<byte>.Shared.Rent(LZ4Codec.MaximumOutputSize(raw.Length));
+        try
+        {
+            int compressed = raw.Length == 0 ? -1 : LZ4Codec.Encode(raw, scratch, LZ4Level.L00_FAST);
+            bool lz4 = compressed > 0 && compressed < raw.Length;
+            var body = lz4 ? scratch.AsSpan(0, compressed) : raw.AsSpan();
+            var packed = new byte[ChunkHeader + body.Length];
+            BitConverter.TryWriteBytes(packed.AsSpan(0, 8), chunk.Seq);
+            BitConverter.TryWriteBytes(packed.AsSpan(8, 4), chunk.Index);
+            packed[12] = (byte)((chunk.Last ? 1 : 0) | (lz4 ? 2 : 0));
+            BitConverter.TryWriteBytes(packed.AsSpan(13, 4), raw.Length);
+            body.CopyTo(packed.AsSpan(ChunkHeader));
+            return packed;
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(scratch);
+        }
+    }
+
+    private static WorkChunk ChunkFromBinary(byte[] packed)
+    {
+        byte flags = packed[12];
+        int length = BitConverter.ToInt32(packed, 13);
+        byte[] raw;
+        if ((flags & 2) == 0) raw = packed[ChunkHeader..];
+        else
+        {
+            raw = new byte[length];
+            if (LZ4Codec.Decode(packed.AsSpan(ChunkHeader), raw) != length)
+                throw new System.Runtime.Serialization.SerializationException("a chunk of lines did not decompress to its length");
+        }
+        return new WorkChunk(BitConverter.ToInt64(packed, 0), BitConverter.ToInt32(packed, 8), raw, (flags & 1) != 0);
     }
 
     private static WorkKept ReadKept(BinaryReader r)
