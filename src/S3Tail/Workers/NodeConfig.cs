@@ -29,6 +29,11 @@ public static class NodeConfig
               actor.serialization-bindings { "S3Tail.Workers.IWorkerProtocol, S3Tail.Engine" = s3tail-workers }
               # A worker not up yet (or restarting between runs) is tried again within a second, not five.
               remote.retry-gate-closed-for = 1 s
+              # Behind the secret's TLS, still take no system messages from a peer (no remote
+              # deployment, no remote Create or Terminate) and let it select no actor but a
+              # worker's door and what Akka.Cluster itself selects on every member.
+              remote.untrusted-mode = on
+              remote.trusted-selection-paths = ["/user/door", "/system/cluster/core/daemon", "/system/cluster/heartbeatReceiver"]
               remote.dot-netty.tcp {
                 hostname = "{{host}}"
                 port = {{port}}

@@ -41,4 +41,36 @@ public sealed class NodeConfigSpecs
     {
         Assert.False(await Joins("s3cret-for-the-fleet", "guessed"));
     }
+
+    private sealed class Heard : ReceiveActor
+    {
+        public Heard(TaskCompletionSource<string> heard) => Receive<string>(s => heard.TrySetResult(s));
+    }
+
+    [Fact]
+    public async Task Should_let_a_peer_holding_the_secret_select_a_workers_door_and_nothing_else()
+    {
+        var run = NodeConfig.Create("127.0.0.1", 0, "run", "fleet");
+        var worker = NodeConfig.Create("127.0.0.1", 0, "worker", "fleet");
+        try
+        {
+            var door = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var other = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+            worker.ActorOf(Props.Create(() => new Heard(door)), "door");
+            worker.ActorOf(Props.Create(() => new Heard(other)), "other");
+            var address = NodeConfig.AddressOf(worker);
+
+            run.ActorSelection($"{address}/user/other").Tell("to other");
+            run.ActorSelection($"{address}/user/door").Tell("to door");
+
+            // Messages between two nodes arrive in order: once the door has heard, "other" would have.
+            Assert.Equal("to door", await door.Task.WaitAsync(TimeSpan.FromSeconds(20)));
+            await Task.Delay(200);
+            Assert.False(other.Task.IsCompleted);
+        }
+        finally
+        {
+            await Task.WhenAll(worker.Terminate(), run.Terminate());
+        }
+    }
 }
