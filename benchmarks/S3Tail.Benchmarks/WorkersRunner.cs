@@ -34,13 +34,17 @@ public static class WorkersRunner
             double wire = WireBytesPerDecodedByte(decodedSample);
             string grep = "assets/77";
             double kept = KeptFraction(decodedSample, grep);
+            var keptLines = System.Text.Encoding.UTF8.GetBytes(string.Concat(System.Text.Encoding.UTF8.GetString(decodedSample)
+                .Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l.Contains(grep, StringComparison.Ordinal)).Select(l => l + "\n")));
+            double keptWire = WireBytesPerDecodedByte(keptLines) * keptLines.Length / decodedSample.Length;
             string secretFile = Path.Combine(scratch, "secret");
             File.WriteAllText(secretFile, Secret);
 
             Console.WriteLine($"{objects} gzip objects of {megabytesEach} MB decoded ({stored / 1e6:0} MB stored, {decoded / 1e6:0} MB decoded, " +
                               $"{(double)decoded / stored:0.0} decoded bytes per stored byte), {latencyMs} ms added to every request, " +
                               $"median of {rounds} (interleaved); workers on 127.0.0.1, fresh and with empty caches each round.");
-            Console.WriteLine($"  a worker's chunks on the wire: {wire:0.000} bytes per decoded byte (LZ4); --grep -F -e {grep} keeps {kept:P2} of lines");
+            Console.WriteLine($"  a worker's chunks on the wire: {wire:0.000} bytes per decoded byte (LZ4); --grep -F -e {grep} keeps {kept:P2} of lines, " +
+                              $"{keptWire:0.0000} bytes on the wire per decoded byte of the object ({WireBytesPerDecodedByte(keptLines):0.000} per kept byte)");
 
             var cases = new List<(string Name, int Workers, string[] Extra)>();
             foreach (var (label, extra) in new[] { ("dump", Array.Empty<string>()), ($"grep", new[] { "-F", "-e", grep }) })
