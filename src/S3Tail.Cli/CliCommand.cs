@@ -129,10 +129,11 @@ public static class CliCommand
         };
         var worker = new Command("worker", "Serve runs started elsewhere with --workers: fetch and decode objects for them")
         {
-            Listen, SecretFile, LogLevel,
+            Listen, SecretFile, LogLevel, CacheHours, CachePath,
         };
         worker.SetAction(async (parse, cancellationToken) =>
-            (int)await WorkerCommand.RunAsync(parse.GetValue(Listen), parse.GetValue(SecretFile), parse.GetValue(LogLevel), Console.Error, cancellationToken));
+            (int)await WorkerCommand.RunAsync(parse.GetValue(Listen), parse.GetValue(SecretFile), parse.GetValue(LogLevel),
+                parse.GetValue(CacheHours), parse.GetValue(CachePath), Console.Error, cancellationToken));
         root.Subcommands.Add(worker);
         root.SetAction(async (parse, cancellationToken) => (int)await TailCommand.RunAsync(Read(parse), Console.Error, cancellationToken));
         return root;

@@ -235,29 +235,9 @@ public static class TailCommand
         var cache = new ObjectCache(settings.CachePath, TimeSpan.FromHours(settings.CacheHours));
         // --cache-lookup only looks: it makes no folder and deletes nothing.
         if (settings.CacheLookup) return (cache, Task.CompletedTask);
-        try
-        {
-            PrivateFiles.CreateFolder(cache.Root);
-            var probe = Path.Combine(cache.Root, $".tmp-probe-{Environment.ProcessId}");
-            using (PrivateFiles.CreateNew(probe)) { }
-            File.Delete(probe);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            log.Warn($"cannot use the cache folder '{cache.Root}' ({e.Message.TrimEnd('.')}); running without the cache.");
-            return (null, Task.CompletedTask);
-        }
+        if (!CacheFolder.Usable(cache, log)) return (null, Task.CompletedTask);
         // Start-up sweep, off the critical path.
-        var sweep = Task.Run(() =>
-        {
-            try
-            {
-                int removed = cache.Sweep(DateTime.UtcNow);
-                if (removed > 0) log.Debug($"cache sweep removed {removed} entries unused for {settings.CacheHours} hours");
-            }
-            catch (Exception e) { log.Debug($"cache sweep failed: {e.Message}"); }
-        });
-        return (cache, sweep);
+        return (cache, CacheFolder.SweepAsync(cache, settings.CacheHours, log));
     }
 
     private sealed class AwaitOnDispose(Task task, TimeSpan limit) : IAsyncDisposable

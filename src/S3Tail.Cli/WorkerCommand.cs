@@ -8,7 +8,8 @@ namespace S3Tail.Cli;
 /// <summary><c>s3tail worker</c>: serves runs started elsewhere with --workers until SIGINT or SIGTERM.</summary>
 public static class WorkerCommand
 {
-    public static async Task<ExitCode> RunAsync(string? listen, string? secretFile, string? logLevel, TextWriter stderr, CancellationToken cancellationToken)
+    public static async Task<ExitCode> RunAsync(string? listen, string? secretFile, string? logLevel, double? cacheHours, string? cachePath,
+        TextWriter stderr, CancellationToken cancellationToken)
     {
         ILog log = new TextLog(stderr, LogLevel.Warning);
         try
@@ -19,10 +20,21 @@ public static class WorkerCommand
                 throw S3TailException.Usage($"--listen takes HOST:PORT; got '{address}'.");
             string secret = ClusterSecret.Read(secretFile);
             log = new TextLog(stderr, LogLevels.Parse(logLevel ?? "info"));
-            var cache = new ObjectCache(Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".s3tailcache"),
-                TimeSpan.FromHours(RunSettings.DefaultCacheHours));
+            // A worker's own cache, as a run's: --cache-hours 0 turns it off; swept when the worker
+            // starts and after every run, since a worker may serve runs for weeks.
+            double hours = cacheHours ?? RunSettings.DefaultCacheHours;
+            ObjectCache? cache = null;
+            if (hours > 0)
+            {
+                cache = new ObjectCache(cachePath is { } p ? Config.ConfigOptions.ExpandHome(p)
+                    : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".s3tailcache"), TimeSpan.FromHours(hours));
+                if (!CacheFolder.Usable(cache, log)) cache = null;
+            }
+            Task Sweep() => cache is null ? Task.CompletedTask : CacheFolder.SweepAsync(cache, hours, log);
+            _ = Sweep();
             await WorkerHost.RunAsync(address[..colon], port, secret,
-                spec => new S3ObjectSource(spec.Bucket, new S3Settings(spec.Region, spec.Profile, spec.Endpoint)), cache, log, cancellationToken);
+                spec => new S3ObjectSource(spec.Bucket, new S3Settings(spec.Region, spec.Profile, spec.Endpoint)), cache, log,
+                afterRun: () => _ = Sweep(), cancellationToken);
             return ExitCode.Ok;
         }
         catch (S3TailException e)

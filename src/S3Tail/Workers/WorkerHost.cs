@@ -16,7 +16,7 @@ public static class WorkerHost
     public const int Slots = 16;
 
     public static async Task RunAsync(string host, int port, string secret, Func<SourceSpec, IObjectSource> open, ObjectCache? cache,
-        ILog log, CancellationToken stop)
+        ILog log, Action? afterRun, CancellationToken stop)
     {
         using var spool = new SpoolFolder();
         while (!stop.IsCancellationRequested)
@@ -27,6 +27,7 @@ public static class WorkerHost
             log.Info($"worker listening at {NodeConfig.AddressOf(system)}");
             await Task.WhenAny(runEnded.Task, Task.Delay(Timeout.Infinite, stop)).ConfigureAwait(false);
             await system.Terminate().ConfigureAwait(false);
+            if (!stop.IsCancellationRequested) afterRun?.Invoke();
         }
     }
 }

@@ -30,12 +30,16 @@ public sealed class WorkerSpecs(S3ServerFixture fixture) : IDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private string StartWorker()
+    private readonly Dictionary<string, string> _homes = new();
+
+    private string StartWorker(params string[] options)
     {
         string file = _secretFile + "-worker";
         File.WriteAllText(file, "the fleet's secret");
         string address = $"127.0.0.1:{FreePort()}";
-        var worker = new RunningCli(new CliProcess(), ["worker", "--listen", address, "--secret-file", file]);
+        var cli = new CliProcess();
+        _homes[address] = cli.Home;
+        var worker = new RunningCli(cli, ["worker", "--listen", address, "--secret-file", file, .. options]);
         _workers.Add(worker);
         WaitUntilListening(address);
         return address;
@@ -114,6 +118,34 @@ public sealed class WorkerSpecs(S3ServerFixture fixture) : IDisposable
         Assert.Equal(alone.Stdout, spread.Stdout);
         Assert.Equal(alone.StderrLines.Last(l => l.StartsWith("Bookmark: ")), spread.StderrLines.Last(l => l.StartsWith("Bookmark: ")));
         Assert.Equal(2, spread.StderrLines.Count(l => l.Contains("joined the run")));
+    }
+
+    [Fact]
+    public async Task Should_keep_a_workers_objects_in_its_own_cache_where_told_and_none_with_cache_hours_0()
+    {
+        File.WriteAllText(_secretFile, "the fleet's secret");
+        string cacheDir = Path.Combine(Path.GetTempPath(), $"s3tail-worker-cache-{Guid.NewGuid():N}");
+        try
+        {
+            string cached = StartWorker("--cache-path", cacheDir);
+            string uncached = StartWorker("--cache-hours", "0");
+            var (bucket, objects) = await Bucket(120);
+            await _server.SetRulesAsync(bucket, new { op = "getObject", delayMs = 150 });
+
+            var result = await new CliProcess().RunAsync(RunArgs(bucket, [cached, uncached]), null, TimeSpan.FromSeconds(90));
+
+            Assert.True(result.ExitCode == 0, result.ToString());
+            Assert.Equal(ExpectedOutput(objects), result.Stdout);
+            Assert.Equal(2, result.StderrLines.Count(l => l.Contains("joined the run")));
+            // The worker told where kept what it fetched there; the run's own downloaders cache nothing (--cache-hours 0).
+            Assert.NotEmpty(Directory.GetFiles(cacheDir, "*", SearchOption.AllDirectories));
+            string defaultCache = Path.Combine(_homes[uncached], ".s3tailcache");
+            Assert.True(!Directory.Exists(defaultCache) || Directory.GetFiles(defaultCache, "*", SearchOption.AllDirectories).Length == 0);
+        }
+        finally
+        {
+            if (Directory.Exists(cacheDir)) Directory.Delete(cacheDir, recursive: true);
+        }
     }
 
     [Fact]
