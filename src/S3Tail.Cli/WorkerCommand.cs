@@ -18,6 +18,9 @@ public static class WorkerCommand
             int colon = address.LastIndexOf(':');
             if (colon <= 0 || !int.TryParse(address[(colon + 1)..], out int port) || port is < 1 or > 65535)
                 throw S3TailException.Usage($"--listen takes HOST:PORT; got '{address}'.");
+            // Akka.Remote answers only to the address it listens on; a wildcard is no address a run can dial.
+            if (System.Net.IPAddress.TryParse(address[..colon].Trim('[', ']'), out var ip) && (ip.Equals(System.Net.IPAddress.Any) || ip.Equals(System.Net.IPAddress.IPv6Any)))
+                throw S3TailException.Usage($"--listen needs the address runs will dial (this machine's address on their network), not '{address[..colon]}'.");
             string secret = ClusterSecret.Read(secretFile);
             log = new TextLog(stderr, LogLevels.Parse(logLevel ?? "info"));
             // A worker's own cache, as a run's: --cache-hours 0 turns it off; swept when the worker

@@ -73,6 +73,22 @@ public sealed class WorkerSpecs(S3ServerFixture fixture) : IDisposable
         return (bucket, objects);
     }
 
+    /// <summary>
+    /// Runs s3tail with GETs held slow until <paramref name="workers"/> workers have joined (a
+    /// worker process takes seconds to start on a busy machine), then at <paramref name="delayMs"/>,
+    /// so every worker is in the run however loaded the machine is.
+    /// </summary>
+    private async Task<CliResult> RunOnceJoined(string bucket, IEnumerable<string> args, int workers, int delayMs = 100)
+    {
+        await _server.SetRulesAsync(bucket, new { op = "getObject", delayMs = 3000 });
+        using var run = new RunningCli(new CliProcess(), args);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (run.StderrText.Split('\n').Count(l => l.Contains("joined the run")) < workers && DateTime.UtcNow < deadline)
+            await Task.Delay(50);
+        await _server.SetRulesAsync(bucket, new { op = "getObject", delayMs });
+        return await run.WaitAsync(TimeSpan.FromSeconds(90));
+    }
+
     private string[] RunArgs(string bucket, IEnumerable<string> workers) =>
         ["--endpoint-url", _server.Endpoint, "--cache-hours", "0", "-l", "info", "--workers", string.Join(',', workers), "--secret-file", _secretFile, $"s3://{bucket}/logs/"];
 
@@ -84,10 +100,8 @@ public sealed class WorkerSpecs(S3ServerFixture fixture) : IDisposable
         File.WriteAllText(_secretFile, "the fleet's secret");
         var addresses = Enumerable.Range(0, workers).Select(_ => StartWorker()).ToList();
         var (bucket, objects) = await Bucket(300);
-        // Slow GETs, so the run lasts long enough for every worker to join and pull.
-        await _server.SetRulesAsync(bucket, new { op = "getObject", delayMs = 150 });
 
-        var result = await new CliProcess().RunAsync(RunArgs(bucket, addresses), null, TimeSpan.FromSeconds(90));
+        var result = await RunOnceJoined(bucket, RunArgs(bucket, addresses), workers);
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Equal(ExpectedOutput(objects), result.Stdout);
@@ -104,13 +118,12 @@ public sealed class WorkerSpecs(S3ServerFixture fixture) : IDisposable
         File.WriteAllText(_secretFile, "the fleet's secret");
         string a = StartWorker(), b = StartWorker();
         var (bucket, _) = await Bucket(200);
-        await _server.SetRulesAsync(bucket, new { op = "getObject", delayMs = 150 });
         // Resume inside an object: the workers must skip its first lines, as the run's node would.
         string[] grep = [e, pattern, modifier, "-b", "logs/0003:17"];
 
         var alone = await new CliProcess().RunAsync(
             ["--endpoint-url", _server.Endpoint, "--cache-hours", "0", .. grep, $"s3://{bucket}/logs/"], null, TimeSpan.FromSeconds(90));
-        var spread = await new CliProcess().RunAsync([.. RunArgs(bucket, [a, b]).SkipLast(1), .. grep, $"s3://{bucket}/logs/"], null, TimeSpan.FromSeconds(90));
+        var spread = await RunOnceJoined(bucket, [.. RunArgs(bucket, [a, b]).SkipLast(1), .. grep, $"s3://{bucket}/logs/"], 2);
 
         Assert.True(alone.ExitCode == 0, alone.ToString());
         Assert.True(spread.ExitCode == 0, spread.ToString());
@@ -130,9 +143,8 @@ public sealed class WorkerSpecs(S3ServerFixture fixture) : IDisposable
             string cached = StartWorker("--cache-path", cacheDir);
             string uncached = StartWorker("--cache-hours", "0");
             var (bucket, objects) = await Bucket(120);
-            await _server.SetRulesAsync(bucket, new { op = "getObject", delayMs = 150 });
 
-            var result = await new CliProcess().RunAsync(RunArgs(bucket, [cached, uncached]), null, TimeSpan.FromSeconds(90));
+            var result = await RunOnceJoined(bucket, RunArgs(bucket, [cached, uncached]), 2);
 
             Assert.True(result.ExitCode == 0, result.ToString());
             Assert.Equal(ExpectedOutput(objects), result.Stdout);
