@@ -5,13 +5,17 @@ using S3Tail.Workers;
 
 namespace S3Tail.Cli;
 
-/// <summary><c>s3tail worker</c>: serves runs started elsewhere with --workers until SIGINT or SIGTERM.</summary>
+/// <summary><c>s3tail worker</c>: serves runs started elsewhere with --workers until SIGINT, SIGTERM or SIGHUP.</summary>
 public static class WorkerCommand
 {
     public static async Task<ExitCode> RunAsync(string? listen, string? secretFile, string? logLevel, double? cacheHours, string? cachePath,
         TextWriter stderr, CancellationToken cancellationToken)
     {
         ILog log = new TextLog(stderr, LogLevel.Warning);
+        // SIGINT, SIGTERM or SIGHUP: leave the cluster (a run's node gives this worker's objects to
+        // others at once) and exit 0, rather than be killed by the signal.
+        using var signals = new SignalStop();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, signals.Token);
         try
         {
             string address = listen ?? NodeConfig.DefaultWorkerAddress;
@@ -37,7 +41,7 @@ public static class WorkerCommand
             _ = Sweep();
             await WorkerHost.RunAsync(address[..colon], port, secret,
                 spec => new S3ObjectSource(spec.Bucket, new S3Settings(spec.Region, spec.Profile, spec.Endpoint)), cache, log,
-                afterRun: () => _ = Sweep(), cancellationToken);
+                afterRun: () => _ = Sweep(), stop.Token);
             return ExitCode.Ok;
         }
         catch (S3TailException e)

@@ -96,6 +96,12 @@ public sealed class WorkerAgentActor : ReceiveActor
                 ? await fetcher.FetchAsync(work.Object, bypassCache: false, stopping).ConfigureAwait(false)
                 : await fetcher.FetchFilteredAsync(work.Object, work.SkipLines, filter, stopping).ConfigureAwait(false);
         }
+        catch (Exception) when (stopping.IsCancellationRequested)
+        {
+            // This worker is leaving: no answer. The run gives the object to another once it sees
+            // the worker gone; a failure sent now would end the run over an object nobody lost.
+            return;
+        }
         catch (Exception e)
         {
             dispatcher.Tell(new WorkFailed(work.Seq, ListerActor.Unwrap(e).Message), self);
@@ -116,6 +122,10 @@ public sealed class WorkerAgentActor : ReceiveActor
                 dispatcher.Tell(new WorkChunk(work.Seq, index++, buffer.AsSpan(0, n).ToArray(), last), self);
                 if (last) break;
             }
+        }
+        catch (Exception) when (stopping.IsCancellationRequested)
+        {
+            // Leaving mid-object: the run drops what arrived of it when it sees this worker gone.
         }
         catch (Exception e) when (e is IOException or CorruptEntryException or OperationCanceledException)
         {

@@ -180,6 +180,43 @@ public sealed class WorkerSpecs(S3ServerFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task Should_fetch_the_objects_of_a_worker_that_leaves_mid_run_again_and_let_the_worker_exit_cleanly()
+    {
+        File.WriteAllText(_secretFile, "the fleet's secret");
+        string a = StartWorker(), b = StartWorker();
+        var (bucket, objects) = await Bucket(400);
+        await _server.SetRulesAsync(bucket, new { op = "getObject", delayMs = 300 });
+
+        using var run = new RunningCli(new CliProcess(), RunArgs(bucket, [a, b]));
+        await run.WaitForStderrAsync($"worker akka.ssl.tcp://s3tail@{a} joined the run", TimeSpan.FromSeconds(60));
+        _workers[0].Signal(RunningCli.SIGTERM);   // an operator stopping the worker: it leaves the cluster
+        var left = await _workers[0].WaitAsync(TimeSpan.FromSeconds(30));
+        var result = await run.WaitAsync(TimeSpan.FromSeconds(90));
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(ExpectedOutput(objects), result.Stdout);
+        Assert.Contains(result.StderrLines, l => l.Contains($"worker akka.ssl.tcp://s3tail@{a} left the run"));
+        Assert.True(left.ExitCode == 0, left.ToString());
+    }
+
+    [Fact]
+    public async Task Should_serve_one_run_after_another_as_from_cron()
+    {
+        File.WriteAllText(_secretFile, "the fleet's secret");
+        string worker = StartWorker();
+        var (bucket, objects) = await Bucket(60);
+
+        for (int run = 0; run < 2; run++)
+        {
+            var result = await RunOnceJoined(bucket, RunArgs(bucket, [worker]), 1);
+
+            Assert.True(result.ExitCode == 0, result.ToString());
+            Assert.Equal(ExpectedOutput(objects), result.Stdout);
+            Assert.Contains(result.StderrLines, l => l.Contains($"worker akka.ssl.tcp://s3tail@{worker} joined the run"));
+        }
+    }
+
+    [Fact]
     public async Task Should_give_work_to_a_worker_that_joins_mid_run()
     {
         File.WriteAllText(_secretFile, "the fleet's secret");

@@ -104,4 +104,19 @@ public sealed class WorkerAgentActorSpecs : TestKit, IDisposable
         Assert.Equal(big, chunks.SelectMany(c => c.Bytes).ToArray());
         Assert.Equal(1, dispatcher.ExpectMsg<WantWork>(TimeSpan.FromSeconds(10)).Count);
     }
+
+    [Fact]
+    public async Task Should_send_no_failure_for_the_objects_it_holds_when_it_is_stopped_the_worker_is_leaving()
+    {
+        var source = new MemorySource([("logs/slow", AccessLog(4, 10))]) { OpenDelay = TimeSpan.FromSeconds(5) };
+        var dispatcher = CreateTestProbe();
+        var agent = Sys.ActorOf(WorkerAgentActor.Props(dispatcher, 1, _ => source, null, _spool, NullLog.Instance));
+        dispatcher.ExpectMsg<WantWork>();
+        dispatcher.Reply(new Work(0, new SourceSpec("bucket", null, null, null), (await source.ListAsync("", null, 10, CancellationToken.None)).Objects.Single()));
+        await Task.Delay(300);   // the fetch is under way
+
+        Sys.Stop(agent);
+
+        dispatcher.ExpectNoMsg(TimeSpan.FromSeconds(1));
+    }
 }
