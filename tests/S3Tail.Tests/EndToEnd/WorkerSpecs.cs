@@ -217,6 +217,72 @@ public sealed class WorkerSpecs(S3ServerFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task Should_stop_on_sigint_with_an_exact_bookmark_and_resume_exactly_over_workers()
+    {
+        File.WriteAllText(_secretFile, "the fleet's secret");
+        string a = StartWorker(), b = StartWorker();
+        var (bucket, objects) = await Bucket(300);
+        await _server.SetRulesAsync(bucket, new { op = "getObject", delayMs = 300 });
+
+        using var run = new RunningCli(new CliProcess(), RunArgs(bucket, [a, b]));
+        await run.WaitForStderrAsync("joined the run", TimeSpan.FromSeconds(60));
+        await run.WaitForOutputAsync(20_000, TimeSpan.FromSeconds(60));
+        run.Signal(RunningCli.SIGINT);
+        var stopped = await run.WaitAsync(TimeSpan.FromSeconds(30));
+        await _server.SetRulesAsync(bucket);
+        var resumed = await new CliProcess().RunAsync([.. RunArgs(bucket, [a, b]).SkipLast(1), "-b", stopped.Bookmark!, $"s3://{bucket}/logs/"],
+            null, TimeSpan.FromSeconds(90));
+
+        Assert.True(stopped.ExitCode == 130, stopped.ToString());
+        Assert.True(resumed.ExitCode == 0, resumed.ToString());
+        Assert.Equal(ExpectedOutput(objects), stopped.Stdout.Concat(resumed.Stdout).ToArray());
+    }
+
+    [Fact]
+    public async Task Should_end_with_exit_0_when_the_reader_closes_the_pipe_over_workers()
+    {
+        File.WriteAllText(_secretFile, "the fleet's secret");
+        string worker = StartWorker();
+        var (bucket, objects) = await Bucket(200);
+        await _server.SetRulesAsync(bucket, new { op = "getObject", delayMs = 100 });
+        var cli = new CliProcess();
+        var psi = cli.StartInfo(["-c", "set -o pipefail; \"$0\" \"$@\" | head -n 5; echo \"status ${PIPESTATUS[0]}\" >&2",
+            CliProcess.Executable, .. RunArgs(bucket, [worker])]);
+        psi.FileName = "bash";
+        using var bash = System.Diagnostics.Process.Start(psi)!;
+        bash.StandardInput.Close();
+        var head = bash.StandardOutput.ReadToEndAsync();
+        var stderr = bash.StandardError.ReadToEndAsync();
+        Assert.True(bash.WaitForExit(60_000), "s3tail did not end when its reader went away");
+
+        Assert.Equal(5, (await head).Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.Contains("status 0", await stderr);
+        Assert.DoesNotContain("error", await stderr);
+        Assert.StartsWith(await head, System.Text.Encoding.UTF8.GetString(ExpectedOutput(objects)));
+    }
+
+    [Fact]
+    public async Task Should_skip_an_object_a_worker_cannot_read_with_skip_errors_and_fail_on_it_without()
+    {
+        File.WriteAllText(_secretFile, "the fleet's secret");
+        string worker = StartWorker();
+        var (bucket, objects) = await Bucket(80);
+        await _server.SetRulesAsync(bucket,
+            new { op = "getObject", key = "logs/0040$", status = 403, code = "AccessDenied" }, new { op = "getObject", delayMs = 100 });
+
+        var skipping = await new CliProcess().RunAsync([.. RunArgs(bucket, [worker]).SkipLast(1), "--skip-errors", $"s3://{bucket}/logs/"],
+            null, TimeSpan.FromSeconds(90));
+        var failing = await new CliProcess().RunAsync(RunArgs(bucket, [worker]), null, TimeSpan.FromSeconds(90));
+
+        Assert.True(skipping.ExitCode == 0, skipping.ToString());
+        Assert.Equal(ExpectedOutput(objects.Where(o => o.Key != "logs/0040")), skipping.Stdout);
+        Assert.Contains(skipping.StderrLines, l => l.Contains("warning") && l.Contains("logs/0040"));
+        Assert.True(failing.ExitCode == 1, failing.ToString());
+        Assert.Equal(ExpectedOutput(objects.Where(o => string.CompareOrdinal(o.Key, "logs/0040") < 0)), failing.Stdout);
+        Assert.Equal("Bookmark: logs/0039:30", failing.StderrLines.Last());
+    }
+
+    [Fact]
     public async Task Should_give_work_to_a_worker_that_joins_mid_run()
     {
         File.WriteAllText(_secretFile, "the fleet's secret");
