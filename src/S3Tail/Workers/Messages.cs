@@ -21,8 +21,19 @@ public sealed record WantWork(int Count) : IFromWorker;
 /// <summary>Where an object lives, as a worker needs to know it: names and an address, never secrets.</summary>
 public sealed record SourceSpec(string Bucket, string? Region, string? Profile, string? Endpoint)
 {
-    /// <summary>The spec of a bucket read with <paramref name="s3"/>: any <c>user:password@</c> in the endpoint stays here.</summary>
-    public static SourceSpec For(string bucket, S3Settings s3) => new(bucket, s3.Region, s3.Profile, S3Settings.WithoutUserInfo(s3.EffectiveEndpoint));
+    /// <summary>
+    /// The spec of a bucket read with <paramref name="s3"/>. The region is the run's, from the
+    /// environment too (a bucket has one region, whatever machine reads it); any
+    /// <c>user:password@</c> in the endpoint stays here.
+    /// </summary>
+    public static SourceSpec For(string bucket, S3Settings s3, Func<string, string?>? environment = null)
+    {
+        environment ??= Environment.GetEnvironmentVariable;
+        string? region = s3.Region ?? NonEmpty(environment("AWS_REGION")) ?? NonEmpty(environment("AWS_DEFAULT_REGION"));
+        return new(bucket, region, s3.Profile, S3Settings.WithoutUserInfo(s3.EffectiveEndpoint));
+    }
+
+    private static string? NonEmpty(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
 }
 
 /// <summary>
