@@ -25,7 +25,8 @@ public sealed class WorkerRecruiterActor : ReceiveActor, IWithTimers
     private readonly Cluster _cluster = Cluster.Get(Context.System);
     private readonly HashSet<string> _members = new();
     private readonly HashSet<string> _everJoined = new();
-    private readonly HashSet<string> _seenOurs = new();
+    private readonly Dictionary<string, DateTime> _seenOurs = new();   // when its certificate was first seen to be ours
+    private readonly HashSet<string> _toldNotJoining = new();
     private readonly HashSet<string> _probing = new();
     private readonly X509Certificate2 _identity;
 
@@ -44,8 +45,8 @@ public sealed class WorkerRecruiterActor : ReceiveActor, IWithTimers
         Receive<ClusterEvent.MemberUp>(m =>
         {
             if (!m.Member.HasRole("worker")) return;
-            _members.Add(HostPort(m.Member.Address));
-            _everJoined.Add(HostPort(m.Member.Address));
+            _members.Add(AsGiven(m.Member.Address));
+            _everJoined.Add(AsGiven(m.Member.Address));
         });
         Receive<ClusterEvent.UnreachableMember>(m => Lost(m.Member));
         Receive<ClusterEvent.MemberRemoved>(m => Lost(m.Member));
@@ -77,8 +78,15 @@ public sealed class WorkerRecruiterActor : ReceiveActor, IWithTimers
     {
         foreach (var address in _addresses.Where(a => !_members.Contains(a)))
         {
-            if (_seenOurs.Contains(address))
+            if (_seenOurs.TryGetValue(address, out var seen))
+            {
                 Context.ActorSelection($"akka.ssl.tcp://s3tail@{address}/user/door").Tell(new JoinRun(Self));
+                // It holds the secret and answers TLS, yet does not join: almost always an address it
+                // does not know itself by (Akka.Remote answers only to the address it was given).
+                if (DateTime.UtcNow - seen > JoinPatience && !_everJoined.Contains(address) && _toldNotJoining.Add(address))
+                    _log.Warn($"the worker at {address} holds the secret but has not joined after {JoinPatience.TotalSeconds:0} s: " +
+                              "give --workers the HOST:PORT it was given in --listen, or see its log; the run goes on without it");
+            }
             else if (_probing.Add(address))
             {
                 int colon = address.LastIndexOf(':');
@@ -94,7 +102,7 @@ public sealed class WorkerRecruiterActor : ReceiveActor, IWithTimers
         switch (probed.Found)
         {
             case WorkerIdentity.Ours:
-                _seenOurs.Add(probed.Address);
+                _seenOurs.TryAdd(probed.Address, DateTime.UtcNow);
                 Context.ActorSelection($"akka.ssl.tcp://s3tail@{probed.Address}/user/door").Tell(new JoinRun(Self));
                 break;
             case WorkerIdentity.NotOurs when !_everJoined.Contains(probed.Address):
@@ -110,14 +118,22 @@ public sealed class WorkerRecruiterActor : ReceiveActor, IWithTimers
     private void Lost(Member member)
     {
         if (!member.HasRole("worker")) return;
-        _members.Remove(HostPort(member.Address));
+        _members.Remove(AsGiven(member.Address));
         // Whoever comes back on that address is looked at again before it is dialed.
-        _seenOurs.Remove(HostPort(member.Address));
+        _seenOurs.Remove(AsGiven(member.Address));
         _dispatcher.Tell(new WorkerLost(member.Address.ToString()));
         if (member.Status != MemberStatus.Removed) _cluster.Down(member.Address);
     }
 
     private static string HostPort(Address address) => $"{address.Host}:{address.Port}";
+
+    /// <summary>A member's address as --workers gave it (IPv6 hosts in brackets there), so the two compare.</summary>
+    private string AsGiven(Address address) =>
+        _addresses.FirstOrDefault(a => string.Equals(a.Replace("[", "").Replace("]", ""), HostPort(address), StringComparison.OrdinalIgnoreCase))
+        ?? HostPort(address);
+
+    /// <summary>How long a worker holding the secret may take to join before the run says so.</summary>
+    private static readonly TimeSpan JoinPatience = TimeSpan.FromSeconds(15);
 
     /// <summary>A TLS handshake on a reachable address takes milliseconds; a silent one is not up yet.</summary>
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(3);

@@ -283,6 +283,29 @@ public sealed class WorkerSpecs(S3ServerFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task Should_warn_about_a_worker_holding_the_secret_that_never_joins_because_it_knows_itself_by_another_name()
+    {
+        File.WriteAllText(_secretFile, "the fleet's secret");
+        int port = FreePort();
+        // The worker is "localhost"; the run dials it as 127.0.0.1: TLS answers, Akka.Remote drops what is not addressed to it.
+        _workers.Add(new RunningCli(new CliProcess(), ["worker", "--listen", $"localhost:{port}", "--secret-file", _secretFile]));
+        WaitUntilListening($"127.0.0.1:{port}");
+        var (bucket, objects) = await Bucket(64);   // at 3 s a GET, 8 at a time: longer than the 15 s the run waits for a join
+        await _server.SetRulesAsync(bucket, new { op = "getObject", delayMs = 3000 });
+
+        using var run = new RunningCli(new CliProcess(), RunArgs(bucket, [$"127.0.0.1:{port}"]));
+        await run.WaitForStderrAsync("has not joined", TimeSpan.FromSeconds(60));
+        await _server.SetRulesAsync(bucket);
+        var result = await run.WaitAsync(TimeSpan.FromSeconds(90));
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(ExpectedOutput(objects), result.Stdout);
+        var warning = Assert.Single(result.StderrLines, l => l.Contains("has not joined"));
+        Assert.Contains($"the worker at 127.0.0.1:{port} holds the secret but has not joined", warning);
+        Assert.Contains("give --workers the HOST:PORT it was given in --listen", warning);
+    }
+
+    [Fact]
     public async Task Should_give_work_to_a_worker_that_joins_mid_run()
     {
         File.WriteAllText(_secretFile, "the fleet's secret");
