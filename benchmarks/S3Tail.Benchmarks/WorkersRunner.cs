@@ -126,18 +126,11 @@ public static class WorkersRunner
     /// <summary>Runs s3tail with <paramref name="args"/>: wall seconds, CPU seconds (user + system, from /usr/bin/time) and its stdout's SHA-256.</summary>
     private static (double Seconds, double Cpu, string Sha) Timed(IReadOnlyList<string> args, string home)
     {
+        static string Q(string s) => "'" + s.Replace("'", "'\\''") + "'";
         string usage = Path.Combine(home, "usage");
-        var psi = Worker.StartInfo(["-f", "%U %S", "-o", usage, ScriptRun.Cli, .. args], home, "/usr/bin/time");
-        psi.RedirectStandardOutput = true;
-        var clock = Stopwatch.StartNew();
-        using var p = Process.Start(psi)!;
-        var stderr = p.StandardError.ReadToEndAsync();
-        var sha = SHA256.HashData(p.StandardOutput.BaseStream);
-        p.WaitForExit();
-        double seconds = clock.Elapsed.TotalSeconds;
-        if (p.ExitCode != 0) throw new InvalidOperationException($"s3tail {string.Join(' ', args)} failed: {stderr.Result}");
+        var (seconds, sha) = ScriptRun.Run($"/usr/bin/time -f '%U %S' -o {Q(usage)} {Q(ScriptRun.Cli)} {string.Join(' ', args.Select(Q))}", home);
         double cpu = File.ReadAllText(usage).Split(' ', StringSplitOptions.RemoveEmptyEntries).Sum(double.Parse);
-        return (seconds, cpu, Convert.ToHexString(sha));
+        return (seconds, cpu, sha);
     }
 
     /// <summary>An <c>s3tail worker</c> process on a free loopback port, with its own home (and so its own, empty, cache).</summary>
@@ -152,9 +145,9 @@ public static class WorkersRunner
             Address = address;
         }
 
-        public static ProcessStartInfo StartInfo(IEnumerable<string> args, string home, string? program = null)
+        private static ProcessStartInfo StartInfo(IEnumerable<string> args, string home)
         {
-            var psi = new ProcessStartInfo(program ?? ScriptRun.Cli, args) { RedirectStandardError = true };
+            var psi = new ProcessStartInfo(ScriptRun.Cli, args) { RedirectStandardError = true };
             psi.Environment["HOME"] = home;
             psi.Environment["AWS_ACCESS_KEY_ID"] = S3TestServer.AccessKey;
             psi.Environment["AWS_SECRET_ACCESS_KEY"] = S3TestServer.SecretKey;

@@ -5,15 +5,6 @@ namespace S3Tail.Tests.EndToEnd;
 /// <summary>Bad input is refused with exit 2 and one line that says what is wrong and how to fix it.</summary>
 public sealed class BadInputSpecs
 {
-    private static void AssertUsageError(CliResult result, string mention)
-    {
-        Assert.True(result.ExitCode == 2, result.ToString());
-        var line = Assert.Single(result.StderrLines);
-        Assert.StartsWith("s3tail: error: ", line);
-        Assert.Contains(mention, line);
-        Assert.Empty(result.Stdout);
-    }
-
     [Theory]
     [InlineData("abc:xyz", "no valid line number")]
     [InlineData(":5", "names no key")]
@@ -22,7 +13,7 @@ public sealed class BadInputSpecs
     [InlineData("has space", "neither KEY:LINE nor a bookmark name")]
     [InlineData("a=b", "neither KEY:LINE nor a bookmark name")]
     public async Task Should_refuse_a_malformed_bookmark(string bookmark, string mention) =>
-        AssertUsageError(await new CliProcess().RunAsync("-b", bookmark, "s3://bucket/x"), mention);
+        UsageError.AssertIn(await new CliProcess().RunAsync("-b", bookmark, "s3://bucket/x"), mention);
 
     [Fact]
     public async Task Should_refuse_a_config_file_that_cannot_be_read()
@@ -30,7 +21,7 @@ public sealed class BadInputSpecs
         var cli = new CliProcess();
         var folder = Path.Combine(cli.Home, "a-folder");
         Directory.CreateDirectory(folder);
-        AssertUsageError(await cli.RunAsync("-c", folder, "s3://bucket/x"), $"'{folder}' is a folder");
+        UsageError.AssertIn(await cli.RunAsync("-c", folder, "s3://bucket/x"), $"'{folder}' is a folder");
     }
 
     [Fact]
@@ -38,7 +29,7 @@ public sealed class BadInputSpecs
     {
         var cli = new CliProcess();
         File.WriteAllText(Path.Combine(cli.Home, ".s3tailrc"), "[options]\nprefetch = lots\n");
-        AssertUsageError(await cli.RunAsync("s3://bucket/x"), "line 2: prefetch takes auto or a whole number from 1 to 1024; got 'lots'");
+        UsageError.AssertIn(await cli.RunAsync("s3://bucket/x"), "line 2: prefetch takes auto or a whole number from 1 to 1024; got 'lots'");
     }
 
     [Theory]
@@ -51,7 +42,7 @@ public sealed class BadInputSpecs
     {
         var cli = new CliProcess();
         File.WriteAllText(Path.Combine(cli.Home, ".s3tailrc"), config);
-        AssertUsageError(await cli.RunAsync("s3://bucket/x"), mention);
+        UsageError.AssertIn(await cli.RunAsync("s3://bucket/x"), mention);
     }
 
     [Theory]
@@ -61,7 +52,7 @@ public sealed class BadInputSpecs
     [InlineData(new[] { "--timeout", "never", "s3://bucket/x" }, "--timeout takes a number of seconds")]
     public async Task Should_refuse_bad_option_values_in_one_line_naming_the_option(string[] args, string mention)
     {
-        AssertUsageError(await new CliProcess().RunAsync(args), mention);
+        UsageError.AssertIn(await new CliProcess().RunAsync(args), mention);
     }
 
     [Fact]
@@ -82,7 +73,7 @@ public sealed class BadInputSpecs
     {
         var cli = new CliProcess();
         File.WriteAllText(Path.Combine(cli.Home, ".s3tailrc"), "[bookmarks]\ndaily = not-a-bookmark\n");
-        AssertUsageError(await cli.RunAsync("-b", "daily", "s3://bucket/x"), "the bookmark 'daily' is not KEY:LINE");
+        UsageError.AssertIn(await cli.RunAsync("-b", "daily", "s3://bucket/x"), "the bookmark 'daily' is not KEY:LINE");
     }
 
     [Fact]

@@ -5,15 +5,6 @@ namespace S3Tail.Tests.EndToEnd;
 /// <summary>Bad command lines for workers: one line, exit 2, nothing started, nothing written to stdout.</summary>
 public sealed class WorkerUsageSpecs
 {
-    private static void AssertUsageError(CliResult result, string mention)
-    {
-        Assert.True(result.ExitCode == 2, result.ToString());
-        var line = Assert.Single(result.StderrLines);
-        Assert.StartsWith("s3tail: error: ", line);
-        Assert.Contains(mention, line);
-        Assert.Empty(result.Stdout);
-    }
-
     private static CliProcess WithSecret()
     {
         var cli = new CliProcess();
@@ -29,20 +20,20 @@ public sealed class WorkerUsageSpecs
     [InlineData("[::]:4053", "not '[::]'")]
     public async Task Should_refuse_a_worker_address_it_cannot_serve_on(string listen, string message)
     {
-        AssertUsageError(await WithSecret().RunAsync("worker", "--listen", listen), message);
+        UsageError.AssertIn(await WithSecret().RunAsync("worker", "--listen", listen), message);
     }
 
     [Fact]
     public async Task Should_refuse_a_worker_without_the_secret()
     {
-        AssertUsageError(await new CliProcess().RunAsync("worker", "--listen", "127.0.0.1:4999"),
+        UsageError.AssertIn(await new CliProcess().RunAsync("worker", "--listen", "127.0.0.1:4999"),
             "Workers need the cluster secret: --secret-file FILE or S3TAIL_CLUSTER_SECRET");
     }
 
     [Fact]
     public async Task Should_refuse_a_secret_file_it_cannot_read()
     {
-        AssertUsageError(await new CliProcess().RunAsync("worker", "--secret-file", "/nonexistent/secret"),
+        UsageError.AssertIn(await new CliProcess().RunAsync("worker", "--secret-file", "/nonexistent/secret"),
             "Cannot read the secret file '/nonexistent/secret'");
     }
 
@@ -53,13 +44,13 @@ public sealed class WorkerUsageSpecs
     [InlineData(new[] { "--workers", "127.0.0.1:4053", "/tmp" }, "--workers reads S3 only")]
     public async Task Should_refuse_a_run_spread_over_workers_it_cannot_do(string[] args, string message)
     {
-        AssertUsageError(await WithSecret().RunAsync(args), message);
+        UsageError.AssertIn(await WithSecret().RunAsync(args), message);
     }
 
     [Fact]
     public async Task Should_refuse_a_run_over_workers_without_the_secret()
     {
-        AssertUsageError(await new CliProcess().RunAsync("--workers", "127.0.0.1:4053", "s3://bucket/x"),
+        UsageError.AssertIn(await new CliProcess().RunAsync("--workers", "127.0.0.1:4053", "s3://bucket/x"),
             "Workers need the cluster secret");
     }
 }
