@@ -290,6 +290,24 @@ public sealed class WorkerSpecs(S3ServerFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task Should_end_after_max_count_kept_lines_with_that_line_as_the_bookmark_over_workers()
+    {
+        File.WriteAllText(_secretFile, "the fleet's secret");
+        string worker = StartWorker();
+        var (bucket, _) = await Bucket(120);
+        string[] grep = ["-F", "-e", "REST.PUT.OBJECT", "-m", "40"];
+
+        var alone = await new CliProcess().RunAsync(
+            ["--endpoint-url", _server.Endpoint, "--cache-hours", "0", .. grep, $"s3://{bucket}/logs/"], null, TimeSpan.FromSeconds(90));
+        var spread = await RunOnceJoined(bucket, [.. RunArgs(bucket, [worker]).SkipLast(1), .. grep, $"s3://{bucket}/logs/"], 1);
+
+        Assert.True(spread.ExitCode == 0, spread.ToString());
+        Assert.Equal(40, spread.Stdout.Count(b => b == (byte)'\n'));
+        Assert.Equal(alone.Stdout, spread.Stdout);
+        Assert.Equal(alone.StderrLines.Last(), spread.StderrLines.Last());
+    }
+
+    [Fact]
     public async Task Should_give_work_to_a_worker_that_joins_mid_run()
     {
         File.WriteAllText(_secretFile, "the fleet's secret");
