@@ -10,7 +10,7 @@ using S3Tail.Benchmarks;
 // listing: LIST requests a --since/--until window costs, by log sources under the prefix and window length.
 // regex: the .NET regex engines (Compiled, interpreted, NonBacktracking) on access-log text, as --grep searches it.
 // follow [--seconds N]: follow mode left running: fast polls, a trickle of objects, memory early and late.
-// workers [--objects N] [--megabytes M] [--latency MS]: a run on one machine against one and two loopback workers (default 40 objects of 4 MB, 20 ms).
+// workers [--objects N] [--megabytes M | --kilobytes K] [--latency MS]: a run on one machine against one and two loopback workers (default 40 objects of 4 MB, 20 ms).
 // smoke: one tiny scenario (the test suite checks the benchmarks still build and run).
 // bdn ARGS: the full BenchmarkDotNet run, e.g. `bdn --filter *`.
 string mode = args.Length > 0 ? args[0] : "quick";
@@ -26,7 +26,8 @@ switch (mode)
     case "peers":
         return await PeersRunner.RunAsync(Option(args, "--objects") ?? 575, latencyMs: Option(args, "--latency") ?? 20, rounds: 3);
     case "workers":
-        return await WorkersRunner.RunAsync(Option(args, "--objects") ?? 40, Option(args, "--megabytes") ?? 4, Option(args, "--latency") ?? 20, rounds: 3);
+        return await WorkersRunner.RunAsync(Option(args, "--objects") ?? 40, Option(args, "--megabytes") ?? 4, Option(args, "--latency") ?? 20, rounds: 3,
+            kilobytesEach: Option(args, "--kilobytes"));
     case "sdkloop":
         return await CpuRunner.SdkLoopAsync(args[1], args[2], int.Parse(args[3]));
     case "grep":

@@ -19,14 +19,18 @@ public static class WorkersRunner
 {
     private const string Secret = "benchmark fleet secret";
 
-    public static async Task<int> RunAsync(int objects, int megabytesEach, int latencyMs, int rounds)
+    /// <param name="kilobytesEach">When set, small objects of this many KB decoded (S3 access logs) instead of <paramref name="megabytesEach"/> MB.</param>
+    public static async Task<int> RunAsync(int objects, int megabytesEach, int latencyMs, int rounds, int? kilobytesEach = null)
     {
         var scratch = Directory.CreateTempSubdirectory("s3tail-workers-").FullName;
         try
         {
             await using var server = await S3TestServer.StartAsync(Path.Combine(scratch, "s3rver"));
             var bucket = await server.CreateBucketAsync(S3TestServer.NewBucketName("workers"));
-            var logs = Workloads.LargeGzip(objects, megabytesEach);
+            var logs = kilobytesEach is { } kb
+                ? Enumerable.Range(0, objects).Select(i => Workloads.AccessLog(i, kb * 1024))
+                    .Select((d, i) => (Key: $"small/{i:D6}.log.gz", Stored: Workloads.Gzip(d), Decoded: (long)d.Length)).ToList()
+                : Workloads.LargeGzip(objects, megabytesEach);
             await server.PutAllAsync(bucket, logs.Select(l => (l.Key, l.Stored)), parallel: 4);
             await server.SetRulesAsync(bucket, new { op = "any", delayMs = latencyMs });
             long stored = logs.Sum(l => (long)l.Stored.Length), decoded = logs.Sum(l => l.Decoded);
@@ -40,7 +44,7 @@ public static class WorkersRunner
             string secretFile = Path.Combine(scratch, "secret");
             File.WriteAllText(secretFile, Secret);
 
-            Console.WriteLine($"{objects} gzip objects of {megabytesEach} MB decoded ({stored / 1e6:0} MB stored, {decoded / 1e6:0} MB decoded, " +
+            Console.WriteLine($"{objects} gzip objects of {(kilobytesEach is { } size ? $"{size} KB" : $"{megabytesEach} MB")} decoded ({stored / 1e6:0} MB stored, {decoded / 1e6:0} MB decoded, " +
                               $"{(double)decoded / stored:0.0} decoded bytes per stored byte), {latencyMs} ms added to every request, " +
                               $"median of {rounds} (interleaved); workers on 127.0.0.1, fresh and with empty caches each round.");
             Console.WriteLine($"  a worker's chunks on the wire: {wire:0.000} bytes per decoded byte (LZ4); --grep -F -e {grep} keeps {kept:P2} of lines, " +

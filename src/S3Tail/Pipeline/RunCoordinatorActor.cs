@@ -71,10 +71,13 @@ public sealed class RunCoordinatorActor : ReceiveActor
         {
             // Spread over workers: the dispatcher takes the keys and gives them to whoever pulls,
             // this process's own downloaders included (they report through it).
-            var dispatcher = Context.ActorOf(Workers.WorkDispatcherActor.Props(_sequencer, workers.Source, _request.Filter?.Spec, Workers.WorkerSet.LocalSlots, _fetcher.Spool, _request.Log), "dispatcher");
+            // This process's downloaders take what no worker has asked for, up to the whole window:
+            // small objects are done fastest where they are listed, and a worker that asks is served first.
+            int localSlots = settings.Prefetch.Ceiling;
+            var dispatcher = Context.ActorOf(Workers.WorkDispatcherActor.Props(_sequencer, workers.Source, _request.Filter?.Spec, localSlots, _fetcher.Spool, _request.Log), "dispatcher");
             var local = Context.ActorOf(
                 DownloaderActor.Props(settings, dispatcher)
-                    .WithRouter(new RoundRobinPool(Workers.WorkerSet.LocalSlots).WithSupervisorStrategy(new OneForOneStrategy(_ => Directive.Restart))),
+                    .WithRouter(new RoundRobinPool(localSlots).WithSupervisorStrategy(new OneForOneStrategy(_ => Directive.Restart))),
                 "downloaders");
             dispatcher.Tell(new Workers.AttachLocalPool(local));
             _dispatcher = dispatcher;

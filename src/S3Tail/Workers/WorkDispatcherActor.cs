@@ -50,7 +50,7 @@ public sealed class WorkDispatcherActor : ReceiveActor
         {
             string id = WorkerId(Sender);
             var known = _workers.TryGetValue(id, out var w) ? w : (Sender, 0);
-            if (!_workers.ContainsKey(id)) _log.Info($"worker {id} joined the run");
+            if (!_workers.ContainsKey(id)) _log.Info($"worker {Sender.Path.Address} joined the run");
             _workers[id] = (Sender, known.Item2 + m.Count);
             Dispatch();
         });
@@ -67,15 +67,24 @@ public sealed class WorkDispatcherActor : ReceiveActor
             var fetch = HeldFetch(m.Seq);
             _sequencer.Tell(new FetchFailed(m.Seq, fetch.Object, S3TailException.Runtime(m.Message), fetch.Placement));
         });
-        Receive<WorkerLost>(m => Lose(m.Worker));
-        Receive<AllWorkersLost>(_ => { foreach (var worker in _workers.Keys.ToList()) Lose(worker); });
+        Receive<WorkerLost>(m =>
+        {
+            foreach (var id in _workers.Keys.Where(id => OnNode(id, m.Worker)).ToList()) Lose(id);
+        });
+        Receive<AllWorkersLost>(_ => { foreach (var id in _workers.Keys.ToList()) Lose(id); });
     }
 
     public static Props Props(IActorRef sequencer, SourceSpec source, Filtering.GrepSpec? filter, int localSlots, SpoolFolder spool, ILog log) =>
         Akka.Actor.Props.Create(() => new WorkDispatcherActor(sequencer, source, filter, localSlots, spool, log));
 
-    /// <summary>A worker's name in the ledger: its node's address.</summary>
-    public static string WorkerId(IActorRef agent) => agent.Path.Address.ToString();
+    /// <summary>A worker's name in the ledger: its agent's path, which starts with its node's address.</summary>
+    public static string WorkerId(IActorRef agent) => agent.Path.ToString();
+
+    /// <summary>Whether the worker <paramref name="id"/> is on the node <paramref name="node"/> (an address, or an id itself).</summary>
+    private static bool OnNode(string id, string node) => id == node || id.StartsWith(node.TrimEnd('/') + "/", StringComparison.Ordinal);
+
+    /// <summary>A worker's node, for messages: the address part of its id.</summary>
+    private static string NodeOf(string id) => ActorPath.TryParse(id, out var path) ? path.Address.ToString() : id;
 
     private readonly Dictionary<long, FetchObject> _inFlight = new();
 
@@ -139,8 +148,8 @@ public sealed class WorkDispatcherActor : ReceiveActor
         var back = _ledger.Lost(worker);
         foreach (long seq in back) Abandon(seq);
         _log.Warn(back.Count == 0
-            ? $"worker {worker} left the run"
-            : $"worker {worker} left the run holding {back.Count} object(s); fetching them again elsewhere");
+            ? $"worker {NodeOf(worker)} left the run"
+            : $"worker {NodeOf(worker)} left the run holding {back.Count} object(s); fetching them again elsewhere");
         if (_workers.Count == 0) _log.Warn("no worker is left: the run goes on with this machine's downloaders alone");
         Dispatch();
     }
@@ -155,16 +164,16 @@ public sealed class WorkDispatcherActor : ReceiveActor
     /// <summary>Gives waiting objects to whoever asked: workers first (they asked), then the run's own free slots.</summary>
     private void Dispatch()
     {
-        foreach (var (id, (agent, demand)) in _workers.ToList())
+        // One object at a time, each to the worker with the most free slots: when the window is
+        // smaller than the workers' slots, none of them is left idle behind the first to join.
+        while (_ledger.Waiting > 0 && _workers.Count > 0)
         {
-            if (demand == 0 || _ledger.Waiting == 0) continue;
-            var taken = _ledger.Take(id, demand);
-            foreach (var (seq, fetch) in taken)
-            {
-                _inFlight[seq] = fetch;
-                agent.Tell(new Work(seq, _source, fetch.Object, fetch.Placement.SkipLines, _filter));
-            }
-            _workers[id] = (agent, demand - taken.Count);
+            var (id, (agent, demand)) = _workers.MaxBy(w => w.Value.Demand);
+            if (demand == 0) break;
+            var (seq, fetch) = _ledger.Take(id, 1)[0];
+            _inFlight[seq] = fetch;
+            agent.Tell(new Work(seq, _source, fetch.Object, fetch.Placement.SkipLines, _filter));
+            _workers[id] = (agent, demand - 1);
         }
         if (_localPool.IsNobody()) return;
         foreach (var (seq, fetch) in _ledger.Take(Local, _localFree))

@@ -11,8 +11,4 @@ namespace S3Tail.Workers;
 /// the secret's certificate, which the run checks each worker presents before dialing it
 /// (<see cref="IdentityProbe"/>).
 /// </summary>
-public sealed record WorkerSet(IReadOnlyList<string> Addresses, SourceSpec Source, X509Certificate2 Identity, Func<ActorSystem> MakeNode)
-{
-    /// <summary>Objects this process fetches at once beside its workers.</summary>
-    public const int LocalSlots = 8;
-}
+public sealed record WorkerSet(IReadOnlyList<string> Addresses, SourceSpec Source, X509Certificate2 Identity, Func<ActorSystem> MakeNode);

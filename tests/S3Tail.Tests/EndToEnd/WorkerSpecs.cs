@@ -32,6 +32,13 @@ public sealed class WorkerSpecs(S3ServerFixture fixture) : IDisposable
 
     private readonly Dictionary<string, string> _homes = new();
 
+    /// <summary>The files in the default cache of the worker at <paramref name="address"/>.</summary>
+    private string[] CacheEntries(string address)
+    {
+        string cache = Path.Combine(_homes[address], ".s3tailcache");
+        return Directory.Exists(cache) ? Directory.GetFiles(cache, "*", SearchOption.AllDirectories) : [];
+    }
+
     private string StartWorker(params string[] options)
     {
         string file = _secretFile + "-worker";
@@ -80,17 +87,26 @@ public sealed class WorkerSpecs(S3ServerFixture fixture) : IDisposable
     /// </summary>
     private async Task<CliResult> RunOnceJoined(string bucket, IEnumerable<string> args, int workers, int delayMs = 100)
     {
+        using var run = await StartOnceJoined(bucket, args, workers, delayMs);
+        return await run.WaitAsync(TimeSpan.FromSeconds(90));
+    }
+
+    /// <summary>Starts s3tail as <see cref="RunOnceJoined"/> does and returns it running, every worker in.</summary>
+    private async Task<RunningCli> StartOnceJoined(string bucket, IEnumerable<string> args, int workers, int delayMs)
+    {
         await _server.SetRulesAsync(bucket, new { op = "getObject", delayMs = 3000 });
-        using var run = new RunningCli(new CliProcess(), args);
+        var run = new RunningCli(new CliProcess(), args);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while (run.StderrText.Split('\n').Count(l => l.Contains("joined the run")) < workers && DateTime.UtcNow < deadline)
             await Task.Delay(50);
         await _server.SetRulesAsync(bucket, new { op = "getObject", delayMs });
-        return await run.WaitAsync(TimeSpan.FromSeconds(90));
+        return run;
     }
 
     private string[] RunArgs(string bucket, IEnumerable<string> workers) =>
-        ["--endpoint-url", _server.Endpoint, "--cache-hours", "0", "-l", "info", "--workers", string.Join(',', workers), "--secret-file", _secretFile, $"s3://{bucket}/logs/"];
+        // A fixed window, so this machine's downloaders (which take what no worker asked for) do
+        // not finish a slow bucket before a worker process has started and joined.
+        ["--endpoint-url", _server.Endpoint, "--cache-hours", "0", "-p", "24", "-l", "info", "--workers", string.Join(',', workers), "--secret-file", _secretFile, $"s3://{bucket}/logs/"];
 
     [Theory]
     [InlineData(2)]
@@ -106,6 +122,8 @@ public sealed class WorkerSpecs(S3ServerFixture fixture) : IDisposable
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Equal(ExpectedOutput(objects), result.Stdout);
         Assert.Equal(workers, result.StderrLines.Count(l => l.Contains("joined the run")));
+        // Every worker fetched objects: each kept some in its own cache.
+        Assert.All(addresses, a => Assert.NotEmpty(CacheEntries(a)));
         var counts = await _server.CountsAsync(bucket);
         Assert.Equal(objects.Count, counts.GetObject);   // each object fetched once, somewhere
     }
@@ -151,8 +169,7 @@ public sealed class WorkerSpecs(S3ServerFixture fixture) : IDisposable
             Assert.Equal(2, result.StderrLines.Count(l => l.Contains("joined the run")));
             // The worker told where kept what it fetched there; the run's own downloaders cache nothing (--cache-hours 0).
             Assert.NotEmpty(Directory.GetFiles(cacheDir, "*", SearchOption.AllDirectories));
-            string defaultCache = Path.Combine(_homes[uncached], ".s3tailcache");
-            Assert.True(!Directory.Exists(defaultCache) || Directory.GetFiles(defaultCache, "*", SearchOption.AllDirectories).Length == 0);
+            Assert.Empty(CacheEntries(uncached));
         }
         finally
         {
@@ -168,11 +185,10 @@ public sealed class WorkerSpecs(S3ServerFixture fixture) : IDisposable
         File.WriteAllText(_secretFile, "the fleet's secret");
         string a = StartWorker(), b = StartWorker();
         var (bucket, objects) = await Bucket(400);
-        await _server.SetRulesAsync(bucket, new { op = "getObject", delayMs = 300 });
 
-        using var run = new RunningCli(new CliProcess(), RunArgs(bucket, [a, b]));
-        // Once a worker has joined it holds objects (it asks for as many as it has slots).
-        await run.WaitForStderrAsync($"worker akka.ssl.tcp://s3tail@{a} joined the run", TimeSpan.FromSeconds(60));
+        // Once both have joined they hold objects: workers that ask are served first.
+        using var run = await StartOnceJoined(bucket, RunArgs(bucket, [a, b]), 2, delayMs: 300);
+        await Task.Delay(500);
         _workers[0].Signal(signal);
         var worker = await _workers[0].WaitAsync(TimeSpan.FromSeconds(30));
         var result = await run.WaitAsync(TimeSpan.FromSeconds(90));
@@ -206,10 +222,8 @@ public sealed class WorkerSpecs(S3ServerFixture fixture) : IDisposable
         File.WriteAllText(_secretFile, "the fleet's secret");
         string a = StartWorker(), b = StartWorker();
         var (bucket, objects) = await Bucket(300);
-        await _server.SetRulesAsync(bucket, new { op = "getObject", delayMs = 300 });
 
-        using var run = new RunningCli(new CliProcess(), RunArgs(bucket, [a, b]));
-        await run.WaitForStderrAsync("joined the run", TimeSpan.FromSeconds(60));
+        using var run = await StartOnceJoined(bucket, RunArgs(bucket, [a, b]), 2, delayMs: 300);
         await run.WaitForOutputAsync(20_000, TimeSpan.FromSeconds(60));
         run.Signal(RunningCli.SIGINT);
         var stopped = await run.WaitAsync(TimeSpan.FromSeconds(30));
@@ -274,7 +288,7 @@ public sealed class WorkerSpecs(S3ServerFixture fixture) : IDisposable
         // The worker is "localhost"; the run dials it as 127.0.0.1: TLS answers, Akka.Remote drops what is not addressed to it.
         _workers.Add(new RunningCli(new CliProcess(), ["worker", "--listen", $"localhost:{port}", "--secret-file", _secretFile]));
         WaitUntilListening($"127.0.0.1:{port}");
-        var (bucket, objects) = await Bucket(64);   // at 3 s a GET, 8 at a time: longer than the 15 s the run waits for a join
+        var (bucket, objects) = await Bucket(160);   // at 3 s a GET, 24 at a time: longer than the 15 s the run waits for a join
         await _server.SetRulesAsync(bucket, new { op = "getObject", delayMs = 3000 });
 
         using var run = new RunningCli(new CliProcess(), RunArgs(bucket, [$"127.0.0.1:{port}"]));
@@ -320,13 +334,17 @@ public sealed class WorkerSpecs(S3ServerFixture fixture) : IDisposable
 
         using var run = new RunningCli(new CliProcess(), RunArgs(bucket, [early, late]));
         await run.WaitForOutputAsync(1, TimeSpan.FromSeconds(60));
-        _workers.Add(new RunningCli(new CliProcess(), ["worker", "--listen", late, "--secret-file", _secretFile]));
+        var lateCli = new CliProcess();
+        _homes[late] = lateCli.Home;
+        _workers.Add(new RunningCli(lateCli, ["worker", "--listen", late, "--secret-file", _secretFile]));
         await run.WaitForStderrAsync($"worker akka.ssl.tcp://s3tail@{late} joined the run", TimeSpan.FromSeconds(60));
+        await Task.Delay(2500);   // a round of slow GETs ends: the keys that follow go to whoever asked first
         await _server.SetRulesAsync(bucket);
         var result = await run.WaitAsync(TimeSpan.FromSeconds(90));
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Equal(ExpectedOutput(objects), result.Stdout);
+        Assert.NotEmpty(CacheEntries(late));   // it fetched objects
     }
 
     [Fact]

@@ -153,4 +153,21 @@ public sealed class WorkDispatcherActorSpecs : TestKit, IDisposable
         dispatcher.Tell(new WorkerLost(WorkDispatcherActor.WorkerId(worker)));
         AwaitAssert(() => Assert.Empty(Directory.GetFiles(_spool.Folder)));
     }
+
+    [Fact]
+    public void Should_share_a_window_smaller_than_the_workers_slots_between_them_in_turn()
+    {
+        var sequencer = CreateTestProbe();
+        var first = CreateTestProbe();
+        var second = CreateTestProbe();
+        var dispatcher = Sys.ActorOf(WorkDispatcherActor.Props(sequencer, Source, null, localSlots: 0, _spool, NullLog.Instance));
+        dispatcher.Tell(new WantWork(16), first);
+        dispatcher.Tell(new WantWork(16), second);
+
+        for (int i = 0; i < 6; i++) dispatcher.Tell(Fetch(i));
+
+        // Each arrives while both still ask: they alternate, lowest first.
+        Assert.Equal([0L, 2L, 4L], first.ReceiveN(3).Cast<Work>().Select(w => w.Seq));
+        Assert.Equal([1L, 3L, 5L], second.ReceiveN(3).Cast<Work>().Select(w => w.Seq));
+    }
 }
