@@ -53,12 +53,13 @@ public static class NodeConfig
                 downing-provider-class = ""
                 log-info = off
               }
-              # A run's node may be gone without a word: leaving must not wait long for it.
+              # A run's node may be gone without a word: leaving must not wait long for it, and a
+              # worker must be ready for the next run soon after one ends.
               coordinated-shutdown.phases {
-                cluster-leave.timeout = 2 s
-                cluster-exiting.timeout = 2 s
-                cluster-exiting-done.timeout = 2 s
-                cluster-shutdown.timeout = 2 s
+                cluster-leave.timeout = 500 ms
+                cluster-exiting.timeout = 500 ms
+                cluster-exiting-done.timeout = 500 ms
+                cluster-shutdown.timeout = 500 ms
               }
             }
             """).WithFallback(ConfigurationFactory.ParseString(PipelineConfig.Hocon));

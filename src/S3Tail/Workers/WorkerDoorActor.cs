@@ -43,18 +43,24 @@ public sealed class WorkerDoorActor : ReceiveActor
         {
             if (t.ActorRef.Equals(_dispatcher)) RunEnded("ended");
         });
+        // A run's node that ends leaves the cluster: this worker is free at once, ready for the next run.
+        Receive<ClusterEvent.MemberExited>(m => RunNodeGone(m.Member, "ended"));
+        Receive<ClusterEvent.MemberRemoved>(m => RunNodeGone(m.Member, "ended"));
         // A run's node killed outright is never removed from the cluster (nothing downs it): unreachable is the end.
-        Receive<ClusterEvent.UnreachableMember>(m =>
-        {
-            if (_dispatcher is not null && m.Member.Address == _dispatcher.Path.Address) RunEnded("is unreachable");
-        });
+        Receive<ClusterEvent.UnreachableMember>(m => RunNodeGone(m.Member, "is unreachable"));
     }
 
     public static Props Props(int slots, Func<SourceSpec, IObjectSource> open, ObjectCache? cache, SpoolFolder spool, ILog log, TaskCompletionSource runEnded) =>
         Akka.Actor.Props.Create(() => new WorkerDoorActor(slots, open, cache, spool, log, runEnded));
 
+    private void RunNodeGone(Member member, string how)
+    {
+        if (_dispatcher is not null && member.Address == _dispatcher.Path.Address) RunEnded(how);
+    }
+
     private void RunEnded(string how)
     {
+        if (_runEnded.Task.IsCompleted) return;
         _log.Info($"the run at {_dispatcher!.Path.Address} {how}");
         _runEnded.TrySetResult();
     }
@@ -64,7 +70,8 @@ public sealed class WorkerDoorActor : ReceiveActor
         if (_dispatcher is not null) return;   // serving a run already; the other run goes without this worker
         _dispatcher = request.Dispatcher;
         var cluster = Cluster.Get(Context.System);
-        cluster.Subscribe(Self, ClusterEvent.InitialStateAsEvents, typeof(ClusterEvent.MemberUp), typeof(ClusterEvent.UnreachableMember));
+        cluster.Subscribe(Self, ClusterEvent.InitialStateAsEvents, typeof(ClusterEvent.MemberUp), typeof(ClusterEvent.UnreachableMember),
+            typeof(ClusterEvent.MemberExited), typeof(ClusterEvent.MemberRemoved));
         cluster.Join(request.Dispatcher.Path.Address);
     }
 }

@@ -133,7 +133,7 @@ public sealed class WorkerRecruiterActor : ReceiveActor, IWithTimers
         ?? HostPort(address);
 
     /// <summary>How long a worker holding the secret may take to join before the run says so.</summary>
-    private static readonly TimeSpan JoinPatience = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan JoinPatience = TimeSpan.FromSeconds(10);
 
     /// <summary>A TLS handshake on a reachable address takes milliseconds; a silent one is not up yet.</summary>
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(3);

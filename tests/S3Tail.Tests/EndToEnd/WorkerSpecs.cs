@@ -81,7 +81,7 @@ public sealed class WorkerSpecs(S3ServerFixture fixture) : IDisposable
     }
 
     /// <summary>
-    /// Runs s3tail with GETs held slow until <paramref name="workers"/> workers have joined (a
+    /// Runs s3tail with GETs held slow (1.5 s, 24 at a time) until <paramref name="workers"/> workers have joined (a
     /// worker process takes seconds to start on a busy machine), then at <paramref name="delayMs"/>,
     /// so every worker is in the run however loaded the machine is.
     /// </summary>
@@ -94,7 +94,7 @@ public sealed class WorkerSpecs(S3ServerFixture fixture) : IDisposable
     /// <summary>Starts s3tail as <see cref="RunOnceJoined"/> does and returns it running, every worker in.</summary>
     private async Task<RunningCli> StartOnceJoined(string bucket, IEnumerable<string> args, int workers, int delayMs)
     {
-        await _server.SetRulesAsync(bucket, new { op = "getObject", delayMs = 3000 });
+        await _server.SetRulesAsync(bucket, new { op = "getObject", delayMs = 1500 });
         var run = new RunningCli(new CliProcess(), args);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while (run.StderrText.Split('\n').Count(l => l.Contains("joined the run")) < workers && DateTime.UtcNow < deadline)
@@ -203,16 +203,21 @@ public sealed class WorkerSpecs(S3ServerFixture fixture) : IDisposable
     public async Task Should_serve_one_run_after_another_as_from_cron()
     {
         File.WriteAllText(_secretFile, "the fleet's secret");
-        string worker = StartWorker();
-        var (bucket, objects) = await Bucket(60);
+        string worker = StartWorker("-l", "debug");
+        var (bucket, objects) = await Bucket(120);
 
         for (int run = 0; run < 2; run++)
         {
+            // Between runs the worker makes a fresh node: a few seconds after a run ends it is ready again.
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+            while (_workers[0].StderrText.Split('\n').Count(l => l.Contains("worker listening")) < run + 1 && DateTime.UtcNow < deadline)
+                await Task.Delay(50);
             var result = await RunOnceJoined(bucket, RunArgs(bucket, [worker]), 1);
 
             Assert.True(result.ExitCode == 0, result.ToString());
             Assert.Equal(ExpectedOutput(objects), result.Stdout);
-            Assert.Contains(result.StderrLines, l => l.Contains($"worker akka.ssl.tcp://s3tail@{worker} joined the run"));
+            Assert.True(result.StderrLines.Any(l => l.Contains($"worker akka.ssl.tcp://s3tail@{worker} joined the run")),
+                $"run {run + 1}: {result}\nthe worker said:\n{_workers[0].StderrText}");
         }
     }
 
@@ -288,8 +293,8 @@ public sealed class WorkerSpecs(S3ServerFixture fixture) : IDisposable
         // The worker is "localhost"; the run dials it as 127.0.0.1: TLS answers, Akka.Remote drops what is not addressed to it.
         _workers.Add(new RunningCli(new CliProcess(), ["worker", "--listen", $"localhost:{port}", "--secret-file", _secretFile]));
         WaitUntilListening($"127.0.0.1:{port}");
-        var (bucket, objects) = await Bucket(160);   // at 3 s a GET, 24 at a time: longer than the 15 s the run waits for a join
-        await _server.SetRulesAsync(bucket, new { op = "getObject", delayMs = 3000 });
+        var (bucket, objects) = await Bucket(200);   // at 1.5 s a GET, 24 at a time: longer than the 10 s the run waits for a join
+        await _server.SetRulesAsync(bucket, new { op = "getObject", delayMs = 1500 });
 
         using var run = new RunningCli(new CliProcess(), RunArgs(bucket, [$"127.0.0.1:{port}"]));
         await run.WaitForStderrAsync("has not joined", TimeSpan.FromSeconds(60));
