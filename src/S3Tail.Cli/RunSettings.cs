@@ -37,6 +37,9 @@ public sealed record RunSettings(
 {
     public const double DefaultCacheHours = 24;
 
+    /// <summary>Where the cache is kept unless told otherwise (a run's and a worker's alike).</summary>
+    public static string DefaultCachePath => Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".s3tailcache");
+
     /// <summary>How requests are retried, with the run's stall timeout.</summary>
     public RetryPolicy Retry => RetryPolicy.Default with { Stall = StallTimeout };
 
@@ -75,7 +78,7 @@ public sealed record RunSettings(
             prefetch, level,
             cli.LogFile is { } lf ? lf : options.LogFile,
             cacheHours,
-            cli.CachePath ?? options.CachePath ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".s3tailcache"),
+            cli.CachePath ?? options.CachePath ?? DefaultCachePath,
             cli.CacheLookup, cli.SkipErrors, cli.Quiet, warnings, TimeSpan.FromSeconds(timeout), window, follow, filter, cli.MaxCount,
             WorkersFrom(cli), cli.Workers is null ? null : Cli.ClusterSecret.Read(cli.SecretFile));
     }

@@ -30,8 +30,7 @@ public static class TailCommand
             written = settings.Bookmark;
             // The settings are good: start the actor system on another core while this one
             // builds the S3 client and lists the first page (each ~0.2 s in a cold process).
-            var actorSystem = settings.CacheLookup ? null
-                : Task.Run(S3TailEngine.CreateActorSystem);
+            var actorSystem = settings.CacheLookup ? null : Task.Run(S3TailEngine.CreateActorSystem);
             debug = settings.LogLevel == LogLevel.Debug;
             (log, stderrLog, logFile) = OpenLog(settings, stderr, stderrGate);
             foreach (var warning in settings.Warnings) log.Warn(warning);
@@ -81,9 +80,8 @@ public static class TailCommand
                 Cache = cache,
                 SkipErrors = settings.SkipErrors,
                 Log = log,
-                Workers = settings.Workers is { } w
-                    ? new S3Tail.Workers.WorkerSet(w, S3Tail.Workers.SourceSpec.For(settings.Source.Bucket, settings.S3),
-                        S3Tail.Workers.ClusterIdentity.Certificate(settings.ClusterSecret!), () => RunNode(w, settings.ClusterSecret!))
+                Workers = settings.Workers is { } w && S3Tail.Workers.ClusterIdentity.Certificate(settings.ClusterSecret!) is var identity
+                    ? new S3Tail.Workers.WorkerSet(w, S3Tail.Workers.SourceSpec.For(settings.Source.Bucket, settings.S3), identity, () => RunNode(w, identity))
                     : null,
             };
             log.Debug($"stdout is written as {output.Kind}");
@@ -256,7 +254,7 @@ public static class TailCommand
     /// The run's cluster node: on loopback when every worker is, else on the address this machine
     /// reaches the first worker from. It joins itself; the workers join it when asked.
     /// </summary>
-    private static Akka.Actor.ActorSystem RunNode(IReadOnlyList<string> workers, string secret)
+    private static Akka.Actor.ActorSystem RunNode(IReadOnlyList<string> workers, System.Security.Cryptography.X509Certificates.X509Certificate2 identity)
     {
         static string Host(string hostPort) => hostPort[..hostPort.LastIndexOf(':')].Trim('[', ']');
         bool loopback = workers.All(w => Host(w) is "localhost" || (System.Net.IPAddress.TryParse(Host(w), out var ip) && System.Net.IPAddress.IsLoopback(ip)));
@@ -267,7 +265,7 @@ public static class TailCommand
             probe.Connect(Host(workers[0]), int.Parse(workers[0][(workers[0].LastIndexOf(':') + 1)..]));
             host = ((System.Net.IPEndPoint)probe.LocalEndPoint!).Address.ToString();
         }
-        var system = S3Tail.Workers.NodeConfig.Create(host, 0, "run", secret);
+        var system = S3Tail.Workers.NodeConfig.Create(host, 0, "run", identity);
         Akka.Cluster.Cluster.Get(system).Join(S3Tail.Workers.NodeConfig.AddressOf(system));
         return system;
     }

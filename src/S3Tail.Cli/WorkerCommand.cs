@@ -33,8 +33,7 @@ public static class WorkerCommand
             ObjectCache? cache = null;
             if (hours > 0)
             {
-                cache = new ObjectCache(cachePath is { } p ? Config.ConfigOptions.ExpandHome(p)
-                    : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".s3tailcache"), TimeSpan.FromHours(hours));
+                cache = new ObjectCache(cachePath is { } p ? Config.ConfigOptions.ExpandHome(p) : RunSettings.DefaultCachePath, TimeSpan.FromHours(hours));
                 if (!CacheFolder.Usable(cache, log)) cache = null;
             }
             Task Sweep() => cache is null ? Task.CompletedTask : CacheFolder.SweepAsync(cache, hours, log);

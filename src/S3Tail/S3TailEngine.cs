@@ -79,8 +79,8 @@ public static class S3TailEngine
         await using var registration = cancellationToken.Register(() => coordinator.Tell(new StopRun("cancelled")));
         try
         {
-            // The system can end under the run: Akka.Remote shuts a node down when a TLS handshake it
-            // started fails (a worker killed mid-handshake, or a wrong secret). End the run, never hang.
+            // The system can end under the run (a host program terminating it): end the run, never hang.
+            // A run spread over workers keeps Akka.Remote on a node of its own, which may end alone.
             if (await Task.WhenAny(completion.Task, system.WhenTerminated).ConfigureAwait(false) != completion.Task)
                 return completion.Task.IsCompleted ? await completion.Task.ConfigureAwait(false)
                     : new TailResult(Volatile.Read(ref lastWritten), StopReason.Failed, S3TailException.Runtime(

@@ -163,6 +163,9 @@ public sealed class ObjectFetcher(IObjectSource source, ObjectCache? cache, Spoo
         return await DecodeToFileAsync(info, download, entryPath, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Where this run's objects wait without a cache; a run spread over workers puts theirs here too.</summary>
+    internal SpoolFolder Spool => spool ?? throw new InvalidOperationException("this fetcher has no spool folder");
+
     /// <summary>
     /// Objects stored in at most this many bytes, and decoding to at most
     /// <see cref="SmallDecodedBytes"/>, are decoded in memory and handed to the sequencer from
@@ -170,9 +173,6 @@ public sealed class ObjectFetcher(IObjectSource source, ObjectCache? cache, Spoo
     /// deleted for a 4 KB access log cost more CPU than its GET. Memory stays bounded:
     /// at most prefetch × 256 KiB wait this way.
     /// </summary>
-    /// <summary>Where this run's objects wait without a cache; a run spread over workers puts theirs here too.</summary>
-    internal SpoolFolder Spool => spool ?? throw new InvalidOperationException("this fetcher has no spool folder");
-
     internal const long SmallStoredBytes = 64 * 1024;
     internal const int SmallDecodedBytes = 256 * 1024;
 

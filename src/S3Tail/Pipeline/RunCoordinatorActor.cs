@@ -69,31 +69,31 @@ public sealed class RunCoordinatorActor : ReceiveActor
         IActorRef keysTo;
         if (_request.Workers is { } workers)
         {
-            // Spread over workers: the dispatcher takes the keys and gives them to whoever pulls,
-            // this process's own downloaders included (they report through it).
-            // This process's downloaders take what no worker has asked for, up to the whole window:
-            // small objects are done fastest where they are listed, and a worker that asks is served first.
-            int localSlots = settings.Prefetch.Ceiling;
-            var dispatcher = Context.ActorOf(Workers.WorkDispatcherActor.Props(_sequencer, workers.Source, _request.Filter?.Spec, localSlots, _fetcher.Spool, _request.Log), "dispatcher");
-            var local = Context.ActorOf(
-                DownloaderActor.Props(settings, dispatcher)
-                    .WithRouter(new RoundRobinPool(localSlots).WithSupervisorStrategy(new OneForOneStrategy(_ => Directive.Restart))),
-                "downloaders");
-            dispatcher.Tell(new Workers.AttachLocalPool(local));
+            // Spread over workers: the dispatcher takes the keys and gives them to whoever pulls.
+            // This process's downloaders (reporting through it) take what no worker has asked for,
+            // up to the whole window: small objects are done fastest where they are listed, and a
+            // worker that asks is served first.
+            var dispatcher = Context.ActorOf(Workers.WorkDispatcherActor.Props(_sequencer, workers.Source, _request.Filter?.Spec,
+                settings.Prefetch.Ceiling, _fetcher.Spool, _request.Log), "dispatcher");
+            dispatcher.Tell(new Workers.AttachLocalPool(Downloaders(settings, reportTo: dispatcher)));
             _dispatcher = dispatcher;
             StartNode(workers);
             keysTo = dispatcher;
         }
         else
         {
-            keysTo = Context.ActorOf(
-                DownloaderActor.Props(settings, _sequencer)
-                    .WithRouter(new RoundRobinPool(settings.Prefetch.Ceiling).WithSupervisorStrategy(new OneForOneStrategy(_ => Directive.Restart))),
-                "downloaders");
+            keysTo = Downloaders(settings, reportTo: _sequencer);
         }
         var lister = Context.ActorOf(ListerActor.Props(settings, keysTo, _sequencer), "key-lister");
         _sequencer.Tell(new AttachLister(lister));
     }
+
+    /// <summary>This process's pool of downloaders, as many as the prefetch window can hold.</summary>
+    private IActorRef Downloaders(PipelineSettings settings, IActorRef reportTo) =>
+        Context.ActorOf(
+            DownloaderActor.Props(settings, reportTo)
+                .WithRouter(new RoundRobinPool(settings.Prefetch.Ceiling).WithSupervisorStrategy(new OneForOneStrategy(_ => Directive.Restart))),
+            "downloaders");
 
     /// <summary>Makes the run's cluster node and its gateway to the workers; tells this actor when the node ends.</summary>
     private void StartNode(Workers.WorkerSet workers)

@@ -31,9 +31,11 @@ public static class ClusterIdentity
     }
 
     /// <summary>Akka.Remote's TLS setup for a node holding <paramref name="secret"/>: mutual, pinned to the secret's key.</summary>
-    public static DotNettySslSetup TlsSetup(string secret)
+    public static DotNettySslSetup TlsSetup(string secret) => TlsSetup(Certificate(secret));
+
+    /// <summary>Akka.Remote's TLS setup for a node presenting <paramref name="own"/> (the secret's <see cref="Certificate"/>).</summary>
+    public static DotNettySslSetup TlsSetup(X509Certificate2 own)
     {
-        var own = Certificate(secret);
         byte[] pinned = own.GetPublicKey();
         return new DotNettySslSetup(own, suppressValidation: false, requireMutualAuthentication: true,
             validateCertificateHostname: false,

@@ -20,7 +20,11 @@ public static class NodeConfig
     /// An ActorSystem for a node named <c>s3tail</c> listening on <paramref name="host"/>:<paramref name="port"/>
     /// (0: any free port) with role <paramref name="role"/> ("run" or "worker").
     /// </summary>
-    public static ActorSystem Create(string host, int port, string role, string secret)
+    public static ActorSystem Create(string host, int port, string role, string secret) =>
+        Create(host, port, role, ClusterIdentity.Certificate(secret));
+
+    /// <summary>As <see cref="Create(string, int, string, string)"/>, with the secret's certificate made once by the caller.</summary>
+    public static ActorSystem Create(string host, int port, string role, System.Security.Cryptography.X509Certificates.X509Certificate2 identity)
     {
         var hocon = ConfigurationFactory.ParseString($$"""
             akka {
@@ -63,7 +67,7 @@ public static class NodeConfig
               }
             }
             """).WithFallback(ConfigurationFactory.ParseString(PipelineConfig.Hocon));
-        return ActorSystem.Create("s3tail", ActorSystemSetup.Create(BootstrapSetup.Create().WithConfig(hocon), ClusterIdentity.TlsSetup(secret)));
+        return ActorSystem.Create("s3tail", ActorSystemSetup.Create(BootstrapSetup.Create().WithConfig(hocon), ClusterIdentity.TlsSetup(identity)));
     }
 
     /// <summary>The address this node is reachable at.</summary>

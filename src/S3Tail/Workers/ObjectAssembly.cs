@@ -43,18 +43,22 @@ public sealed class ObjectAssembly(ObjectInfo info, SpoolFolder spool) : IDispos
             _writer = null;
             return new SpooledContent(_path!);
         }
-        byte[] bytes = _parts.Count == 1 ? _parts[0] : new byte[_length];
-        if (_parts.Count != 1)
-        {
-            int at = 0;
-            foreach (var part in _parts)
-            {
-                part.CopyTo(bytes, at);
-                at += part.Length;
-            }
-        }
+        // One chunk (the common case) is handed on as it is; several are joined once.
+        byte[] bytes = _parts.Count == 1 ? _parts[0] : Joined();
         _parts.Clear();
         return new InMemoryContent(bytes);
+    }
+
+    private byte[] Joined()
+    {
+        var bytes = new byte[_length];
+        int at = 0;
+        foreach (var part in _parts)
+        {
+            part.CopyTo(bytes, at);
+            at += part.Length;
+        }
+        return bytes;
     }
 
     /// <summary>Drops what arrived (the worker was lost or failed); a spool file begun is deleted.</summary>

@@ -56,15 +56,13 @@ public sealed class WorkDispatcherActor : ReceiveActor
         });
         Receive<WorkKept>(m =>
         {
-            if (_ledger.HeldBy(WorkerId(Sender)).Contains(m.Seq)) _kept[m.Seq] = m;
+            if (_ledger.Holds(WorkerId(Sender), m.Seq, out _)) _kept[m.Seq] = m;
         });
         Receive<WorkChunk>(OnChunk);
         Receive<WorkFailed>(m =>
         {
-            string id = WorkerId(Sender);
-            if (!_ledger.Complete(id, m.Seq)) return;   // a late answer from a worker given up for lost
+            if (!_ledger.Complete(WorkerId(Sender), m.Seq, out var fetch)) return;   // a late answer from a worker given up for lost
             Abandon(m.Seq);
-            var fetch = HeldFetch(m.Seq);
             _sequencer.Tell(new FetchFailed(m.Seq, fetch.Object, S3TailException.Runtime(m.Message), fetch.Placement));
         });
         Receive<WorkerLost>(m =>
@@ -86,31 +84,18 @@ public sealed class WorkDispatcherActor : ReceiveActor
     /// <summary>A worker's node, for messages: the address part of its id.</summary>
     private static string NodeOf(string id) => ActorPath.TryParse(id, out var path) ? path.Address.ToString() : id;
 
-    private readonly Dictionary<long, FetchObject> _inFlight = new();
-
-    private FetchObject HeldFetch(long seq)
-    {
-        _inFlight.Remove(seq, out var fetch);
-        return fetch!;
-    }
-
     private void OnChunk(WorkChunk chunk)
     {
         // Every chunk is acknowledged, kept or not: the worker sends the next ones as these arrive.
         Sender.Tell(new ChunkAck(chunk.Seq));
         string id = WorkerId(Sender);
-        if (!_ledger.HeldBy(id).Contains(chunk.Seq)) return;   // not this worker's (any more)
+        if (!_ledger.Holds(id, chunk.Seq, out var fetch)) return;   // not this worker's (any more)
         if (!_assembling.TryGetValue(chunk.Seq, out var assembly))
-            _assembling[chunk.Seq] = assembly = new ObjectAssembly(_inFlight[chunk.Seq].Object, _spool);
+            _assembling[chunk.Seq] = assembly = new ObjectAssembly(fetch.Object, _spool);
         assembly.Add(chunk.Bytes);
         if (!chunk.Last) return;
         _assembling.Remove(chunk.Seq);
-        if (!_ledger.Complete(id, chunk.Seq))
-        {
-            assembly.Dispose();
-            return;
-        }
-        var fetch = HeldFetch(chunk.Seq);
+        _ledger.Complete(id, chunk.Seq);
         var content = assembly.Finish();
         if (_kept.Remove(chunk.Seq, out var kept))
             content = new FilteredContent(content, Filtering.LineMap.FromRuns(kept.MapRuns), kept.ExaminedThrough);
@@ -135,7 +120,6 @@ public sealed class WorkDispatcherActor : ReceiveActor
     {
         if (_ledger.Complete(Local, seq))
         {
-            _inFlight.Remove(seq);
             _localFree++;
             _sequencer.Tell(outcome);
         }
@@ -171,14 +155,12 @@ public sealed class WorkDispatcherActor : ReceiveActor
             var (id, (agent, demand)) = _workers.MaxBy(w => w.Value.Demand);
             if (demand == 0) break;
             var (seq, fetch) = _ledger.Take(id, 1)[0];
-            _inFlight[seq] = fetch;
             agent.Tell(new Work(seq, _source, fetch.Object, fetch.Placement.SkipLines, _filter));
             _workers[id] = (agent, demand - 1);
         }
         if (_localPool.IsNobody()) return;
-        foreach (var (seq, fetch) in _ledger.Take(Local, _localFree))
+        foreach (var (_, fetch) in _ledger.Take(Local, _localFree))
         {
-            _inFlight[seq] = fetch;
             _localFree--;
             _localPool.Tell(fetch);
         }

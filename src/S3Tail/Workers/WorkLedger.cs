@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace S3Tail.Workers;
 
 /// <summary>
@@ -60,11 +62,23 @@ public sealed class WorkLedger<TWork>
     /// <paramref name="worker"/> finished <paramref name="seq"/>: true when that counts (it holds
     /// the piece now), false for a stale answer (the piece went to someone else, or is done).
     /// </summary>
-    public bool Complete(string worker, long seq)
+    public bool Complete(string worker, long seq) => Complete(worker, seq, out _);
+
+    /// <summary>As <see cref="Complete(string, long)"/>, giving the piece's work when it counts.</summary>
+    public bool Complete(string worker, long seq, [MaybeNullWhen(false)] out TWork work)
     {
-        if (!_held.TryGetValue(seq, out var holder) || holder.Worker != worker) return false;
+        if (!Holds(worker, seq, out work)) return false;
         _held.Remove(seq);
         _byWorker[worker].Remove(seq);
+        return true;
+    }
+
+    /// <summary>Whether <paramref name="worker"/> holds <paramref name="seq"/> now, and its work if so.</summary>
+    public bool Holds(string worker, long seq, [MaybeNullWhen(false)] out TWork work)
+    {
+        work = default;
+        if (!_held.TryGetValue(seq, out var holder) || holder.Worker != worker) return false;
+        work = holder.Work;
         return true;
     }
 

@@ -112,15 +112,24 @@ public sealed class WorkerAgentActor : ReceiveActor
             if (content is FilteredContent filtered)
                 dispatcher.Tell(new WorkKept(work.Seq, filtered.Map.ToRuns(), filtered.ExaminedThrough), self);
             await using var decoded = content.OpenDecoded();
-            var buffer = new byte[ChunkBytes];
-            int index = 0;
-            while (true)
+            // One pooled read buffer per object in flight (most objects are far smaller than a chunk);
+            // each chunk sent owns a copy of just its bytes.
+            var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(ChunkBytes);
+            try
             {
-                int n = await decoded.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, stopping).ConfigureAwait(false);
-                bool last = n < buffer.Length;
-                await credit.WaitAsync(stopping).ConfigureAwait(false);
-                dispatcher.Tell(new WorkChunk(work.Seq, index++, buffer.AsSpan(0, n).ToArray(), last), self);
-                if (last) break;
+                int index = 0;
+                while (true)
+                {
+                    int n = await decoded.ReadAtLeastAsync(buffer.AsMemory(0, ChunkBytes), ChunkBytes, throwOnEndOfStream: false, stopping).ConfigureAwait(false);
+                    bool last = n < ChunkBytes;
+                    await credit.WaitAsync(stopping).ConfigureAwait(false);
+                    dispatcher.Tell(new WorkChunk(work.Seq, index++, buffer.AsSpan(0, n).ToArray(), last), self);
+                    if (last) break;
+                }
+            }
+            finally
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
             }
         }
         catch (Exception) when (stopping.IsCancellationRequested)

@@ -19,9 +19,10 @@ public static class WorkerHost
         ILog log, Action? afterRun, CancellationToken stop)
     {
         using var spool = new SpoolFolder();
+        using var identity = ClusterIdentity.Certificate(secret);
         while (!stop.IsCancellationRequested)
         {
-            var system = NodeConfig.Create(host, port, "worker", secret);
+            var system = NodeConfig.Create(host, port, "worker", identity);
             var runEnded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             system.ActorOf(WorkerDoorActor.Props(Slots, open, cache, spool, log, runEnded), "door");
             log.Info($"worker listening at {NodeConfig.AddressOf(system)}");
