@@ -9,10 +9,13 @@ public static class AsNobody
     /// <summary>Put before `s3tail` in a shell script.</summary>
     public const string Prefix = "setpriv --reuid=65534 --regid=65534 --clear-groups";
 
+    /// <summary>The reason a spec that needs it is reported skipped.</summary>
+    public const string Unavailable = "needs root, setpriv and a build readable by the user nobody";
+
     /// <summary>
     /// True where the suite can do it: as root, with setpriv, and with the build output readable
     /// by everyone (a checkout under a private folder such as /root is not). Elsewhere the specs
-    /// that need it have nothing to check.
+    /// that need it are reported skipped.
     /// </summary>
     public static async Task<bool> AvailableAsync()
     {
