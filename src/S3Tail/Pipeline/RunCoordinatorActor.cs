@@ -1,5 +1,4 @@
 using Akka.Actor;
-using Akka.Routing;
 using S3Tail.Logging;
 using S3Tail.Windowing;
 
@@ -90,10 +89,7 @@ public sealed class RunCoordinatorActor : ReceiveActor
 
     /// <summary>This process's pool of downloaders, as many as the prefetch window can hold.</summary>
     private IActorRef Downloaders(PipelineSettings settings, IActorRef reportTo) =>
-        Context.ActorOf(
-            DownloaderActor.Props(settings, reportTo)
-                .WithRouter(new RoundRobinPool(settings.Prefetch.Ceiling).WithSupervisorStrategy(new OneForOneStrategy(_ => Directive.Restart))),
-            "downloaders");
+        Context.ActorOf(DownloaderActor.PoolProps(settings, reportTo, settings.Prefetch.Ceiling), "downloaders");
 
     /// <summary>Makes the run's cluster node and its gateway to the workers; tells this actor when the node ends.</summary>
     private void StartNode(Workers.WorkerSet workers)

@@ -64,4 +64,27 @@ public sealed class DownloaderActorSpecs : TestKit, IDisposable
         // downloaders are inside their open at once.
         Assert.Equal(8, source.MaxConcurrentOpens);
     }
+
+    /// <summary>
+    /// A downloader that crashes mid-fetch is restarted by its pool; the fetch it had started
+    /// still ends, and its outcome must reach the sequencer (it went to the fresh instance, which
+    /// dropped it, and the run waited forever). Later objects, stashed behind it, are fetched too.
+    /// </summary>
+    [Fact]
+    public void Should_still_report_the_fetch_of_a_downloader_that_crashed_mid_fetch()
+    {
+        var objects = Enumerable.Range(0, 3).Select(i => (Key: $"k{i}", Content: Text($"object {i}\n"))).ToList();
+        var source = new MemorySource(objects) { OpenDelay = TimeSpan.FromMilliseconds(500) };
+        var fetcher = new ObjectFetcher(source, null, _spool, RetryPolicy.Default, NullLog.Instance);
+        var sequencer = CreateTestProbe();
+        var pool = Sys.ActorOf(DownloaderActor.PoolProps(Settings(source, fetcher), sequencer, size: 1));
+
+        for (int i = 0; i < objects.Count; i++) pool.Tell(new FetchObject(i, new ObjectInfo(objects[i].Key, "e", objects[i].Content.Length)));
+        AwaitCondition(() => source.Opens.ContainsKey("k0"), TimeSpan.FromSeconds(5));
+        pool.Tell(new Broadcast(Kill.Instance));   // the one downloader crashes while k0 is being opened
+
+        var seqs = Enumerable.Range(0, objects.Count).Select(_ => sequencer.ExpectMsg<ObjectFetched>(TimeSpan.FromSeconds(10)).Seq).Order().ToList();
+        Assert.Equal([0L, 1L, 2L], seqs);
+        sequencer.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+    }
 }
