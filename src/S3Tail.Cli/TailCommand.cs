@@ -30,7 +30,7 @@ public static class TailCommand
             written = settings.Bookmark;
             // The settings are good: start the actor system on another core while this one
             // builds the S3 client and lists the first page (each ~0.2 s in a cold process).
-            var actorSystem = settings.CacheLookup ? null : Task.Run(S3TailEngine.CreateActorSystem);
+            var actorSystem = settings.CacheLookup ? null : Task.Run(() => S3TailEngine.CreateActorSystem(settings.LogLevel));
             debug = settings.LogLevel == LogLevel.Debug;
             (log, stderrLog, logFile) = OpenLog(settings, stderr, stderrGate);
             foreach (var warning in settings.Warnings) log.Warn(warning);

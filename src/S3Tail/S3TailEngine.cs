@@ -25,8 +25,11 @@ public static class S3TailEngine
         RunAsync(request, new HandlerLineSink(handler), cancellationToken);
 
     /// <summary>The actor system a run needs, configured for the pipeline.</summary>
-    public static ActorSystem CreateActorSystem() =>
-        ActorSystem.Create("s3tail", ConfigurationFactory.ParseString(PipelineConfig.Hocon));
+    public static ActorSystem CreateActorSystem() => CreateActorSystem(Logging.LogLevel.Warning);
+
+    /// <summary>As <see cref="CreateActorSystem()"/>, with Akka publishing what a log at <paramref name="logLevel"/> shows.</summary>
+    public static ActorSystem CreateActorSystem(Logging.LogLevel logLevel) =>
+        ActorSystem.Create("s3tail", ConfigurationFactory.ParseString(PipelineConfig.For(logLevel)));
 
     /// <summary>
     /// Asks for the listing's first page now, to hand to <see cref="TailRequest.FirstPage"/>: a
@@ -74,6 +77,8 @@ public static class S3TailEngine
             PrefetchController.For(request.Prefetch));
         using var stopping = new CancellationTokenSource();
         var completion = new TaskCompletionSource<TailResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Akka's own events (a crash its supervisor reports) go to the run's log, never to stdout.
+        using var akkaLog = Logging.AkkaLog.Forward(system, request.Log);
         var coordinator = system.ActorOf(RunCoordinatorActor.Props(request, sink, fetcher, stopping, completion),
             $"run-{Guid.NewGuid():N}");
         await using var registration = cancellationToken.Register(() => coordinator.Tell(new StopRun("cancelled")));

@@ -4,13 +4,15 @@ namespace S3Tail.Hosting;
 public static class PipelineConfig
 {
     /// <summary>
-    /// stdout carries only object content, so Akka must never log there; the writer gets a thread
+    /// stdout carries only object content, so Akka must never log there: its events go to a
+    /// logger that writes nothing, and each run forwards them to its own log (<see cref="Logging.AkkaLog"/>); the writer gets a thread
     /// of its own (a blocked pipe must not hold a shared dispatcher thread); signals are handled
     /// by the caller, not by a CLR shutdown hook.
     /// </summary>
     public const string Hocon = """
         akka {
-          loglevel = OFF
+          loglevel = WARNING
+          loggers = ["S3Tail.Logging.SilentLogger, S3Tail.Engine"]
           stdout-loglevel = OFF
           log-config-on-start = off
           log-dead-letters = off
@@ -21,4 +23,7 @@ public static class PipelineConfig
           type = PinnedDispatcher
         }
         """;
+
+    /// <summary>As <see cref="Hocon"/>, with Akka publishing what the tool's log at <paramref name="level"/> can show.</summary>
+    public static string For(Logging.LogLevel level) => Hocon + $"\nakka.loglevel = {Logging.AkkaLog.AkkaLevel(level)}\n";
 }

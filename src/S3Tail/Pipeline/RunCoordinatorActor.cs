@@ -96,6 +96,7 @@ public sealed class RunCoordinatorActor : ReceiveActor
     {
         var node = workers.MakeNode();
         _node = node;
+        AkkaLog.Forward(node, _request.Log);   // ends with the node
         // On purpose in the other system: the gateway must live on the cluster node, which may end apart from this one.
 #pragma warning disable AK1008
         node.ActorOf(Workers.WorkerRecruiterActor.Props(workers.Addresses, workers.Identity, _dispatcher, Self, _request.Log), "recruiter");

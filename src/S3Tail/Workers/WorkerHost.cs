@@ -23,6 +23,7 @@ public static class WorkerHost
         while (!stop.IsCancellationRequested)
         {
             var system = NodeConfig.Create(host, port, "worker", identity);
+            AkkaLog.Forward(system, log);   // ends with the system
             var runEnded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             system.ActorOf(WorkerDoorActor.Props(Slots, open, cache, spool, log, runEnded), "door");
             log.Info($"worker listening at {NodeConfig.AddressOf(system)}");
