@@ -37,7 +37,7 @@ public sealed record SpooledContent(string SpoolPath) : ObjectContent
 /// <summary>
 /// A plain file the source reads in place (a local folder's), opened through the source — so
 /// with its checks (never blocking on a FIFO) — and read up to the size it had when listed: a
-/// file still growing is read as the snapshot the listing saw (see README, "Local folders").
+/// file still growing is read as the snapshot the listing saw (see docs/errors.md, "Local folders").
 /// </summary>
 public sealed record InPlaceContent(IObjectSource Source, ObjectInfo Info) : ObjectContent
 {

@@ -4,14 +4,14 @@ using S3Tail.Tests.Support;
 
 namespace S3Tail.Tests.Library;
 
-/// <summary>README's library example is examples/LibraryExample, built with the suite and run here.</summary>
+/// <summary>The library guide's example (docs/library.md) is examples/LibraryExample, built with the suite and run here.</summary>
 public sealed partial class LibraryExampleSpecs
 {
     [Fact]
-    public void Should_appear_in_the_readme_exactly_as_it_is_built()
+    public void Should_appear_in_the_library_guide_exactly_as_it_is_built()
     {
         var program = File.ReadAllText(Path.Combine(RepoPaths.Root, "examples", "LibraryExample", "Program.cs")).TrimEnd();
-        var readme = File.ReadAllText(Path.Combine(RepoPaths.Root, "README.md"));
+        var readme = File.ReadAllText(Path.Combine(RepoPaths.Root, "docs", "library.md"));
         Assert.Contains(program, readme);
     }
 

@@ -5,7 +5,7 @@ using S3Tail.Tests.Support;
 namespace S3Tail.Tests.Tooling;
 
 /// <summary>
-/// Every command in README's ```sh blocks runs, as written, so the docs cannot drift from the
+/// Every command in the ```sh blocks of README and of the guides in docs/ runs, as written, so the docs cannot drift from the
 /// tool: against the S3 test server holding the samples as s3://my-logs/s3/ (AWS_ENDPOINT_URL_S3
 /// points there, and the MinIO example's address is swapped for the server's), with the cron
 /// example's paths moved into a temporary folder. Lines that install or build (dotnet …,
@@ -21,8 +21,10 @@ public sealed partial class ReadmeSpecs(S3ServerFixture fixture)
 
     private static IEnumerable<string> ShellCommands()
     {
-        var readme = File.ReadAllText(Path.Combine(RepoPaths.Root, "README.md"));
-        foreach (Match block in ShellBlock().Matches(readme))
+        var pages = Directory.EnumerateFiles(Path.Combine(RepoPaths.Root, "docs"), "*.md").Order(StringComparer.Ordinal)
+            .Prepend(Path.Combine(RepoPaths.Root, "README.md"));
+        foreach (var page in pages)
+        foreach (Match block in ShellBlock().Matches(File.ReadAllText(page)))
             foreach (var raw in block.Groups[1].Value.Split('\n'))
             {
                 var line = raw.Trim();
@@ -35,7 +37,7 @@ public sealed partial class ReadmeSpecs(S3ServerFixture fixture)
     public void Should_find_the_examples_it_runs()
     {
         var commands = ShellCommands().ToList();
-        Assert.True(commands.Count >= 6, string.Join("\n", commands));
+        Assert.True(commands.Count >= 15, string.Join("\n", commands));
         Assert.All(commands, c => Assert.Matches(@"^(\*/\d+ \* \* \* \* )?s3tail ", c));
     }
 
