@@ -1,5 +1,3 @@
-using System.IO.Compression;
-
 namespace S3Tail.Decoding;
 
 /// <summary>
@@ -33,10 +31,7 @@ public static class GzipDetection
     {
         var whole = new PrefixedStream(head.AsMemory(0, n), stored);
         if (!IsGzip(head.AsSpan(0, n))) return whole;
-        // GZipStream cannot tell a truncated stream from a complete one; the system zlib can.
-        // Where there is none (Windows), GZipStream is the best there is.
-        return Zlib.IsAvailable
-            ? new GzipMemberStream(whole)
-            : new GZipStream(whole, CompressionMode.Decompress, leaveOpen: false);
+        // Not GZipStream: it cannot tell a truncated stream from a complete one.
+        return new GzipMemberStream(whole);
     }
 }
