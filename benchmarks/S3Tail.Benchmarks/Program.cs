@@ -11,6 +11,7 @@ using S3Tail.Benchmarks;
 // regex: the .NET regex engines (Compiled, interpreted, NonBacktracking) on access-log text, as --grep searches it.
 // follow [--seconds N]: follow mode left running: fast polls, a trickle of objects, memory early and late.
 // workers [--objects N] [--megabytes M | --kilobytes K] [--latency MS]: a run on one machine against one and two loopback workers (default 40 objects of 4 MB, 20 ms).
+// gunzip [--megabytes N] [--file PATH]: s3tail's gunzip against GZipStream and zcat on one .gz (default: 400 MB of access-log lines, made once in $TMPDIR).
 // smoke: one tiny scenario (the test suite checks the benchmarks still build and run).
 // bdn ARGS: the full BenchmarkDotNet run, e.g. `bdn --filter *`.
 string mode = args.Length > 0 ? args[0] : "quick";
@@ -40,6 +41,8 @@ switch (mode)
         return RegexEngineRunner.Run();
     case "follow":
         return await FollowSoakRunner.RunAsync(TimeSpan.FromSeconds(args.Length > 2 && args[1] == "--seconds" ? int.Parse(args[2]) : 60));
+    case "gunzip":
+        return await GunzipRunner.RunAsync(Array.IndexOf(args, "--file") is var f and >= 0 ? args[f + 1] : null, Option(args, "--megabytes") ?? 400, rounds: 5);
     case "smoke":
         return await QuickRunner.SmokeAsync();
     case "quick":
