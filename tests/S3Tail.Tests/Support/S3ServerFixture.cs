@@ -1,15 +1,48 @@
 namespace S3Tail.Tests.Support;
 
-/// <summary>The test run's one server, shared by every test class that asks for it.</summary>
+/// <summary>
+/// The test run's one S3 server, for every test class that asks for it — whether through the
+/// serial collection below or as a class fixture of its own, so that classes run in parallel
+/// share it too (each test uses buckets of its own). It starts with the first class that needs
+/// it and ends with the test process.
+/// </summary>
 public sealed class S3ServerFixture : IAsyncLifetime
 {
+    private static readonly Lazy<Task<S3TestServer>> Shared = new(StartShared);
+
     public S3TestServer Server { get; private set; } = null!;
 
-    public async Task InitializeAsync() => Server = await S3TestServer.StartAsync();
+    public async Task InitializeAsync() => Server = await Shared.Value;
 
-    public async Task DisposeAsync() => await Server.DisposeAsync();
+    /// <summary>Nothing: other classes may still be using the server; it is disposed when the process exits.</summary>
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    private static async Task<S3TestServer> StartShared()
+    {
+        RemoveFoldersOfEndedRuns();
+        var server = await S3TestServer.StartAsync();
+        // node also exits when the test process's end closes its stdin (--exit-with-stdin); this
+        // removes its folder where the test host ends normally, and the next run's start where not.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => server.DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(10));
+        return server;
+    }
+
+    /// <summary>Deletes the data folders of servers whose test process is gone (s3tail-s3rver-PID-…).</summary>
+    private static void RemoveFoldersOfEndedRuns()
+    {
+        foreach (var folder in Directory.EnumerateDirectories(Path.GetTempPath(), "s3tail-s3rver-*"))
+        {
+            var parts = Path.GetFileName(folder).Split('-');
+            if (parts.Length < 4 || !int.TryParse(parts[2], out int pid) || Directory.Exists($"/proc/{pid}")) continue;
+            try { Directory.Delete(folder, true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+    }
 }
 
+/// <summary>
+/// The classes that run one after another, apart from the rest: those whose specs measure time
+/// or hold the machine (workers, stalls, soaks, follow), which a busy neighbour would disturb.
+/// </summary>
 [CollectionDefinition(Name)]
 public sealed class S3ServerCollection : ICollectionFixture<S3ServerFixture>
 {
