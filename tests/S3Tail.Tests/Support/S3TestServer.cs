@@ -153,10 +153,16 @@ public sealed class S3TestServer : IAsyncDisposable
     }
 }
 
-/// <summary>What the test server counted for a bucket: GETs by key and by the first word of their User-Agent, and signatures it refused.</summary>
+/// <summary>
+/// What the test server counted for a bucket: GETs by key and by the first word of their
+/// User-Agent, signatures it refused, and requests by operation and signing region ("list eu-west-3").
+/// </summary>
 public sealed record RequestCounts(int GetObject, int Ranged, int List, int Other, Dictionary<string, int> Keys,
-    int SignatureMismatch = 0, Dictionary<string, int>? Agents = null)
+    int SignatureMismatch = 0, Dictionary<string, int>? Agents = null, Dictionary<string, int>? Regions = null)
 {
+    /// <summary>The regions the requests were signed for, each once, in order.</summary>
+    public IEnumerable<string> SigningRegions => (Regions ?? []).Keys.Select(k => k[(k.IndexOf(' ') + 1)..]).Distinct().Order();
+
     /// <summary>GETs s3tail sent itself (<c>DirectGetClient</c>), not through the AWS SDK.</summary>
     public int DirectGets => Agents?.GetValueOrDefault("s3tail") ?? 0;
 }
