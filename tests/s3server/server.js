@@ -7,6 +7,7 @@
 //  3. Request counters per bucket and key, so a test can prove a cache hit sent no GET.
 // Control endpoints (JSON): POST /__s3tail/rules?bucket=B  body [rule...]  replaces B's rules;
 // GET /__s3tail/counts?bucket=B; POST /__s3tail/reset?bucket=B;
+// POST /__s3tail/bucket?bucket=B  makes bucket B whatever its name (a legacy one s3rver's PUT refuses);
 // POST /__s3tail/secret  body { secret }  also accepts that secret key for S3RVER's signatures;
 // POST /__s3tail/seed?bucket=B  body [{ key, text }...]  stores objects straight into the store
 // (no HTTP request and no signature per object), for tests that need thousands of keys.
@@ -88,6 +89,10 @@ async function control(ctx) {
       });
     }
     ctx.body = String(objects.length);
+  } else if (ctx.path === '/__s3tail/bucket' && ctx.method === 'POST') {
+    // s3rver's PUT Bucket refuses names S3 still serves (us-east-1 before 2018: upper case, '_').
+    await server.store.putBucket(bucket);
+    ctx.body = 'ok';
   } else if (ctx.path === '/__s3tail/secret' && ctx.method === 'POST') {
     const { secret } = (await readJson(ctx)) || {};
     if (secret && !secrets.S3RVER.includes(secret)) secrets.S3RVER.push(secret);

@@ -124,6 +124,13 @@ public sealed class S3TestServer : IAsyncDisposable
         response.EnsureSuccessStatusCode();
     }
 
+    /// <summary>Makes a bucket under a name s3rver's own PUT Bucket refuses (upper case, '_'), as S3 still serves legacy us-east-1 buckets.</summary>
+    public async Task<string> CreateLegacyBucketAsync(string name)
+    {
+        (await _http.PostAsync($"/__s3tail/bucket?bucket={Uri.EscapeDataString(name)}", null)).EnsureSuccessStatusCode();
+        return name;
+    }
+
     /// <summary>Makes the server accept signatures made with this secret key (for the access key S3RVER) too.</summary>
     public async Task AcceptSecretAsync(string secret) =>
         (await _http.PostAsJsonAsync("/__s3tail/secret", new { secret })).EnsureSuccessStatusCode();
