@@ -96,19 +96,20 @@ public static partial class KeyTime
     /// </summary>
     public static string LayoutEnd(string key, TimeMark mark)
     {
-        int opening = mark.Form switch
+        (int opening, string next) = mark.Form switch
         {
             // "YYYY-MM-DD-HH-": CloudFront's "YYYY-MM-DD-HH." can follow a stem that ends in '.'.
-            TimeForm.AccessLog when mark.Start > 0 && key[mark.Start - 1] == '.' => 14,
-            TimeForm.HourFolder => 3,   // "HH/"; the day folder above it can also hold names "YYYY-…"
-            TimeForm.HiveDay => 10,     // "year=YYYY/"
-            TimeForm.HiveHour => 8,     // "hour=HH/"
+            TimeForm.AccessLog when mark.Start > 0 && key[mark.Start - 1] == '.' => (14, "9"),
+            TimeForm.HourFolder => (3, ""),            // "HH/"; the day folder above can also hold names "YYYY-…"
+            TimeForm.HiveDay => (10, "month=9"),       // "year=YYYY/"
+            TimeForm.HiveHour => (8, ""),              // "hour=HH/"
             // The year and the character after it: '-' (access log, CloudFront), '/' (date folder),
             // a digit (load balancer, where nothing else follows '_' with digits). A 12-digit
-            // account folder differs there too.
-            _ => 5,
+            // account folder differs there too. The time goes on with digits, so a folder such as
+            // "2016-notes/" or "2016/misc/" is not in the layout either.
+            _ => (5, "9"),
         };
-        return key[..(mark.Start + opening)] + Last;
+        return key[..(mark.Start + opening)] + next + Last;
     }
 
     /// <summary>Sorts after every text of the characters a key holds (U+10FFFF is the largest code point).</summary>

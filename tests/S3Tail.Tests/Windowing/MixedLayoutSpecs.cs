@@ -34,7 +34,7 @@ public sealed class MixedLayoutSpecs
         // S3's partitioned layout: the folder is the event's day, the name the delivery (up to a few hours later).
         var delivered = t.AddSeconds(random.Next(0, 4 * 3600));
         string account = random.Next(3) switch { 0 => "987654321098", 1 => "201512281234", _ => "201601011234" };
-        return random.Next(16) switch
+        return random.Next(18) switch
         {
             0 => ($"logs/{Access(t)}-{u}", second),                                   // simple prefix access logs
             1 => ($"logs/web-{Access(t)}-{u}", second),
@@ -51,7 +51,10 @@ public sealed class MixedLayoutSpecs
             12 => ($"logs/x_{Minute(t)}_{u}.log", minute),
             13 => ($"logs/year={t:yyyy}/month={t:MM}/day={t:dd}/part-{u}", day),    // Hive
             14 => ($"logs/year={t:yyyy}/month={t:MM}/day={t:dd}/hour={t:HH}/part-{u}", hour),
-            _ => (random.Next(3) switch { 0 => $"logs/{t:yyyy}-notes-{u}.txt", 1 => $"logs/README-{u}", _ => $"logs/{account}/README" }, null),
+            15 => (random.Next(3) switch { 0 => $"logs/{t:yyyy}-notes-{u}.txt", 1 => $"logs/README-{u}", _ => $"logs/{account}/README" }, null),
+            // Folders that begin like a layout's time and hold another layout.
+            16 => ($"logs/{t:yyyy}-archive/{Day(t)}/app.log", day),
+            _ => ($"logs/{t:yyyy}/misc/{Access(t)}-{u}", second),
         };
     }
 
