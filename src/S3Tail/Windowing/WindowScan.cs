@@ -111,7 +111,7 @@ public sealed class WindowScan(TimeWindow window)
         // delivery, which can fall on the next day: the day folder right above a name is given a day.
         if (index == marks.Count - 2 && mark.Form is TimeForm.DateFolder or TimeForm.HiveDay
             && marks[^1].Form is TimeForm.AccessLog or TimeForm.LoadBalancer or TimeForm.CloudFront)
-            since = since.AddDays(-1);
+            since = since > DateTime.MinValue.AddDays(1) ? since.AddDays(-1) : DateTime.MinValue;
         if (mark.End > since) return null;
         // Every key of this stem and layout before the period holding `since` is out. The text less
         // its last character is a prefix of that period's keys, so it sorts before all of them.

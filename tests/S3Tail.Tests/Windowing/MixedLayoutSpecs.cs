@@ -143,4 +143,17 @@ public sealed class MixedLayoutSpecs
                 ["logs/2016-09-11-14-00-00-A", "logs/2016/09/11/app.log", "logs/201609111234/us-east-1/src/2016/09/11/2016-09-11-14-00-00-C"],
                 await Scan(source, window, pageSize));
     }
+
+    [Fact]
+    public async Task Should_take_a_window_that_starts_in_the_first_year_of_the_calendar()
+    {
+        using var source = new MemorySource(new[]
+        {
+            "logs/987654321098/us-east-1/src/0001/01/01/0001-01-01-00-00-00-B",   // before the window: the scan seeks
+            "logs/987654321098/us-east-1/src/2016/09/11/2016-09-11-14-00-00-C", "logs/987654321098/us-east-1/src/2016/09/12/2016-09-12-14-00-00-D",
+        }.Select(k => (k, Array.Empty<byte>())));
+        var window = new TimeWindow(new DateTime(1, 1, 1, 12, 0, 0, DateTimeKind.Utc), new DateTime(2016, 9, 12, 0, 0, 0, DateTimeKind.Utc));
+
+        Assert.Equal(["logs/987654321098/us-east-1/src/2016/09/11/2016-09-11-14-00-00-C"], await Scan(source, window, 1));
+    }
 }
