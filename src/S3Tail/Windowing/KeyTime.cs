@@ -86,13 +86,13 @@ public static partial class KeyTime
     }, CultureInfo.InvariantCulture);
 
     /// <summary>
-    /// The greatest key that begins like <paramref name="key"/> up to the end of the opening of
-    /// <paramref name="mark"/>'s time: its stem, then as much of the time as tells its form apart
-    /// from every other form, and from the account and bucket folders, that can follow the same
-    /// stem (S3 writes a new logging format to the same prefix as the old one). Keys between
+    /// The greatest key of <paramref name="key"/>'s stem and layout that begins like it: its stem,
+    /// then the opening of <paramref name="mark"/>'s time that tells its form apart from every
+    /// other form, and from the account and bucket folders, that can follow the same stem (S3
+    /// writes a new logging format to the same prefix as the old one), then the largest character
+    /// the time goes on with ('9') and U+10FFFF, the largest code point. Keys between
     /// <paramref name="key"/> and this one share its stem and its layout; a key of another layout
-    /// may sort anywhere after it. The last code point is U+10FFFF, so nothing that begins with the
-    /// opening sorts after it.
+    /// may sort anywhere after it.
     /// </summary>
     public static string LayoutEnd(string key, TimeMark mark)
     {
@@ -103,10 +103,12 @@ public static partial class KeyTime
             TimeForm.HourFolder => (3, ""),            // "HH/"; the day folder above can also hold names "YYYY-…"
             TimeForm.HiveDay => (10, "month=9"),       // "year=YYYY/"
             TimeForm.HiveHour => (8, ""),              // "hour=HH/"
-            // The year and the character after it: '-' (access log, CloudFront), '/' (date folder),
-            // a digit (load balancer, where nothing else follows '_' with digits). A 12-digit
-            // account folder differs there too. The time goes on with digits, so a folder such as
-            // "2016-notes/" or "2016/misc/" is not in the layout either.
+            // The year, then a digit: "YYYYMMDD…" (nothing else follows '_' with digits; an access
+            // log's "YYYY-" sorts before any such key, a later year's after the bound).
+            TimeForm.LoadBalancer => (4, "9"),
+            // The year and the character after it: '-' (access log, CloudFront), '/' (date folder).
+            // A 12-digit account folder differs there. The time goes on with digits, so a folder
+            // such as "2016-notes/" or "2016/misc/" is not in the layout either.
             _ => (5, "9"),
         };
         return key[..(mark.Start + opening)] + next + Last;

@@ -67,19 +67,24 @@ public sealed class MixedLayoutSpecs
     };
 
     /// <summary>The lister's loop over a listing: the keys the scan keeps.</summary>
-    private static async Task<List<string>> Scan(MemorySource source, TimeWindow window, int pageSize)
+    private static async Task<List<string>> Scan(MemorySource source, TimeWindow window, int pageSize) =>
+        (await ScanCounting(source, window, pageSize)).Keys;
+
+    private static async Task<(List<string> Keys, int Lists)> ScanCounting(MemorySource source, TimeWindow window, int pageSize)
     {
         var scan = new WindowScan(window);
         var read = new List<string>();
         string? after = null;
+        int lists = 0;
         do
         {
+            lists++;
             var page = await source.ListAsync("logs/", after, pageSize, CancellationToken.None);
             var (inWindow, next) = scan.Take(page);
             read.AddRange(inWindow.Select(o => o.Key));
             after = next;
         } while (after is not null);
-        return read;
+        return (read, lists);
     }
 
     [Fact]
@@ -155,5 +160,27 @@ public sealed class MixedLayoutSpecs
         var window = new TimeWindow(new DateTime(1, 1, 1, 12, 0, 0, DateTimeKind.Utc), new DateTime(2016, 9, 12, 0, 0, 0, DateTimeKind.Utc));
 
         Assert.Equal(["logs/987654321098/us-east-1/src/2016/09/11/2016-09-11-14-00-00-C"], await Scan(source, window, 1));
+    }
+
+    [Fact]
+    public async Task Should_still_cost_a_few_LISTs_for_a_narrow_window_in_a_prefix_of_mixed_layouts()
+    {
+        // 90 days across a year's turn, every 10 minutes, in four layouts under logs/: 38,970 keys, 39 pages.
+        var keys = (from i in Enumerable.Range(0, 90 * 144)
+                    let t = Day0.AddDays(-45).AddMinutes(i * 10)
+                    from key in new[]
+                    {
+                        $"logs/{Access(t)}-X", $"logs/{Day(t)}/app.log", $"logs/987654321098/us-east-1/src/{Day(t)}/{Access(t)}-Y",
+                        $"logs/1_elasticloadbalancing_us-east-1_app.web_{Minute(t)}_10.0.0.1_Z.log.gz",
+                    }
+                    select key).Distinct().ToList();
+        using var source = new MemorySource(keys.Select(k => (k, Array.Empty<byte>())));
+        var window = new TimeWindow(Day0.AddHours(3), Day0.AddHours(4));
+
+        var (read, lists) = await ScanCounting(source, window, 1000);
+
+        Assert.Equal(6 * 3 + 1, read.Count);   // six of each name layout in the hour, and the day's folder
+        // About one LIST per layout to reach the window and one per year a seek cannot cross (7 measured).
+        Assert.True(lists <= 8, $"{lists} LISTs for {keys.Count} keys");
     }
 }
