@@ -7,6 +7,7 @@
 //  3. Request counters per bucket and key, so a test can prove a cache hit sent no GET.
 // Control endpoints (JSON): POST /__s3tail/rules?bucket=B  body [rule...]  replaces B's rules;
 // GET /__s3tail/counts?bucket=B; POST /__s3tail/reset?bucket=B;
+// POST /__s3tail/bucket?bucket=B  makes bucket B whatever its name (a legacy one s3rver's PUT refuses);
 // POST /__s3tail/secret  body { secret }  also accepts that secret key for S3RVER's signatures;
 // POST /__s3tail/seed?bucket=B  body [{ key, text }...]  stores objects straight into the store
 // (no HTTP request and no signature per object), for tests that need thousands of keys.
@@ -17,7 +18,8 @@
 // GET honours If-Match (412 PreconditionFailed when the object's ETag differs), as S3 does.
 // GET of an object checks its SigV4 signature as S3 does (s3rver leaves v4 unchecked): a wrong
 // one gets 403 SignatureDoesNotMatch and counts in signatureMismatch. GETs are also counted by
-// the first word of their User-Agent (agents: { s3tail: n, 'aws-sdk-dotnet-coreclr': m }).
+// the first word of their User-Agent (agents: { s3tail: n, 'aws-sdk-dotnet-coreclr': m }), and
+// every request by operation and the region of its SigV4 scope (regions: { 'list eu-west-3': n }).
 // Usage: node --openssl-legacy-provider server.js [DIR] [PORT] [--exit-with-stdin]; prints "LISTENING <port>".
 const S3rver = require('s3rver');
 const crypto = require('crypto');
@@ -48,7 +50,7 @@ const rules = new Map();   // bucket -> [rule]
 const counts = new Map();  // bucket -> { getObject, list, other, keys: { key: n } }
 
 function countsFor(bucket) {
-  if (!counts.has(bucket)) counts.set(bucket, { getObject: 0, ranged: 0, list: 0, other: 0, signatureMismatch: 0, agents: {}, keys: {} });
+  if (!counts.has(bucket)) counts.set(bucket, { getObject: 0, ranged: 0, list: 0, other: 0, signatureMismatch: 0, agents: {}, keys: {}, regions: {} });
   return counts.get(bucket);
 }
 
@@ -87,6 +89,10 @@ async function control(ctx) {
       });
     }
     ctx.body = String(objects.length);
+  } else if (ctx.path === '/__s3tail/bucket' && ctx.method === 'POST') {
+    // s3rver's PUT Bucket refuses names S3 still serves (us-east-1 before 2018: upper case, '_').
+    await server.store.putBucket(bucket);
+    ctx.body = 'ok';
   } else if (ctx.path === '/__s3tail/secret' && ctx.method === 'POST') {
     const { secret } = (await readJson(ctx)) || {};
     if (secret && !secrets.S3RVER.includes(secret)) secrets.S3RVER.push(secret);
@@ -156,6 +162,9 @@ async function faults(ctx, next) {
   c[op]++;
   if (op === 'getObject') c.keys[key] = (c.keys[key] || 0) + 1;
   if (op === 'getObject' && ctx.get('Range')) c.ranged++;
+  const scope = /Credential=[^/,]+\/\d{8}\/([^/,]+)\/s3\/aws4_request/.exec(ctx.get('Authorization'));
+  const signedFor = `${op} ${scope ? scope[1] : 'unsigned'}`;
+  c.regions[signedFor] = (c.regions[signedFor] || 0) + 1;
   if (op === 'getObject') {
     const agent = (ctx.get('User-Agent').split(/[\/ ]/)[0]) || 'none';
     c.agents[agent] = (c.agents[agent] || 0) + 1;

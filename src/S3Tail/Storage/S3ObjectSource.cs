@@ -115,23 +115,21 @@ public sealed class S3ObjectSource : IObjectSource
                 throw S3TailException.Usage($"The AWS profile '{settings.Profile}' is not in the shared config or credentials file.");
             config.Profile = new Profile(settings.Profile);
         }
+        // Named once, as the SDK and the CLI name it, for the SDK's requests and the direct GET
+        // path's signatures alike. With an endpoint only the signature needs it; S3 itself answers
+        // every bucket's listing through us-east-1 with a redirect hint the SDK follows.
+        string region = settings.ResolveRegion() ?? "us-east-1";
         if (endpoint is not null)
         {
             if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) || (uri.Scheme != "http" && uri.Scheme != "https"))
                 throw S3TailException.Usage($"The endpoint URL '{S3Settings.Redact(endpoint)}' is not an http:// or https:// URL.");
             config.ServiceURL = endpoint;
             config.ForcePathStyle = true;
-            config.AuthenticationRegion = settings.Region ?? Environment.GetEnvironmentVariable("AWS_REGION") ?? "us-east-1";
+            config.AuthenticationRegion = region;
         }
-        else if (settings.Region is not null)
+        else
         {
-            config.RegionEndpoint = RegionEndpoint.GetBySystemName(settings.Region);
-        }
-        else if (Environment.GetEnvironmentVariable("AWS_REGION") is null && Environment.GetEnvironmentVariable("AWS_DEFAULT_REGION") is null
-                 && settings.Profile is null && Environment.GetEnvironmentVariable("AWS_PROFILE") is null)
-        {
-            // S3 answers every bucket's listing through us-east-1 with a redirect hint the SDK follows.
-            config.RegionEndpoint = RegionEndpoint.USEast1;
+            config.RegionEndpoint = RegionEndpoint.GetBySystemName(region);
         }
         return config;
     }

@@ -1,3 +1,5 @@
+using Amazon.Runtime.CredentialManagement;
+
 namespace S3Tail.Storage;
 
 /// <summary>
@@ -14,6 +16,33 @@ public sealed record S3Settings(string? Region = null, string? Profile = null, s
         EndpointUrl
         ?? NonEmpty(Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL_S3"))
         ?? NonEmpty(Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL"));
+
+    /// <summary>
+    /// The region named for this run, found as the AWS SDK and CLI find it: <see cref="Region"/>
+    /// (the option or the config file), <c>AWS_REGION</c>, <c>AWS_DEFAULT_REGION</c>, then the
+    /// <c>region</c> of the profile (<see cref="Profile"/>, else <c>AWS_PROFILE</c>, else
+    /// <c>default</c>) in the shared config file. Null when none names one: the caller decides
+    /// (us-east-1 for a signature).
+    /// </summary>
+    public string? ResolveRegion(Func<string, string?>? environment = null)
+    {
+        environment ??= Environment.GetEnvironmentVariable;
+        return NonEmpty(Region) ?? NonEmpty(environment("AWS_REGION")) ?? NonEmpty(environment("AWS_DEFAULT_REGION"))
+               ?? ProfileRegion(NonEmpty(Profile) ?? NonEmpty(environment("AWS_PROFILE")) ?? "default");
+    }
+
+    /// <summary>The region in a profile of the shared config (and credentials) files (AWS_CONFIG_FILE, ~/.aws/config); null when it has none.</summary>
+    private static string? ProfileRegion(string profile)
+    {
+        try
+        {
+            return new CredentialProfileStoreChain().TryGetProfile(profile, out var found) ? NonEmpty(found.Region?.SystemName) : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or InvalidOperationException)
+        {
+            return null;   // an unreadable file names no region; the credentials lookup reports it
+        }
+    }
 
     /// <summary>An endpoint fit for a message or a log: any <c>user:password@</c> in it is replaced by <c>***@</c>.</summary>
     public static string? Redact(string? endpoint) => ReplaceUserInfo(endpoint, "***@");

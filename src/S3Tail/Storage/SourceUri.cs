@@ -30,9 +30,13 @@ public sealed partial record SourceUri(bool IsLocal, string Bucket, string Prefi
         string prefix = slash < 0 ? "" : rest[(slash + 1)..];
         if (bucket.Length == 0)
             throw S3TailException.Usage($"The URI '{text}' names no bucket: write s3://BUCKET[/PREFIX].");
-        if (!BucketName().IsMatch(bucket) || bucket.Contains("..") || IpAddress().IsMatch(bucket))
+        // Only what can never be a bucket is refused here. S3 still serves us-east-1 buckets made
+        // before March 2018 under the old rules (3 to 255 letters of either case, digits, '.', '-',
+        // '_'), and S3-compatible servers allow such names; S3 itself says which do not exist.
+        if (bucket.Length is < 3 or > 255 || !BucketName().IsMatch(bucket))
             throw S3TailException.Usage(
-                $"'{bucket}' is not a valid S3 bucket name: use 3 to 63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit.");
+                $"'{Shown(bucket)}' is not a bucket name: a bucket has 3 to 255 letters, digits, '.', '-' and '_'" +
+                (bucket.Length is < 3 or > 255 ? $" (this one has {bucket.Length} characters)." : "."));
         return new SourceUri(false, bucket, prefix);
     }
 
@@ -60,9 +64,13 @@ public sealed partial record SourceUri(bool IsLocal, string Bucket, string Prefi
     public override string ToString() =>
         IsLocal ? Path.Combine(Bucket, Prefix) : $"s3://{Bucket}/{Prefix}";
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")]
-    private static partial Regex BucketName();
+    /// <summary>A name for a one-line message: control characters escaped, a long one cut.</summary>
+    private static string Shown(string name)
+    {
+        string escaped = string.Concat(name.Select(c => char.IsControl(c) ? $"\\u{(int)c:X4}" : c.ToString()));
+        return escaped.Length > 80 ? escaped[..40] + "…" + escaped[^20..] : escaped;
+    }
 
-    [GeneratedRegex(@"^\d+\.\d+\.\d+\.\d+$")]
-    private static partial Regex IpAddress();
+    [GeneratedRegex(@"^[A-Za-z0-9._-]+\z")]
+    private static partial Regex BucketName();
 }

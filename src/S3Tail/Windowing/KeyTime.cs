@@ -86,12 +86,36 @@ public static partial class KeyTime
     }, CultureInfo.InvariantCulture);
 
     /// <summary>
-    /// A text that sorts (in UTF-8 byte order) after every text of <paramref name="form"/> and
-    /// before anything else that follows the stem: the digits end at '9', and U+10FFFF is the
-    /// largest code point.
+    /// The greatest key of <paramref name="key"/>'s stem and layout that begins like it: its stem,
+    /// then the opening of <paramref name="mark"/>'s time that tells its form apart from every
+    /// other form, and from the account and bucket folders, that can follow the same stem (S3
+    /// writes a new logging format to the same prefix as the old one), then the largest character
+    /// the time goes on with ('9') and U+10FFFF, the largest code point. Keys between
+    /// <paramref name="key"/> and this one share its stem and its layout; a key of another layout
+    /// may sort anywhere after it.
     /// </summary>
-    public static string Beyond(TimeForm form) =>
-        form switch { TimeForm.HiveDay => "year=9", TimeForm.HiveHour => "hour=9", _ => "9" } + "\U0010FFFF\U0010FFFF";
+    public static string LayoutEnd(string key, TimeMark mark)
+    {
+        (int opening, string next) = mark.Form switch
+        {
+            // "YYYY-MM-DD-HH-": CloudFront's "YYYY-MM-DD-HH." can follow a stem that ends in '.'.
+            TimeForm.AccessLog when mark.Start > 0 && key[mark.Start - 1] == '.' => (14, "9"),
+            TimeForm.HourFolder => (3, ""),            // "HH/"; the day folder above can also hold names "YYYY-…"
+            TimeForm.HiveDay => (10, "month=9"),       // "year=YYYY/"
+            TimeForm.HiveHour => (8, ""),              // "hour=HH/"
+            // The year, then a digit: "YYYYMMDD…" (nothing else follows '_' with digits; an access
+            // log's "YYYY-" sorts before any such key, a later year's after the bound).
+            TimeForm.LoadBalancer => (4, "9"),
+            // The year and the character after it: '-' (access log, CloudFront), '/' (date folder).
+            // A 12-digit account folder differs there. The time goes on with digits, so a folder
+            // such as "2016-notes/" or "2016/misc/" is not in the layout either.
+            _ => (5, "9"),
+        };
+        return key[..(mark.Start + opening)] + next + Last;
+    }
+
+    /// <summary>Sorts after every text of the characters a key holds (U+10FFFF is the largest code point).</summary>
+    private const string Last = "\U0010FFFF\U0010FFFF";
 
     /// <summary>Adds the mark <paramref name="m"/> gives, with the hour and finer fields when <paramref name="fine"/>; false when it is no real time.</summary>
     private static bool Add(ref List<TimeMark>? marks, Match m, TimeForm form, bool fine)

@@ -11,17 +11,22 @@ namespace S3Tail.Windowing;
 /// <c>2016/09/11/…</c>), and within a stem key order is time order (<see cref="KeyTime"/>). So a
 /// key before the window means every key of its stem up to the window's start is before it too:
 /// the scan seeks to <c>stem + start</c>. A key after the window means the rest of its stem is
-/// after it: the scan seeks past the stem (<see cref="KeyTime.Beyond"/>), to the next log source
-/// or the next folder. When the seek lands inside the page in hand, the keys up to it are just
-/// passed over; when it lands beyond, the next LIST starts there (StartAfter) instead of after
-/// the page's last key. Among several times in one key (a date folder, then the name), the
-/// outermost one wholly outside the window decides, so whole days are skipped at once.</para>
+/// after it: the scan seeks past the stem's keys of that layout (<see cref="KeyTime.LayoutEnd"/>),
+/// to the next log source, the next folder or another layout under the same prefix (date folders
+/// <c>logs/2016/…</c> sort among access logs <c>logs/2016-…</c> and <c>logs/2017-…</c>): a seek
+/// never leaves the keys of the layout it starts from. When the seek lands inside the page in
+/// hand, the keys up to it are just passed over; when it lands beyond, the next LIST starts there
+/// (StartAfter) instead of after the page's last key. Among several times in one key (a date
+/// folder, then the name), the one that reaches furthest decides, so whole days are skipped at
+/// once.</para>
 ///
 /// <para>Cost: a stem costs about one LIST to reach its window and one to leave it, plus one
-/// per 1,000 keys inside the window, so a narrow window costs about two LISTs per stem,
-/// whatever the number of days in the prefix. The scan assumes what AWS does: a key that
-/// continues a time-named stem with digits is time-named too, and a date folder holds that
-/// day's objects.</para>
+/// per 1,000 keys inside the window, plus one per year (an hour for hour folders) that a seek
+/// cannot cross, so a narrow window costs a few LISTs per stem, whatever the number of days in
+/// the prefix. The scan assumes what AWS does: a key that continues a stem with the opening of a
+/// layout's time (the year and the character after it) is of that layout, and a date folder
+/// holds that day's objects (a name right under it may be the next day's: S3's partitioned
+/// logs name an object by its delivery and file it by its events).</para>
 ///
 /// <para>Counters may be read from any thread while the lister runs.</para>
 /// </summary>
@@ -79,23 +84,38 @@ public sealed class WindowScan(TimeWindow window)
     }
 
     /// <summary>
-    /// The last key known to be outside the window, from a key outside it: through the rest of
-    /// the stem when the key is after the window, up to the window's start when it is before.
+    /// The last key known to be outside the window, from a key outside it; null when none is past
+    /// the key. Each of the key's times gives a bound (the greatest is taken): through the rest of
+    /// its stem's keys of its layout when the time is after the window, up to the window's start
+    /// when it is before, never past the keys of its layout (<see cref="KeyTime.LayoutEnd"/>):
+    /// under one prefix, keys of other layouts sort between those of one layout.
     /// </summary>
     private string? SeekFrom(string key, IReadOnlyList<TimeMark> marks)
     {
-        foreach (var mark in marks)
+        string? target = null;
+        for (int i = 0; i < marks.Count; i++)
         {
-            string stem = key[..mark.Start];
-            if (Window.Until is { } until && mark.Begin >= until) return stem + KeyTime.Beyond(mark.Form);
-            if (Window.Since is { } since && mark.End <= since)
-            {
-                // Every key of this stem before the period holding `since` is out. The text less its
-                // last character is a prefix of that period's keys, so it sorts before all of them.
-                string start = KeyTime.Format(mark.Form, since);
-                return stem + start[..^1];
-            }
+            if (Bound(key, marks, i) is { } bound && (target is null || Utf8Order.Instance.Compare(bound, target) > 0))
+                target = bound;
         }
-        return null;
+        return target;
+    }
+
+    private string? Bound(string key, IReadOnlyList<TimeMark> marks, int index)
+    {
+        var mark = marks[index];
+        string layoutEnd = KeyTime.LayoutEnd(key, mark);
+        if (Window.Until is { } until && mark.Begin >= until) return layoutEnd;
+        if (Window.Since is not { } since) return null;
+        // S3's partitioned logs file an object under the day of its events and name it by its
+        // delivery, which can fall on the next day: the day folder right above a name is given a day.
+        if (index == marks.Count - 2 && mark.Form is TimeForm.DateFolder or TimeForm.HiveDay
+            && marks[^1].Form is TimeForm.AccessLog or TimeForm.LoadBalancer or TimeForm.CloudFront)
+            since = since > DateTime.MinValue.AddDays(1) ? since.AddDays(-1) : DateTime.MinValue;
+        if (mark.End > since) return null;
+        // Every key of this stem and layout before the period holding `since` is out. The text less
+        // its last character is a prefix of that period's keys, so it sorts before all of them.
+        string start = key[..mark.Start] + KeyTime.Format(mark.Form, since)[..^1];
+        return Utf8Order.Instance.Compare(start, layoutEnd) < 0 ? start : layoutEnd;
     }
 }

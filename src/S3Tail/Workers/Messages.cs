@@ -23,17 +23,15 @@ public sealed record SourceSpec(string Bucket, string? Region, string? Profile, 
 {
     /// <summary>
     /// The spec of a bucket read with <paramref name="s3"/>. The region is the run's, from the
-    /// environment too (a bucket has one region, whatever machine reads it); any
+    /// environment and the profile too (<see cref="S3Settings.ResolveRegion"/>: a bucket has one
+    /// region, whatever machine reads it); any
     /// <c>user:password@</c> in the endpoint stays here.
     /// </summary>
     public static SourceSpec For(string bucket, S3Settings s3, Func<string, string?>? environment = null)
     {
         environment ??= Environment.GetEnvironmentVariable;
-        string? region = s3.Region ?? NonEmpty(environment("AWS_REGION")) ?? NonEmpty(environment("AWS_DEFAULT_REGION"));
-        return new(bucket, region, s3.Profile, S3Settings.WithoutUserInfo(s3.EffectiveEndpoint));
+        return new(bucket, s3.ResolveRegion(environment), s3.Profile, S3Settings.WithoutUserInfo(s3.EffectiveEndpoint));
     }
-
-    private static string? NonEmpty(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
 }
 
 /// <summary>

@@ -188,4 +188,51 @@ public sealed class TimeWindowSpecs(S3ServerFixture fixture)
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Equal($"{bucket}/{Day[22]}\n  => NOT IN CACHE\n{bucket}/{Day[23]}\n  => NOT IN CACHE\n", result.StdoutText);
     }
+
+    /// <summary>Access logs, then date folders and S3's partitioned layout under the same prefix (issue 22).</summary>
+    private static readonly string[] ThreeLayouts =
+    [
+        "logs/2016-09-11-14-00-00-A", "logs/2016-09-12-14-00-00-B", "logs/2016/09/11/14/app.log",
+        "logs/987654321098/us-east-1/src/2016/09/11/2016-09-11-14-00-00-C",
+    ];
+
+    private static readonly string ThreeLayoutsOnThe11th =
+        Lines(["logs/2016-09-11-14-00-00-A", "logs/2016/09/11/14/app.log", "logs/987654321098/us-east-1/src/2016/09/11/2016-09-11-14-00-00-C"]);
+
+    [Fact]
+    public async Task Should_read_the_other_layouts_under_the_prefix_after_an_access_log_past_until()
+    {
+        var bucket = await BucketOf(ThreeLayouts);
+
+        var result = await new CliProcess().RunAsync(
+            "--since", "2016-09-11", "--until", "2016-09-12", "--endpoint-url", _server.Endpoint, $"s3://{bucket}/logs/");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(ThreeLayoutsOnThe11th, result.StdoutText);
+    }
+
+    [Fact]
+    public async Task Should_read_the_other_layouts_under_the_prefix_after_an_access_log_past_until_from_a_local_folder()
+    {
+        var root = Directory.CreateTempSubdirectory("s3tail-layouts-").FullName;
+        try
+        {
+            foreach (var key in ThreeLayouts)
+            {
+                var path = Path.Combine(root, "tl", key);
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                await File.WriteAllTextAsync(path, key + "\n");
+            }
+
+            var result = await new CliProcess().RunAsync(["--since", "2016-09-11", "--until", "2016-09-12", "./tl/logs/"], root);
+
+            Assert.True(result.ExitCode == 0, result.ToString());
+            // The folder "logs" is the bucket; each object's one line is its path from tl/.
+            Assert.Equal(ThreeLayoutsOnThe11th, result.StdoutText);
+        }
+        finally
+        {
+            Directory.Delete(root, true);
+        }
+    }
 }

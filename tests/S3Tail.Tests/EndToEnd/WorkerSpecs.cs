@@ -128,6 +128,30 @@ public sealed class WorkerSpecs(S3ServerFixture fixture) : IDisposable
         Assert.Equal(objects.Count, counts.GetObject);   // each object fetched once, somewhere
     }
 
+    [Fact]
+    public async Task Should_tell_the_workers_the_region_the_run_found_in_its_profile()
+    {
+        File.WriteAllText(_secretFile, "the fleet's secret");
+        var address = StartWorker();   // its own environment says us-east-1
+        var (bucket, objects) = await Bucket(120);
+        await _server.ResetAsync(bucket);
+        var run = new CliProcess();
+        run.Environment["AWS_REGION"] = null;
+        await File.WriteAllTextAsync(run.Environment["AWS_CONFIG_FILE"]!, "[default]\nregion = eu-central-1\n");
+        await _server.SetRulesAsync(bucket, new { op = "getObject", delayMs = 1500 });
+        using var running = new RunningCli(run, RunArgs(bucket, [address]));
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (!running.StderrText.Contains("joined the run") && DateTime.UtcNow < deadline) await Task.Delay(50);
+        await _server.SetRulesAsync(bucket, new { op = "getObject", delayMs = 100 });
+
+        var result = await running.WaitAsync(TimeSpan.FromSeconds(90));
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(ExpectedOutput(objects), result.Stdout);
+        Assert.NotEmpty(CacheEntries(address));   // the worker fetched some
+        Assert.Equal(["eu-central-1"], (await _server.CountsAsync(bucket)).SigningRegions);
+    }
+
     [Theory]
     [InlineData("-e", "REST.PUT.OBJECT", "-F")]
     [InlineData("-e", "assets/9[0-9]\\.js", "-v")]

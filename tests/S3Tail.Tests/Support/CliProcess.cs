@@ -55,7 +55,9 @@ public sealed class CliProcess
             WorkingDirectory = workingDirectory ?? Home,
         };
         foreach (var a in args) psi.ArgumentList.Add(a);
-        foreach (var (k, v) in Environment) psi.Environment[k] = v;
+        foreach (var (k, v) in Environment)
+            if (v is null) psi.Environment.Remove(k);   // a null unsets what this process has
+            else psi.Environment[k] = v;
         return psi;
     }
 

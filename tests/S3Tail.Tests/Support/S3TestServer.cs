@@ -124,6 +124,13 @@ public sealed class S3TestServer : IAsyncDisposable
         response.EnsureSuccessStatusCode();
     }
 
+    /// <summary>Makes a bucket under a name s3rver's own PUT Bucket refuses (upper case, '_'), as S3 still serves legacy us-east-1 buckets.</summary>
+    public async Task<string> CreateLegacyBucketAsync(string name)
+    {
+        (await _http.PostAsync($"/__s3tail/bucket?bucket={Uri.EscapeDataString(name)}", null)).EnsureSuccessStatusCode();
+        return name;
+    }
+
     /// <summary>Makes the server accept signatures made with this secret key (for the access key S3RVER) too.</summary>
     public async Task AcceptSecretAsync(string secret) =>
         (await _http.PostAsJsonAsync("/__s3tail/secret", new { secret })).EnsureSuccessStatusCode();
@@ -153,10 +160,16 @@ public sealed class S3TestServer : IAsyncDisposable
     }
 }
 
-/// <summary>What the test server counted for a bucket: GETs by key and by the first word of their User-Agent, and signatures it refused.</summary>
+/// <summary>
+/// What the test server counted for a bucket: GETs by key and by the first word of their
+/// User-Agent, signatures it refused, and requests by operation and signing region ("list eu-west-3").
+/// </summary>
 public sealed record RequestCounts(int GetObject, int Ranged, int List, int Other, Dictionary<string, int> Keys,
-    int SignatureMismatch = 0, Dictionary<string, int>? Agents = null)
+    int SignatureMismatch = 0, Dictionary<string, int>? Agents = null, Dictionary<string, int>? Regions = null)
 {
+    /// <summary>The regions the requests were signed for, each once, in order.</summary>
+    public IEnumerable<string> SigningRegions => (Regions ?? []).Keys.Select(k => k[(k.IndexOf(' ') + 1)..]).Distinct().Order();
+
     /// <summary>GETs s3tail sent itself (<c>DirectGetClient</c>), not through the AWS SDK.</summary>
     public int DirectGets => Agents?.GetValueOrDefault("s3tail") ?? 0;
 }

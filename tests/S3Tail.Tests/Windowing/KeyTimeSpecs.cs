@@ -76,7 +76,7 @@ public sealed class KeyTimeSpecs
             Assert.Equal(text, key.Substring(mark.Start, text.Length));
             string later = KeyTime.Format(mark.Form, mark.End);   // the next period (no key here is at a day's last hour)
             Assert.True(string.CompareOrdinal(text, later) < 0);
-            Assert.True(S3Tail.Storage.Utf8Order.Instance.Compare(key[mark.Start..], KeyTime.Beyond(mark.Form)) < 0);
+            Assert.True(S3Tail.Storage.Utf8Order.Instance.Compare(key, KeyTime.LayoutEnd(key, mark)) < 0);
         }
     }
 }

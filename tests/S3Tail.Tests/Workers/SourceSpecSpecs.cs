@@ -27,7 +27,8 @@ public sealed class SourceSpecSpecs
         Assert.Equal("eu-west-1", SourceSpec.For("b", new S3Settings("eu-west-1"), Env(("AWS_REGION", "us-west-2"))).Region);
         Assert.Equal("us-west-2", SourceSpec.For("b", new S3Settings(), Env(("AWS_REGION", "us-west-2"), ("AWS_DEFAULT_REGION", "ap-south-1"))).Region);
         Assert.Equal("ap-south-1", SourceSpec.For("b", new S3Settings(), Env(("AWS_DEFAULT_REGION", "ap-south-1"))).Region);
-        Assert.Null(SourceSpec.For("b", new S3Settings(), Env()).Region);
+        // Nothing names one (a profile that is not there, so that this machine's ~/.aws/config does not count).
+        Assert.Null(SourceSpec.For("b", new S3Settings(Profile: $"absent-{Guid.NewGuid():N}"), Env()).Region);
     }
 
     [Fact]
