@@ -14,10 +14,12 @@ namespace S3Tail.Filtering;
 /// </summary>
 internal static class ObjectFilter
 {
-    public static FilteredContent Apply(ObjectContent content, long skipLines, LineFilter filter, CancellationToken cancellationToken)
+    /// <param name="batchBytes">the batch size (a property spec cuts objects at random places with small ones).</param>
+    public static FilteredContent Apply(ObjectContent content, long skipLines, LineFilter filter, CancellationToken cancellationToken,
+        int batchBytes = LineBatchReader.BatchBytes)
     {
         var decoded = content.OpenDecoded();
-        using var reader = new LineBatchReader(decoded, skipLines, sizeHint: (decoded as ReadOnlyStream)?.KnownLength);
+        using var reader = new LineBatchReader(decoded, skipLines, batchBytes, (decoded as ReadOnlyStream)?.KnownLength);
         var kept = new KeptLines();
         var map = new LineMap();
         var starts = new List<int>();

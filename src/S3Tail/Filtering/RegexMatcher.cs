@@ -37,11 +37,11 @@ internal sealed class RegexMatcher : Matcher
 
     /// <summary>
     /// True for constructs that can see past a line's edges or change what ^, $ and . mean:
-    /// lookarounds, \A \z \Z \G, inline options. Read loosely (an escaped "(?=" counts too): the
-    /// cost of a false alarm is only speed.
+    /// lookarounds, conditionals (their test is a lookahead), \A \z \Z \G, inline options. Read
+    /// loosely (an escaped "(?=" counts too): the cost of a false alarm is only speed.
     /// </summary>
     private static bool DependsOnSurroundings(string pattern) =>
-        pattern.Contains("(?=") || pattern.Contains("(?!") || pattern.Contains("(?<=") || pattern.Contains("(?<!")
+        pattern.Contains("(?=") || pattern.Contains("(?!") || pattern.Contains("(?<=") || pattern.Contains("(?<!") || pattern.Contains("(?(")
         || pattern.Contains("\\A") || pattern.Contains("\\z") || pattern.Contains("\\Z") || pattern.Contains("\\G")
         || Regex.IsMatch(pattern, @"\(\?[imnsx-]+[:)]");
 
@@ -81,7 +81,8 @@ internal sealed class RegexMatcher : Matcher
                     found = m.Index;
                     break;
                 }
-                if (found < 0) return;
+                // An empty match just past the last '\n' (^$, x*, $ …) is no line: the text ends there.
+                if (found < 0 || found == text.Length && (found == 0 || text[^1] == '\n')) return;
                 // Move to the line holding the match: [charLine, its '\n'] (a match that is empty
                 // at a line's end, like $, belongs to that line).
                 int lineCharEnd;
