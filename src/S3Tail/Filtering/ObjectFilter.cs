@@ -47,7 +47,16 @@ internal static class ObjectFilter
                     int nl = bytes.IndexOf((byte)'\n');
                     longLine.Write(bytes[..(nl + 1)]);
                     var whole = longLine.WrittenSpan;
-                    if (filter.Keep(whole[..^1]))
+                    bool keep;
+                    try
+                    {
+                        keep = filter.Keep(whole[..^1]);
+                    }
+                    catch (PatternTimeoutException e)
+                    {
+                        throw e.OnLine(line);
+                    }
+                    if (keep)
                     {
                         kept.Add(whole, longLineStart, Math.Min(nl + 1, own) + offset - longLineStart);
                         map.Add(line);
@@ -59,7 +68,14 @@ internal static class ObjectFilter
                 // The rest is whole lines: a batch with a line end ends at one.
                 var lines = bytes[pos..];
                 starts.Clear();
-                filter.Select(lines, starts);
+                try
+                {
+                    filter.Select(lines, starts);
+                }
+                catch (PatternTimeoutException e)
+                {
+                    throw e.OnLine(line + lines[..e.LineOffset].Count((byte)'\n'));
+                }
                 int counted = 0;
                 foreach (int start in starts)
                 {

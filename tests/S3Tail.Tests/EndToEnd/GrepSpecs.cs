@@ -233,4 +233,35 @@ public sealed class GrepSpecs(S3ServerFixture fixture)
         Assert.Equal(0, named.ExitCode);
         Assert.Equal("logs/b.log:2", ConfigFile.Load(Path.Combine(cli.Home, ".s3tailrc")).Get("bookmarks", "blank"));
     }
+
+    [Fact]
+    public async Task Should_end_a_catastrophic_pattern_in_well_under_the_time_limit()
+    {
+        var bucket = await _server.CreateBucketAsync();
+        string hostile = new string('a', 40) + "b";
+        await _server.PutAllAsync(bucket, [("logs/a.log", Text($"x\n{hostile}\naaa\n{hostile}\n"))]);
+
+        // A time limit, so that a regression fails here instead of running for hours.
+        var result = await new CliProcess().RunAsync(
+            ["-e", "(a+)+$", "--endpoint-url", _server.Endpoint, Uri(bucket)], null, TimeSpan.FromSeconds(10));
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal("aaa\n", result.StdoutText);
+        Assert.Equal("logs/a.log:4", result.Bookmark);
+    }
+
+    [Fact]
+    public async Task Should_fail_a_runaway_pattern_the_linear_engine_cannot_run_with_one_line_naming_it()
+    {
+        var bucket = await _server.CreateBucketAsync();
+        await _server.PutAllAsync(bucket, [("logs/a.log", Text($"x\n{new string('a', 40)}b\n"))]);
+
+        var result = await new CliProcess().RunAsync(
+            ["-e", @"(a+)+\1$", "--endpoint-url", _server.Endpoint, Uri(bucket)], null, TimeSpan.FromSeconds(20));
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Empty(result.Stdout);
+        var error = Assert.Single(result.StderrLines);
+        Assert.Contains(@"--grep '(a+)+\1$' ran longer than 1 s on line 2 of 'logs/a.log': .NET runs a pattern with a backreference", error);
+    }
 }

@@ -11,7 +11,8 @@ namespace S3Tail.Tests.Filtering;
 /// source line alone, decoded, matched with a backtracking <see cref="Regex"/> (or Contains).
 /// Random lines (empty, blanks, CRLF, invalid UTF-8, no final newline, longer than a batch),
 /// random batch sizes, random patterns — those that match an empty line or an empty string
-/// among them, since an empty match can arise at every batch edge — with -F, -i and -v at random.
+/// among them, since an empty match can arise at every batch edge — with -F, -i and -v at random,
+/// on either regex engine (the backtracking one, and the linear one a runaway search switches to).
 /// Kept lines, the kept → source line map and the lines examined must all agree.
 /// </summary>
 public sealed class GrepBatchProperty
@@ -83,7 +84,7 @@ public sealed class GrepBatchProperty
         var random = new Random(20261202);
         for (int trial = 0; trial < 4000; trial++)
         {
-            bool fixedStrings = random.Next(4) == 0, ignoreCase = random.Next(3) == 0, invert = random.Next(3) == 0;
+            bool fixedStrings = random.Next(4) == 0, ignoreCase = random.Next(3) == 0, invert = random.Next(3) == 0, linear = random.Next(2) == 0;
             var pool = fixedStrings ? FixedPatterns : RegexPatterns;
             var patterns = Enumerable.Range(0, random.Next(4) == 0 ? random.Next(2, 4) : 1).Select(_ => pool[random.Next(pool.Length)]).ToArray();
             int batchBytes = random.Next(1, 120);
@@ -101,7 +102,7 @@ public sealed class GrepBatchProperty
                 expectedSources.Add(i + 1);
             }
 
-            var filter = GrepFilter.Create(patterns, fixedStrings, ignoreCase, invert);
+            var filter = GrepFilter.Create(patterns, fixedStrings, ignoreCase, invert, startLinear: linear);
             var filtered = ObjectFilter.Apply(new InMemoryContent(content), skip, filter, CancellationToken.None, batchBytes);
             var kept = new MemoryStream();
             using (var stream = filtered.Kept.OpenDecoded()) stream.CopyTo(kept);
@@ -109,7 +110,7 @@ public sealed class GrepBatchProperty
             if (kept.Length > 0 && kept.ToArray()[^1] != '\n') kept.WriteByte((byte)'\n');
             var sources = Enumerable.Range(1, (int)filtered.Map.KeptLines).Select(k => filtered.Map.SourceLine(k)).ToList();
 
-            string what = $"trial {trial}: {(fixedStrings ? "-F " : "")}{(ignoreCase ? "-i " : "")}{(invert ? "-v " : "")}"
+            string what = $"trial {trial}{(linear ? " (linear engine)" : "")}: {(fixedStrings ? "-F " : "")}{(ignoreCase ? "-i " : "")}{(invert ? "-v " : "")}"
                 + string.Join(" ", patterns.Select(p => $"-e '{p}'")) + $", batches of {batchBytes}, from line {skip + 1}, object "
                 + string.Concat(content.Select(b => b is >= 0x20 and < 0x7F ? ((char)b).ToString() : $"\\x{b:X2}"));
             Assert.True(expectedKept.ToArray().AsSpan().SequenceEqual(kept.ToArray()), $"{what}: kept lines differ");
