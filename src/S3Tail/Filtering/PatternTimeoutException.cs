@@ -2,13 +2,13 @@ namespace S3Tail.Filtering;
 
 /// <summary>
 /// A pattern the linear-time engine cannot run took longer than its budget on one line
-/// (<see cref="BoundedRegex.SoleBudget"/>). The matcher knows where that line begins in the text
+/// (<see cref="BoundedRegex.SoleBudget"/>, more for a line of over a million characters). The matcher knows where that line begins in the text
 /// it was given (<see cref="LineOffset"/>), the object's filter which line it is
 /// (<see cref="Line"/>), and the fetcher which object: each adds what it knows on the way up, and
 /// the fetcher turns it into the run's error (<see cref="Describe"/>).
 /// </summary>
 internal sealed class PatternTimeoutException(string pattern, string construct, int lineOffset, long line = 0)
-    : Exception($"--grep '{pattern}' ran longer than {BoundedRegex.SoleBudget.TotalSeconds:0.#} s on one line")
+    : Exception($"--grep '{pattern}' ran out of time on one line")
 {
     public string Pattern { get; } = pattern;
 
@@ -29,7 +29,7 @@ internal sealed class PatternTimeoutException(string pattern, string construct, 
 
     /// <summary>One sentence for the user: the pattern, where, why, and what to do.</summary>
     public string Describe(string key) =>
-        $"--grep '{Pattern}' ran longer than {BoundedRegex.SoleBudget.TotalSeconds:0.#} s on line {Line} of '{key}': "
+        $"--grep '{Pattern}' ran out of time on line {Line} of '{key}' ({BoundedRegex.SoleBudget.TotalSeconds:0.#} s a line, more for a long one): "
         + $".NET runs a pattern with a {Construct} only by backtracking, which can take time exponential in a line's length; "
         + "rewrite the pattern without it (README, \"grep in the engine\").";
 }
