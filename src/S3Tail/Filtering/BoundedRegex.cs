@@ -40,7 +40,7 @@ internal sealed class BoundedRegex
     internal const int SoleBudgetChars = 1 << 20;
 
     private readonly Regex _backtracking;
-    private readonly Regex? _linear;
+    private readonly Lazy<Regex>? _linear;   // null when the linear engine cannot run the pattern
     private volatile bool _useLinear;
     private readonly string _pattern;
     private readonly RegexOptions _options;
@@ -53,10 +53,20 @@ internal sealed class BoundedRegex
     private readonly ConcurrentDictionary<int, Regex> _longLines = new();
 
     /// <param name="startLinear">use the linear engine from the start (a spec checks both engines find the same lines).</param>
-    public BoundedRegex(string pattern, RegexOptions options, bool startLinear = false)
+    /// <param name="linearKnown">
+    /// the linear engine is known to run this pattern (it ran it without Multiline): it is made only
+    /// if a search needs it, since making one costs tens of milliseconds of a run's start.
+    /// </param>
+    public BoundedRegex(string pattern, RegexOptions options, bool startLinear = false, bool linearKnown = false)
     {
         (_pattern, _options) = (pattern, options);
-        (_linear, LinearRefusal) = Linear(pattern, options);
+        if (linearKnown)
+            _linear = new Lazy<Regex>(() => new Regex(pattern, options | RegexOptions.NonBacktracking));
+        else
+        {
+            (var linear, LinearRefusal) = Linear(pattern, options);
+            if (linear is not null) _linear = new Lazy<Regex>(linear);
+        }
         _useLinear = startLinear && _linear is not null;
         _backtracking = new Regex(pattern, options | RegexOptions.Compiled, _linear is null ? SoleBudget : FastBudget);
     }
@@ -72,7 +82,7 @@ internal sealed class BoundedRegex
 
     public bool IsMatch(ReadOnlySpan<char> text)
     {
-        if (_useLinear) return _linear!.IsMatch(text);
+        if (_useLinear) return _linear!.Value.IsMatch(text);
         try
         {
             return (_linear is null && text.Length > SoleBudgetChars ? ForLongLine(text.Length) : _backtracking).IsMatch(text);
@@ -80,14 +90,14 @@ internal sealed class BoundedRegex
         catch (RegexMatchTimeoutException) when (_linear is not null)
         {
             _useLinear = true;
-            return _linear.IsMatch(text);
+            return _linear.Value.IsMatch(text);
         }
     }
 
     /// <summary>Where the first match at or after <paramref name="start"/> begins, or -1.</summary>
     public int FirstMatch(ReadOnlySpan<char> text, int start)
     {
-        if (_useLinear) return First(_linear!, text, start);
+        if (_useLinear) return First(_linear!.Value, text, start);
         try
         {
             return First(_backtracking, text, start);
@@ -95,7 +105,7 @@ internal sealed class BoundedRegex
         catch (RegexMatchTimeoutException) when (_linear is not null)
         {
             _useLinear = true;
-            return First(_linear, text, start);
+            return First(_linear.Value, text, start);
         }
     }
 

@@ -45,7 +45,7 @@ internal sealed class RegexMatcher : Matcher
         else
         {
             _line = line;
-            if (!DependsOnSurroundings(pattern)) _batch = new BoundedRegex(pattern, options | RegexOptions.Multiline, startLinear);
+            if (!DependsOnSurroundings(pattern)) _batch = new BoundedRegex(pattern, options | RegexOptions.Multiline, startLinear, linearKnown: true);
         }
     }
 
