@@ -77,9 +77,6 @@ internal sealed class BoundedRegex
     /// </summary>
     public string? LinearRefusal { get; }
 
-    /// <summary>Whether searches now run on the linear engine.</summary>
-    public bool IsLinear => _useLinear;
-
     public bool IsMatch(ReadOnlySpan<char> text)
     {
         if (_useLinear) return _linear!.Value.IsMatch(text);
@@ -147,6 +144,6 @@ internal sealed class BoundedRegex
             int from = at + marker.Length, to = message.LastIndexOf('\'');
             if (to > from) return message[from..to];
         }
-        return message.Contains("automata", StringComparison.Ordinal) ? "a repetition too large for a linear-time automaton" : message.TrimEnd('.');
+        return message.Contains("automata", StringComparison.Ordinal) ? "a repetition too large for its automaton" : message.TrimEnd('.');
     }
 }

@@ -30,6 +30,6 @@ internal sealed class PatternTimeoutException(string pattern, string construct, 
     /// <summary>One sentence for the user: the pattern, where, why, and what to do.</summary>
     public string Describe(string key) =>
         $"--grep '{Pattern}' ran out of time on line {Line} of '{key}' ({BoundedRegex.SoleBudget.TotalSeconds:0.#} s a line, more for a long one): "
-        + $".NET runs a pattern with a {Construct} only by backtracking, which can take time exponential in a line's length; "
-        + "rewrite the pattern without it (README, \"grep in the engine\").";
+        + $".NET's linear-time engine cannot run it ({Construct}), and backtracking can take time exponential in a line's length; "
+        + "rewrite the pattern without that (README, \"grep in the engine\").";
 }
