@@ -12,8 +12,9 @@ namespace S3Tail.Filtering;
 /// whose meaning can depend on what surrounds a line are matched line by line instead.
 ///
 /// <para>Every search ends in bounded time (<see cref="BoundedRegex"/>). When the linear-time
-/// engine cannot run the patterns (a backreference, a lookaround…), each pattern is matched on
-/// its own, line by line: the budget is then one line's, a timeout names the pattern that ran
+/// engine cannot run the patterns (a backreference, a lookaround…), or when one of several
+/// ignores whitespace and so may comment out the alternation's ')' ((?x) … #), each pattern is
+/// matched on its own, line by line: the budget is then one line's, a timeout names the pattern that ran
 /// out, and a backreference's number means what it means in its own pattern (in an alternation
 /// of several, <c>\1</c> would be the first pattern's group).</para>
 /// </summary>
@@ -39,8 +40,10 @@ internal sealed class RegexMatcher : Matcher
         }
         string pattern = patterns.Count == 1 ? patterns[0] : string.Join("|", patterns.Select(p => $"(?:{p})"));
         var options = RegexOptions.CultureInvariant | (ignoreCase ? RegexOptions.IgnoreCase : 0);
-        var line = new BoundedRegex(pattern, options, startLinear);
-        if (line.LinearRefusal is not null)
+        // With (?x) a '#' comments out the rest of a pattern, the alternation's ')' included.
+        bool apart = patterns.Count > 1 && patterns.Any(p => Regex.IsMatch(p, @"\(\?[imnsx-]*x"));
+        var line = apart ? null : new BoundedRegex(pattern, options, startLinear);
+        if (line is null || line.LinearRefusal is not null)
             _each = patterns.Select((p, i) => (new BoundedRegex(p, options, startLinear), asGiven[i])).ToArray();
         else
         {

@@ -87,6 +87,8 @@ public sealed class GrepFilterSpecs
         // Each pattern's backreference means its own group, not the first pattern's.
         { ["(ZZZ)", "(l)\\1"], false, false, false },
         { ["(?<c>ZZZ)", "(?<c>l)\\k<c>", "(?<=\\[)11/Sep"], false, true, false },
+        // A comment in (?x) mode ends at the pattern's end, not at the end of the alternation.
+        { ["(?x) ZZZ # never", "(?x) coll ab # spaces do not count"], false, false, true },
     };
 
     [Theory]
