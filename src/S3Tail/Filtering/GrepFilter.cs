@@ -25,7 +25,14 @@ public static class GrepFilter
     /// A filter for <paramref name="patterns"/>. A malformed regular expression is a usage error
     /// naming it.
     /// </summary>
-    public static LineFilter Create(IReadOnlyList<string> patterns, bool fixedStrings = false, bool ignoreCase = false, bool invert = false)
+    public static LineFilter Create(IReadOnlyList<string> patterns, bool fixedStrings = false, bool ignoreCase = false, bool invert = false) =>
+        Create(patterns, fixedStrings, ignoreCase, invert, startLinear: false);
+
+    /// <param name="startLinear">
+    /// regular expressions search with the linear-time engine from the start, not only once a
+    /// search ran past its budget (<see cref="BoundedRegex"/>): specs check both engines keep the same lines.
+    /// </param>
+    internal static LineFilter Create(IReadOnlyList<string> patterns, bool fixedStrings, bool ignoreCase, bool invert, bool startLinear)
     {
         if (patterns.Count == 0) throw new ArgumentException("at least one pattern is needed", nameof(patterns));
         var lines = patterns.SelectMany(p => p.Split('\n')).ToList();
@@ -33,7 +40,7 @@ public static class GrepFilter
         if (fixedStrings && (!ignoreCase || lines.All(p => Ascii.IsValid(p))))
             matcher = new LiteralMatcher(lines.Select(p => Encoding.UTF8.GetBytes(ignoreCase ? p.ToLowerInvariant() : p)).ToArray(), ignoreCase);
         else
-            matcher = new RegexMatcher(lines.Select(p => fixedStrings ? Regex.Escape(p) : p).ToList(), lines, ignoreCase);
+            matcher = new RegexMatcher(lines.Select(p => fixedStrings ? Regex.Escape(p) : p).ToList(), lines, ignoreCase, startLinear);
         return new MatcherFilter(matcher, invert, new GrepSpec(string.Join('\n', lines), fixedStrings, ignoreCase, invert));
     }
 

@@ -14,10 +14,12 @@ namespace S3Tail.Filtering;
 /// </summary>
 internal static class ObjectFilter
 {
-    public static FilteredContent Apply(ObjectContent content, long skipLines, LineFilter filter, CancellationToken cancellationToken)
+    /// <param name="batchBytes">the batch size (a property spec cuts objects at random places with small ones).</param>
+    public static FilteredContent Apply(ObjectContent content, long skipLines, LineFilter filter, CancellationToken cancellationToken,
+        int batchBytes = LineBatchReader.BatchBytes)
     {
         var decoded = content.OpenDecoded();
-        using var reader = new LineBatchReader(decoded, skipLines, sizeHint: (decoded as ReadOnlyStream)?.KnownLength);
+        using var reader = new LineBatchReader(decoded, skipLines, batchBytes, (decoded as ReadOnlyStream)?.KnownLength);
         var kept = new KeptLines();
         var map = new LineMap();
         var starts = new List<int>();
@@ -45,7 +47,16 @@ internal static class ObjectFilter
                     int nl = bytes.IndexOf((byte)'\n');
                     longLine.Write(bytes[..(nl + 1)]);
                     var whole = longLine.WrittenSpan;
-                    if (filter.Keep(whole[..^1]))
+                    bool keep;
+                    try
+                    {
+                        keep = filter.Keep(whole[..^1]);
+                    }
+                    catch (PatternTimeoutException e)
+                    {
+                        throw e.OnLine(line);
+                    }
+                    if (keep)
                     {
                         kept.Add(whole, longLineStart, Math.Min(nl + 1, own) + offset - longLineStart);
                         map.Add(line);
@@ -57,7 +68,14 @@ internal static class ObjectFilter
                 // The rest is whole lines: a batch with a line end ends at one.
                 var lines = bytes[pos..];
                 starts.Clear();
-                filter.Select(lines, starts);
+                try
+                {
+                    filter.Select(lines, starts);
+                }
+                catch (PatternTimeoutException e)
+                {
+                    throw e.OnLine(line + lines[..e.LineOffset].Count((byte)'\n'));
+                }
                 int counted = 0;
                 foreach (int start in starts)
                 {

@@ -10,13 +10,22 @@ namespace S3Tail.Filtering;
 /// match found is then checked against its line alone, which is what decides. So a match that
 /// runs across lines never keeps a line, and the search carries on at the next line. Patterns
 /// whose meaning can depend on what surrounds a line are matched line by line instead.
+///
+/// <para>Every search ends in bounded time (<see cref="BoundedRegex"/>). When the linear-time
+/// engine cannot run the patterns (a backreference, a lookaround…), or when one of several
+/// ignores whitespace and so may comment out the alternation's ')' ((?x) … #), each pattern is
+/// matched on its own, line by line: the budget is then one line's, a timeout names the pattern that ran
+/// out, and a backreference's number means what it means in its own pattern (in an alternation
+/// of several, <c>\1</c> would be the first pattern's group).</para>
 /// </summary>
 internal sealed class RegexMatcher : Matcher
 {
-    private readonly Regex _line;     // one line, on its own
-    private readonly Regex? _batch;   // a buffer of lines; null when only line by line is exact
+    private readonly BoundedRegex? _line;    // one line, on its own; null when the patterns are matched each alone
+    private readonly (BoundedRegex Regex, string AsGiven)[] _each = [];   // the patterns alone, when the linear engine cannot run them together
+    private readonly BoundedRegex? _batch;   // a buffer of lines; null when only line by line is exact or bounded
 
-    public RegexMatcher(IReadOnlyList<string> patterns, IReadOnlyList<string> asGiven, bool ignoreCase)
+    /// <param name="startLinear">search with the linear-time engine from the start (specs check it finds the same lines).</param>
+    public RegexMatcher(IReadOnlyList<string> patterns, IReadOnlyList<string> asGiven, bool ignoreCase, bool startLinear = false)
     {
         for (int i = 0; i < patterns.Count; i++)
         {
@@ -30,18 +39,26 @@ internal sealed class RegexMatcher : Matcher
             }
         }
         string pattern = patterns.Count == 1 ? patterns[0] : string.Join("|", patterns.Select(p => $"(?:{p})"));
-        var options = RegexOptions.CultureInvariant | RegexOptions.Compiled | (ignoreCase ? RegexOptions.IgnoreCase : 0);
-        _line = new Regex(pattern, options);
-        if (!DependsOnSurroundings(pattern)) _batch = new Regex(pattern, options | RegexOptions.Multiline);
+        var options = RegexOptions.CultureInvariant | (ignoreCase ? RegexOptions.IgnoreCase : 0);
+        // With (?x) a '#' comments out the rest of a pattern, the alternation's ')' included.
+        bool apart = patterns.Count > 1 && patterns.Any(p => Regex.IsMatch(p, @"\(\?[imnsx-]*x"));
+        var line = apart ? null : new BoundedRegex(pattern, options, startLinear);
+        if (line is null || line.LinearRefusal is not null)
+            _each = patterns.Select((p, i) => (new BoundedRegex(p, options, startLinear), asGiven[i])).ToArray();
+        else
+        {
+            _line = line;
+            if (!DependsOnSurroundings(pattern)) _batch = new BoundedRegex(pattern, options | RegexOptions.Multiline, startLinear, linearKnown: true);
+        }
     }
 
     /// <summary>
     /// True for constructs that can see past a line's edges or change what ^, $ and . mean:
-    /// lookarounds, \A \z \Z \G, inline options. Read loosely (an escaped "(?=" counts too): the
-    /// cost of a false alarm is only speed.
+    /// lookarounds, conditionals (their test is a lookahead), \A \z \Z \G, inline options. Read
+    /// loosely (an escaped "(?=" counts too): the cost of a false alarm is only speed.
     /// </summary>
     private static bool DependsOnSurroundings(string pattern) =>
-        pattern.Contains("(?=") || pattern.Contains("(?!") || pattern.Contains("(?<=") || pattern.Contains("(?<!")
+        pattern.Contains("(?=") || pattern.Contains("(?!") || pattern.Contains("(?<=") || pattern.Contains("(?<!") || pattern.Contains("(?(")
         || pattern.Contains("\\A") || pattern.Contains("\\z") || pattern.Contains("\\Z") || pattern.Contains("\\G")
         || Regex.IsMatch(pattern, @"\(\?[imnsx-]+[:)]");
 
@@ -51,7 +68,7 @@ internal sealed class RegexMatcher : Matcher
         try
         {
             int n = Encoding.UTF8.GetChars(line, chars);
-            return _line.IsMatch(chars.AsSpan(0, n));
+            return LineMatches(chars.AsSpan(0, n));
         }
         finally
         {
@@ -75,13 +92,9 @@ internal sealed class RegexMatcher : Matcher
             int charLine = 0, byteLine = 0, at = 0;
             while (at < text.Length)
             {
-                int found = -1;
-                foreach (var m in _batch.EnumerateMatches(text, at))
-                {
-                    found = m.Index;
-                    break;
-                }
-                if (found < 0) return;
+                int found = _batch.FirstMatch(text, at);
+                // An empty match just past the last '\n' (^$, x*, $ …) is no line: the text ends there.
+                if (found < 0 || found == text.Length && (found == 0 || text[^1] == '\n')) return;
                 // Move to the line holding the match: [charLine, its '\n'] (a match that is empty
                 // at a line's end, like $, belongs to that line).
                 int lineCharEnd;
@@ -93,7 +106,7 @@ internal sealed class RegexMatcher : Matcher
                     charLine = lineCharEnd + 1;
                     byteLine += lines[byteLine..].IndexOf((byte)'\n') + 1;
                 }
-                if (_line.IsMatch(text[charLine..lineCharEnd])) starts.Add(byteLine);
+                if (LineMatches(text[charLine..lineCharEnd])) starts.Add(byteLine);
                 // Carry on at the next line.
                 if (lineCharEnd >= text.Length) return;
                 at = lineCharEnd + 1;
@@ -114,8 +127,35 @@ internal sealed class RegexMatcher : Matcher
         {
             int nl = lines[pos..].IndexOf((byte)'\n');
             int end = nl < 0 ? lines.Length : pos + nl;
-            if (IsMatch(lines[pos..end])) starts.Add(pos);
+            bool match;
+            try
+            {
+                match = IsMatch(lines[pos..end]);
+            }
+            catch (PatternTimeoutException e)
+            {
+                throw e.Shifted(pos);
+            }
+            if (match) starts.Add(pos);
             pos = end + 1;
         }
+    }
+
+    /// <summary>The line matches on its own; a pattern the linear engine cannot run fails past its budget.</summary>
+    private bool LineMatches(ReadOnlySpan<char> line)
+    {
+        if (_line is not null) return _line.IsMatch(line);
+        foreach (var (regex, asGiven) in _each)
+        {
+            try
+            {
+                if (regex.IsMatch(line)) return true;
+            }
+            catch (RegexMatchTimeoutException)
+            {
+                throw new PatternTimeoutException(asGiven, regex.LinearRefusal!, 0);
+            }
+        }
+        return false;
     }
 }

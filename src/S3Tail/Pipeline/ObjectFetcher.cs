@@ -96,6 +96,10 @@ public sealed class ObjectFetcher(IObjectSource source, ObjectCache? cache, Spoo
             }
             return filtered;
         }
+        catch (Filtering.PatternTimeoutException e)
+        {
+            throw S3TailException.Runtime(e.Describe(info.Key), e);
+        }
         finally
         {
             // Kept as ranges, the filtered content reads the fetched copy again and owns it now.

@@ -185,4 +185,83 @@ public sealed class GrepSpecs(S3ServerFixture fixture)
         }
         File.Delete(file);
     }
+
+    /// <summary>20,000 lines (several batches); only lines 15,000 (one blank) and 18,000 (two) are blank.</summary>
+    private static byte[] BlankLines() =>
+        Text(string.Concat(Enumerable.Range(1, 20_000).Select(i => i switch
+        {
+            15_000 => " \n",
+            18_000 => "  \n",
+            _ => $"line {i:D6} ................................\n",
+        })));
+
+    [Fact]
+    public async Task Should_bookmark_the_line_a_pattern_matching_empty_lines_kept_and_not_repeat_it_on_resume()
+    {
+        var bucket = await _server.CreateBucketAsync();
+        await _server.PutAllAsync(bucket, [("logs/a.log", BlankLines())]);
+        var cli = new CliProcess();
+        string[] Args(params string[] more) => [.. more, "-e", "^ *$", "--endpoint-url", _server.Endpoint, Uri(bucket)];
+
+        var first = await cli.RunAsync(Args("-m", "1"));
+        var resumed = await cli.RunAsync(Args("-m", "1", "-b", first.Bookmark!));
+        var whole = await cli.RunAsync(Args());
+
+        Assert.True(first.ExitCode == 0, first.ToString());
+        Assert.Equal(" \n", first.StdoutText);
+        Assert.Equal("logs/a.log:15000", first.Bookmark);
+        Assert.Equal("  \n", resumed.StdoutText);
+        Assert.Equal("logs/a.log:18000", resumed.Bookmark);
+        Assert.Equal(" \n  \n", whole.StdoutText);
+        Assert.Equal("logs/a.log:20000", whole.Bookmark);
+    }
+
+    [Fact]
+    public async Task Should_count_and_bookmark_the_lines_examined_when_a_pattern_matching_empty_lines_keeps_none()
+    {
+        var bucket = await _server.CreateBucketAsync();
+        await _server.PutAllAsync(bucket, [("logs/a.log", Text("alpha\nbeta\n")), ("logs/b.log", Text("gamma\ndelta"))]);
+        var cli = new CliProcess();
+
+        var run = await cli.RunAsync("-e", "^$", "-l", "info", "--endpoint-url", _server.Endpoint, Uri(bucket));
+        var named = await cli.RunAsync("-e", "^$", "-b", "blank", "--endpoint-url", _server.Endpoint, Uri(bucket));
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Empty(run.Stdout);
+        Assert.Contains("info: 2 objects, 4 lines examined, 0 kept, ", run.Stderr);
+        Assert.Equal("logs/b.log:2", run.Bookmark);
+        Assert.Equal(0, named.ExitCode);
+        Assert.Equal("logs/b.log:2", ConfigFile.Load(Path.Combine(cli.Home, ".s3tailrc")).Get("bookmarks", "blank"));
+    }
+
+    [Fact]
+    public async Task Should_end_a_catastrophic_pattern_in_well_under_the_time_limit()
+    {
+        var bucket = await _server.CreateBucketAsync();
+        string hostile = new string('a', 40) + "b";
+        await _server.PutAllAsync(bucket, [("logs/a.log", Text($"x\n{hostile}\naaa\n{hostile}\n"))]);
+
+        // A time limit, so that a regression fails here instead of running for hours.
+        var result = await new CliProcess().RunAsync(
+            ["-e", "(a+)+$", "--endpoint-url", _server.Endpoint, Uri(bucket)], null, TimeSpan.FromSeconds(10));
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal("aaa\n", result.StdoutText);
+        Assert.Equal("logs/a.log:4", result.Bookmark);
+    }
+
+    [Fact]
+    public async Task Should_fail_a_runaway_pattern_the_linear_engine_cannot_run_with_one_line_naming_it()
+    {
+        var bucket = await _server.CreateBucketAsync();
+        await _server.PutAllAsync(bucket, [("logs/a.log", Text($"x\n{new string('a', 40)}b\n"))]);
+
+        var result = await new CliProcess().RunAsync(
+            ["-e", @"(a+)+\1$", "--endpoint-url", _server.Endpoint, Uri(bucket)], null, TimeSpan.FromSeconds(20));
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Empty(result.Stdout);
+        var error = Assert.Single(result.StderrLines);
+        Assert.Contains(@"--grep '(a+)+\1$' ran out of time on line 2 of 'logs/a.log' (1 s a line, more for a long one): .NET's linear-time engine cannot run it (backreference", error);
+    }
 }

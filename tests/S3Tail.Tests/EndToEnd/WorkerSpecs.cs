@@ -351,6 +351,41 @@ public sealed class WorkerSpecs(S3ServerFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task Should_map_the_lines_a_pattern_matching_empty_lines_keeps_over_workers()
+    {
+        File.WriteAllText(_secretFile, "the fleet's secret");
+        string worker = StartWorker();
+        var bucket = await _server.CreateBucketAsync();
+        await _server.PutAllAsync(bucket, Enumerable.Range(0, 60).Select(i => ($"logs/{i:D4}", Text($"o{i} first\n \no{i} last\n"))));
+
+        var spread = await RunOnceJoined(bucket, [.. RunArgs(bucket, [worker]).SkipLast(1), "-e", "^ *$", $"s3://{bucket}/logs/"], 1);
+
+        Assert.True(spread.ExitCode == 0, spread.ToString());
+        Assert.Equal(string.Concat(Enumerable.Repeat(" \n", 60)), spread.StdoutText);
+        // Every object's last line was examined: the bookmark is the last object's line 3, not the blank line 2.
+        Assert.Equal("logs/0059:3", spread.Bookmark);
+        Assert.Contains("60 objects, 180 lines examined, 60 kept", spread.Stderr);
+        Assert.NotEmpty(CacheEntries(worker));   // the worker filtered some of them
+    }
+
+    [Fact]
+    public async Task Should_end_a_catastrophic_pattern_in_time_over_workers()
+    {
+        File.WriteAllText(_secretFile, "the fleet's secret");
+        string worker = StartWorker();
+        var bucket = await _server.CreateBucketAsync();
+        string hostile = new string('a', 40) + "b";
+        await _server.PutAllAsync(bucket, Enumerable.Range(0, 60).Select(i => ($"logs/{i:D4}", Text($"{hostile}\naaa{i}\n{hostile}\n"))));
+
+        var spread = await RunOnceJoined(bucket, [.. RunArgs(bucket, [worker]).SkipLast(1), "-e", "(a+)+[0-9]+$", $"s3://{bucket}/logs/"], 1);
+
+        Assert.True(spread.ExitCode == 0, spread.ToString());
+        Assert.Equal(string.Concat(Enumerable.Range(0, 60).Select(i => $"aaa{i}\n")), spread.StdoutText);
+        Assert.Equal("logs/0059:3", spread.Bookmark);
+        Assert.NotEmpty(CacheEntries(worker));   // the worker filtered some of them
+    }
+
+    [Fact]
     public async Task Should_give_work_to_a_worker_that_joins_mid_run()
     {
         File.WriteAllText(_secretFile, "the fleet's secret");

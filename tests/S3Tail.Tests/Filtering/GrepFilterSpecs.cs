@@ -84,15 +84,23 @@ public sealed class GrepFilterSpecs
         { [""], false, false, true },
         { ["\\s\\S*404"], false, false, false },
         { ["[^x]*e\\s"], false, false, false },
+        // Each pattern's backreference means its own group, not the first pattern's.
+        { ["(ZZZ)", "(l)\\1"], false, false, false },
+        { ["(?<c>ZZZ)", "(?<c>l)\\k<c>", "(?<=\\[)11/Sep"], false, true, false },
+        // A comment in (?x) mode ends at the pattern's end, not at the end of the alternation.
+        { ["(?x) ZZZ # never", "(?x) coll ab # spaces do not count"], false, false, true },
     };
 
     [Theory]
     [MemberData(nameof(Cases))]
     public void Should_keep_exactly_the_lines_a_line_by_line_reference_keeps(string[] patterns, bool fixedStrings, bool ignoreCase, bool invert)
     {
-        var filter = GrepFilter.Create(patterns, fixedStrings, ignoreCase, invert);
-        foreach (var text in new[] { Samples, Awkward })
-            Assert.Equal(Reference(text, patterns, fixedStrings, ignoreCase, invert), Filter(text, filter));
+        foreach (bool linear in new[] { false, true })
+        {
+            var filter = GrepFilter.Create(patterns, fixedStrings, ignoreCase, invert, startLinear: linear);
+            foreach (var text in new[] { Samples, Awkward })
+                Assert.Equal(Reference(text, patterns, fixedStrings, ignoreCase, invert), Filter(text, filter));
+        }
     }
 
     [Fact]
