@@ -9,7 +9,7 @@ namespace S3Tail.Filtering;
 /// grep, a pattern holding newlines is one pattern per line, and an empty pattern matches every
 /// line.
 ///
-/// <para>How it matches, chosen by measurement (README, "grep in the engine"): plain strings are
+/// <para>How it matches, chosen by measurement (docs/grep.md): plain strings are
 /// searched as UTF-8 bytes with the vectorized <c>IndexOf</c> over a whole batch of lines at
 /// once, so the lines that do not match are skipped at memory speed; <c>-i</c> with plain ASCII
 /// strings lowers the batch's ASCII letters first (vectorized too). Regular expressions (and
