@@ -64,11 +64,14 @@ internal sealed class DirectGetClient : IDisposable
     public static readonly string UserAgent =
         $"s3tail/{typeof(DirectGetClient).Assembly.GetName().Version?.ToString(3) ?? "0"}";
 
+    /// <summary>An answer with a body: its status (200 or 206) and Content-Range, for <see cref="RangedAnswer"/> to check.</summary>
+    public sealed record Answer(Stream Body, int Status, string? ContentRange);
+
     /// <summary>
     /// The body of the object (from <paramref name="range"/>, e.g. "bytes=10-", when given), pinned
     /// to <paramref name="etag"/>; null when the SDK must do this GET (and every later one).
     /// </summary>
-    public async Task<Stream?> GetAsync(string key, string etag, string? range, CancellationToken cancellationToken)
+    public async Task<Answer?> GetAsync(string key, string etag, string? range, CancellationToken cancellationToken)
     {
         if (_handedOver) return null;
         var target = await _target.Value.ConfigureAwait(false);
@@ -110,7 +113,8 @@ internal sealed class DirectGetClient : IDisposable
         }
         int status = (int)response.StatusCode;
         if (status is 200 or 206)
-            return new ResponseBody(response, await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false));
+            return new Answer(new ResponseBody(response, await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false)),
+                status, response.Content.Headers.ContentRange?.ToString());
         using (response)
         {
             var (code, message, requestId) = await ReadErrorAsync(response, cancellationToken).ConfigureAwait(false);
@@ -122,7 +126,7 @@ internal sealed class DirectGetClient : IDisposable
         }
     }
 
-    private Stream? HandOver()
+    private Answer? HandOver()
     {
         _handedOver = true;
         return null;

@@ -155,8 +155,12 @@ public sealed class S3TestServer : IAsyncDisposable
 
 /// <summary>What the test server counted for a bucket: GETs by key and by the first word of their User-Agent, and signatures it refused.</summary>
 public sealed record RequestCounts(int GetObject, int Ranged, int List, int Other, Dictionary<string, int> Keys,
-    int SignatureMismatch = 0, Dictionary<string, int>? Agents = null)
+    int SignatureMismatch = 0, Dictionary<string, int>? Agents = null, Dictionary<string, int>? RequestPayer = null)
 {
+    /// <summary>Listings and GETs that carried x-amz-request-payer.</summary>
+    public int PayerLists => RequestPayer?.GetValueOrDefault("list") ?? 0;
+    public int PayerGets => RequestPayer?.GetValueOrDefault("getObject") ?? 0;
+
     /// <summary>GETs s3tail sent itself (<c>DirectGetClient</c>), not through the AWS SDK.</summary>
     public int DirectGets => Agents?.GetValueOrDefault("s3tail") ?? 0;
 }
