@@ -200,6 +200,12 @@ async function faults(ctx, next) {
     return;
   }
 
+  if (skew && ctx.get('x-amz-date')) {
+    // s3rver checks the time against the real clock: show it the request time in that clock.
+    const m = /^(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z$/.exec(ctx.get('x-amz-date'));
+    const real = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]) - skew.skewSeconds * 1000);
+    ctx.req.headers['x-amz-date'] = real.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  }
   // After the signature check: the Range header may be signed.
   if (op === 'getObject' && ctx.get('Range') && pick(bucket, op, key, 'ignoreRange')) {
     // s3rver honours Range; a server that ignores it is one that never saw it.

@@ -4,6 +4,7 @@ using Amazon.Runtime;
 using Amazon.Runtime.CredentialManagement;
 using Amazon.S3;
 using Amazon.S3.Model;
+using S3Tail.Logging;
 
 namespace S3Tail.Storage;
 
@@ -14,15 +15,18 @@ public sealed class S3ObjectSource : IObjectSource
     private readonly DirectGetClient? _direct;
     private readonly string? _endpoint;
     private readonly string? _endpointShown;   // without any user:password@ in it
+    private readonly bool _requesterPays;
 
-    public S3ObjectSource(string bucket, S3Settings settings)
+    /// <param name="log">where the GET path says, at debug, when it hands a GET to the AWS SDK</param>
+    public S3ObjectSource(string bucket, S3Settings settings, ILog? log = null)
     {
         BucketName = bucket;
         _endpoint = settings.EffectiveEndpoint;
         _endpointShown = S3Settings.Redact(_endpoint);
         var config = CreateConfig(settings, _endpoint);
         _client = new AmazonS3Client(config);
-        _direct = DirectGetClient.TryCreate(_client, config, bucket);
+        _requesterPays = settings.RequesterPays;
+        _direct = DirectGetClient.TryCreate(_client, config, bucket, settings.RequesterPays, log ?? NullLog.Instance);
     }
 
     public string BucketName { get; }
@@ -56,7 +60,7 @@ public sealed class S3ObjectSource : IObjectSource
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            throw S3Errors.Translate(e, $"listing s3://{BucketName}/{prefix}", _endpointShown);
+            throw S3Errors.Translate(e, $"listing s3://{BucketName}/{prefix}", _endpointShown, requesterPays: _requesterPays);
         }
     }
 
@@ -85,7 +89,7 @@ public sealed class S3ObjectSource : IObjectSource
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            throw S3Errors.Translate(e, $"reading {what}", _endpointShown, info.Key);
+            throw S3Errors.Translate(e, $"reading {what}", _endpointShown, info.Key, _requesterPays);
         }
         if (answer is null)
         {
@@ -100,7 +104,7 @@ public sealed class S3ObjectSource : IObjectSource
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                throw S3Errors.Translate(e, $"reading {what}", _endpointShown, info.Key);
+                throw S3Errors.Translate(e, $"reading {what}", _endpointShown, info.Key, _requesterPays);
             }
         }
         var (body, status, contentRange) = answer.Value;
