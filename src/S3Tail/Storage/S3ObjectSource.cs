@@ -45,6 +45,7 @@ public sealed class S3ObjectSource : IObjectSource
             Prefix = prefix,
             MaxKeys = maxKeys,
             StartAfter = string.IsNullOrEmpty(startAfter) ? null : startAfter,
+            RequestPayer = _requesterPays ? RequestPayer.Requester : null,
         };
         try
         {
@@ -93,7 +94,11 @@ public sealed class S3ObjectSource : IObjectSource
         }
         if (answer is null)
         {
-            var request = new GetObjectRequest { BucketName = BucketName, Key = info.Key, ByteRange = range is null ? null : new ByteRange(range) };
+            var request = new GetObjectRequest
+            {
+                BucketName = BucketName, Key = info.Key, ByteRange = range is null ? null : new ByteRange(range),
+                RequestPayer = _requesterPays ? RequestPayer.Requester : null,
+            };
             // Every GET reads the version that was listed: an object replaced since would be cached
             // under the old ETag, and a continuation (or a part) would splice two versions.
             if (info.ETag.Length > 0) request.EtagToMatch = info.ETag;
