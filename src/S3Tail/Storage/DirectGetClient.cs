@@ -41,7 +41,6 @@ internal sealed class DirectGetClient : IDisposable
         _bucket = bucket;
         _requesterPays = requesterPays;
         _log = log;
-        _clock = new ClockCorrection(AWSConfigs.CorrectForClockSkew && !config.DisableClockSkewCorrection);
         _http = new HttpClient(new SocketsHttpHandler
         {
             AutomaticDecompression = DecompressionMethods.None,
@@ -56,6 +55,10 @@ internal sealed class DirectGetClient : IDisposable
             DefaultRequestHeaders = { { "User-Agent", UserAgent } },
         };
         _target = new Lazy<Task<Target?>>(ResolveAsync);
+        // The SDK keeps its correction under the endpoint's URL with the bucket's path, as the
+        // direct path addresses it (https://bucket.s3.region.amazonaws.com/, http://host:port/bucket/).
+        _clock = new ClockCorrection(AWSConfigs.CorrectForClockSkew && !config.DisableClockSkewCorrection,
+            () => _target.Value is { IsCompletedSuccessfully: true, Result: { } t } ? CorrectClockSkew.GetClockCorrectionForEndpoint(t.Origin + t.BasePath) : TimeSpan.Zero);
     }
 
     /// <summary>
