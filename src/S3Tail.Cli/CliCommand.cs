@@ -22,6 +22,27 @@ public static class CliCommand
     public static readonly Option<string?> EndpointUrl = new("--endpoint-url")
     { Description = "S3-compatible endpoint (MinIO, R2, Ceph, a local server); path-style addressing", HelpName = "URL" };
 
+    public static readonly Option<bool> RequestPayer = new("--request-payer")
+    {
+        Description = "Pay for reading a requester-pays bucket: every listing and GET says x-amz-request-payer: requester ('--request-payer requester', as the AWS CLI writes it, works too)",
+    };
+
+    /// <summary>
+    /// The arguments with the AWS CLI's value of --request-payer ("requester", its only one)
+    /// dropped: s3tail's is a flag, and a URI after it must stay the URI.
+    /// </summary>
+    public static string[] WithoutRequestPayerValue(string[] args)
+    {
+        var kept = new List<string>(args.Length);
+        for (int i = 0; i < args.Length; i++)
+        {
+            if (args[i] == "--") { kept.AddRange(args[i..]); break; }
+            kept.Add(args[i]);
+            if (args[i] == "--request-payer" && i + 1 < args.Length && args[i + 1] == "requester") i++;
+        }
+        return [.. kept];
+    }
+
     public static readonly Option<string?> Bookmark = new("--bookmark", "-b")
     { Description = "KEY:LINE to resume after, or the NAME of a bookmark kept in the config file", HelpName = "TEXT" };
 
@@ -124,7 +145,7 @@ public static class CliCommand
             "Reads the log objects under an S3 prefix (or a local folder) as one stream, in key order, " +
             "and remembers exactly where it stopped.")
         {
-            Uri, ConfigFile, Region, Profile, EndpointUrl, Bookmark, Since, Until, Follow, Poll, LookBack, Grep, FixedStrings, IgnoreCase, InvertMatch, MaxCount, Prefetch, LogLevel, LogFile,
+            Uri, ConfigFile, Region, Profile, EndpointUrl, RequestPayer, Bookmark, Since, Until, Follow, Poll, LookBack, Grep, FixedStrings, IgnoreCase, InvertMatch, MaxCount, Prefetch, LogLevel, LogFile,
             CacheHours, CachePath, CacheLookup, SkipErrors, Timeout, Quiet, Progress, NoProgress, Workers, SecretFile,
         };
         var worker = new Command("worker", "Serve runs started elsewhere with --workers: fetch and decode objects for them")
@@ -161,5 +182,5 @@ public static class CliCommand
         p.GetValue(NoProgress) ? false : p.GetValue(Progress) ? true : null, p.GetValue(Timeout),
         p.GetValue(Since), p.GetValue(Until), p.GetValue(Follow), p.GetValue(Poll), p.GetValue(LookBack),
         p.GetValue(Grep), p.GetValue(FixedStrings), p.GetValue(IgnoreCase), p.GetValue(InvertMatch), p.GetValue(MaxCount),
-        p.GetValue(Workers), p.GetValue(SecretFile));
+        p.GetValue(Workers), p.GetValue(SecretFile), p.GetValue(RequestPayer));
 }

@@ -29,4 +29,5 @@ public sealed record CliSettings(
     bool InvertMatch = false,
     long? MaxCount = null,
     string? Workers = null,
-    string? SecretFile = null);
+    string? SecretFile = null,
+    bool RequestPayer = false);

@@ -8,6 +8,7 @@ if (!FileDescriptorOutput.IsUsable(2)) Console.SetError(TextWriter.Null);
 if (!FileDescriptorOutput.IsUsable(1)) Console.SetOut(TextWriter.Null);
 
 var root = CliCommand.Build();
+args = CliCommand.WithoutRequestPayerValue(args);
 var parse = root.Parse(args);
 
 // A usage error is one line and exit 2, not System.CommandLine's page of help and exit 1;

@@ -74,7 +74,8 @@ public sealed record RunSettings(
 
         return new RunSettings(
             source, bookmark, name, configPath, config,
-            new S3Settings(cli.Region ?? options.Region, cli.Profile ?? options.Profile, cli.EndpointUrl ?? options.EndpointUrl),
+            new S3Settings(cli.Region ?? options.Region, cli.Profile ?? options.Profile, cli.EndpointUrl ?? options.EndpointUrl,
+                cli.RequestPayer || options.RequesterPays),
             prefetch, level,
             cli.LogFile is { } lf ? lf : options.LogFile,
             cacheHours,

@@ -37,7 +37,7 @@ public static class TailCommand
 
             using IObjectSource source = settings.Source.IsLocal
                 ? new LocalFolderSource(settings.Source.Bucket)
-                : new S3ObjectSource(settings.Source.Bucket, settings.S3);
+                : new S3ObjectSource(settings.Source.Bucket, settings.S3, log);
             var (cache, sweep) = OpenCache(settings, source, log);
 
             if (settings.CacheLookup)

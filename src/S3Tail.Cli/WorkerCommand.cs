@@ -39,7 +39,7 @@ public static class WorkerCommand
             Task Sweep() => cache is null ? Task.CompletedTask : CacheFolder.SweepAsync(cache, hours, log);
             _ = Sweep();
             await WorkerHost.RunAsync(address[..colon], port, secret,
-                spec => new S3ObjectSource(spec.Bucket, new S3Settings(spec.Region, spec.Profile, spec.Endpoint)), cache, log,
+                spec => new S3ObjectSource(spec.Bucket, new S3Settings(spec.Region, spec.Profile, spec.Endpoint, spec.RequesterPays), log), cache, log,
                 afterRun: () => _ = Sweep(), stop.Token);
             return ExitCode.Ok;
         }

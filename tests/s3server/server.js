@@ -20,6 +20,12 @@
 // one gets 403 SignatureDoesNotMatch and counts in signatureMismatch. GETs are also counted by
 // the first word of their User-Agent (agents: { s3tail: n, 'aws-sdk-dotnet-coreclr': m }), and
 // every request by operation and the region of its SigV4 scope (regions: { 'list eu-west-3': n }).
+// ignoreRange: true answers a ranged GET with 200 and the whole body, as HTTP lets a server (or
+// a proxy) do. skewSeconds: N gives the bucket a server clock N seconds off the real one: a
+// request whose X-Amz-Date is more than 15 minutes from it gets 403 RequestTimeTooSkewed with
+// ServerTime, and every answer's Date header shows that clock, as S3's do. requesterPays: true
+// refuses (403 AccessDenied) a GET or listing without x-amz-request-payer: requester.
+// Requests carrying x-amz-request-payer are counted by op in requestPayer: { list, getObject }.
 // Usage: node --openssl-legacy-provider server.js [DIR] [PORT] [--exit-with-stdin]; prints "LISTENING <port>".
 const S3rver = require('s3rver');
 const crypto = require('crypto');
@@ -50,7 +56,7 @@ const rules = new Map();   // bucket -> [rule]
 const counts = new Map();  // bucket -> { getObject, list, other, keys: { key: n } }
 
 function countsFor(bucket) {
-  if (!counts.has(bucket)) counts.set(bucket, { getObject: 0, ranged: 0, list: 0, other: 0, signatureMismatch: 0, agents: {}, keys: {}, regions: {} });
+  if (!counts.has(bucket)) counts.set(bucket, { getObject: 0, ranged: 0, list: 0, other: 0, signatureMismatch: 0, agents: {}, keys: {}, regions: {}, requestPayer: {} });
   return counts.get(bucket);
 }
 
@@ -107,8 +113,10 @@ async function control(ctx) {
   }
 }
 
-function pick(bucket, op, key) {
+function pick(bucket, op, key, only) {
   for (const rule of rules.get(bucket) || []) {
+    if (only && !rule[only]) continue;
+    if (!only && (rule.ignoreRange || rule.skewSeconds !== undefined || rule.requesterPays)) continue;
     if (rule.op && rule.op !== 'any' && rule.op !== op) continue;
     if (rule.key && !new RegExp(rule.key).test(key)) continue;
     if (rule.times !== undefined && rule.times <= 0) continue;
@@ -169,6 +177,30 @@ async function faults(ctx, next) {
     const agent = (ctx.get('User-Agent').split(/[\/ ]/)[0]) || 'none';
     c.agents[agent] = (c.agents[agent] || 0) + 1;
   }
+  if (ctx.get('x-amz-request-payer') && op !== 'other') c.requestPayer[op] = (c.requestPayer[op] || 0) + 1;
+  // A skewed server clock: checked before the signature, as S3 does.
+  const skew = op !== 'other' ? pick(bucket, op, key, 'skewSeconds') : null;
+  if (skew) {
+    const now = new Date(Date.now() + skew.skewSeconds * 1000);
+    ctx.set('Date', now.toUTCString());
+    const m = /^(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z$/.exec(ctx.get('x-amz-date'));
+    const sent = m ? Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]) : NaN;
+    if (!(Math.abs(sent - now.getTime()) <= 15 * 60 * 1000)) {
+      ctx.status = 403;
+      ctx.type = 'application/xml';
+      ctx.body = '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>RequestTimeTooSkewed</Code><Message>The difference between ' +
+        'the request time and the current time is too large.</Message><RequestTime>' + ctx.get('x-amz-date') +
+        '</RequestTime><ServerTime>' + now.toISOString().replace(/\.\d+Z$/, 'Z') + '</ServerTime><MaxAllowedSkewMilliseconds>900000' +
+        '</MaxAllowedSkewMilliseconds><RequestId>0</RequestId></Error>';
+      return;
+    }
+  }
+  if (op !== 'other' && ctx.get('x-amz-request-payer') !== 'requester' && pick(bucket, op, key, 'requesterPays')) {
+    ctx.status = 403;
+    ctx.type = 'application/xml';
+    ctx.body = errorXml('AccessDenied', ctx.path);
+    return;
+  }
   if (op === 'getObject' && !sigV4Holds(ctx)) {
     c.signatureMismatch++;
     ctx.status = 403;
@@ -177,6 +209,18 @@ async function faults(ctx, next) {
     return;
   }
 
+  if (skew && ctx.get('x-amz-date')) {
+    // s3rver checks the time against the real clock: show it the request time in that clock.
+    const m = /^(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z$/.exec(ctx.get('x-amz-date'));
+    const real = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]) - skew.skewSeconds * 1000);
+    ctx.req.headers['x-amz-date'] = real.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  }
+  // After the signature check: the Range header may be signed.
+  if (op === 'getObject' && ctx.get('Range') && pick(bucket, op, key, 'ignoreRange')) {
+    // s3rver honours Range; a server that ignores it is one that never saw it.
+    delete ctx.req.headers.range;
+    delete ctx.request.header.range;
+  }
   const rule = pick(bucket, op, key);
   if (rule && rule.delayMs) await new Promise(r => setTimeout(r, rule.delayMs));
   if (rule && rule.status) {

@@ -9,7 +9,7 @@ namespace S3Tail.Config;
 public sealed record ConfigOptions(
     double? CacheHours, string? CachePath, string? LogLevel, string? LogFile,
     string? Region, int? Prefetch, string? EndpointUrl, string? Profile, double? TimeoutSeconds = null,
-    TimeSpan? Poll = null, TimeSpan? LookBack = null)
+    TimeSpan? Poll = null, TimeSpan? LookBack = null, bool RequesterPays = false)
 {
     public const string Section = "options";
 
@@ -20,7 +20,7 @@ public sealed record ConfigOptions(
     public const double MaxTimeoutSeconds = 86_400;
 
     private static readonly string[] Known =
-        ["cache_hours", "cache_path", "log_level", "log_file", "region", "prefetch", "endpoint_url", "profile", "timeout", "poll", "look_back"];
+        ["cache_hours", "cache_path", "log_level", "log_file", "region", "prefetch", "endpoint_url", "profile", "timeout", "poll", "look_back", "request_payer"];
 
     /// <summary>Reads and checks the section; unknown keys are returned for a warning.</summary>
     public static ConfigOptions From(IniDocument doc, string fileName, out IReadOnlyList<string> unknownKeys)
@@ -41,6 +41,11 @@ public sealed record ConfigOptions(
         if (region is not null && !Values.IsRegion(region))
             throw S3TailException.Usage($"{Where("region")} = '{region}' is not an AWS region name (like us-west-2).");
 
+        // As the AWS CLI's --request-payer: its one value is "requester".
+        string? payer = Text("request_payer");
+        if (payer is not null && payer != "requester")
+            throw S3TailException.Usage($"{Where("request_payer")} = '{payer}': the only value is requester (for a requester-pays bucket).");
+
         return new ConfigOptions(
             Check<double>("cache_hours", Values.CacheHours),
             Text("cache_path") is { } p ? ExpandHome(p) : null,
@@ -52,7 +57,8 @@ public sealed record ConfigOptions(
             Text("profile"),
             Check<double>("timeout", Values.TimeoutSeconds),
             Check<TimeSpan>("poll", Values.Poll),
-            Check<TimeSpan>("look_back", Values.LookBack));
+            Check<TimeSpan>("look_back", Values.LookBack),
+            payer is not null);
     }
 
     public static string ExpandHome(string path) =>

@@ -161,7 +161,8 @@ public sealed class ObjectFetcher(IObjectSource source, ObjectCache? cache, Spoo
             log.Warn(message);
         }
         // A large object comes as parallel ranged GETs, each pinned to its ETag, put back in order.
-        await using Stream download = info.Size > PartedObjectStream.Threshold
+        // (Not from a server known to ignore ranges: each part would cost the object's head.)
+        await using Stream download = info.Size > PartedObjectStream.Threshold && source is not S3ObjectSource { IgnoresRanges: true }
             ? new PartedObjectStream(source, info, retry, OnRetry)
             : new ResumableObjectStream(source, info, retry, OnRetry);
         return await DecodeToFileAsync(info, download, entryPath, cancellationToken).ConfigureAwait(false);

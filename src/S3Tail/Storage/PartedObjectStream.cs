@@ -13,6 +13,12 @@ namespace S3Tail.Storage;
 /// part in the process holds one of <see cref="ProcessParts"/> permits, so a prefetch window full
 /// of large objects still holds at most that many parts. Parts are taken in order, so each object
 /// holding a permit holds the part its reader needs next, and some object always progresses.</para>
+///
+/// <para>A server that ignores Range answers a part with the whole object
+/// (<see cref="RangeNotServedException"/>). The parts not yet handed to the reader are then
+/// dropped and the rest of the object, from the first byte the reader has not had, comes as one
+/// sequential GET (which skips the head the server sends again): never a byte from the wrong
+/// place, and the object's head downloaded once more rather than once per part.</para>
 /// </summary>
 internal sealed class PartedObjectStream : ReadOnlyStream
 {
@@ -35,7 +41,8 @@ internal sealed class PartedObjectStream : ReadOnlyStream
     private readonly RetryPolicy _retry;
     private readonly Action<string>? _onRetry;
     private readonly CancellationTokenSource _stop = new();
-    private readonly Queue<Task<(byte[] Buffer, int Length)>> _parts = new();
+    private readonly Queue<(long Start, Task<(byte[] Buffer, int Length)> Fetch)> _parts = new();
+    private ResumableObjectStream? _sequential;   // the rest of the object, once ranges proved not served
     private long _nextPartStart;
     private (byte[] Buffer, int Length, int Read)? _current;
 
@@ -55,7 +62,7 @@ internal sealed class PartedObjectStream : ReadOnlyStream
         long start = _nextPartStart;
         long end = Math.Min(start + PartBytes, _info.Size);
         _nextPartStart = end;
-        _parts.Enqueue(FetchPartAsync(start, end, _stop.Token));
+        _parts.Enqueue((start, FetchPartAsync(start, end, _stop.Token)));
     }
 
     private async Task<(byte[] Buffer, int Length)> FetchPartAsync(long start, long end, CancellationToken cancellationToken)
@@ -86,11 +93,22 @@ internal sealed class PartedObjectStream : ReadOnlyStream
     public override async ValueTask<int> ReadAsync(Memory<byte> destination, CancellationToken cancellationToken = default)
     {
         if (destination.IsEmpty) return 0;
+        if (_sequential is not null) return await _sequential.ReadAsync(destination, cancellationToken).ConfigureAwait(false);
         if (_current is null)
         {
             if (!_parts.TryDequeue(out var next)) return 0;
-            var (buffer, length) = await next.WaitAsync(cancellationToken).ConfigureAwait(false);
-            _current = (buffer, length, 0);
+            (byte[] Buffer, int Length) part;
+            try
+            {
+                part = await next.Fetch.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (RangeNotServedException)
+            {
+                AbandonParts();
+                _sequential = new ResumableObjectStream(_source, _info, _retry, _onRetry, start: next.Start);
+                return await _sequential.ReadAsync(destination, cancellationToken).ConfigureAwait(false);
+            }
+            _current = (part.Buffer, part.Length, 0);
             if (_nextPartStart < _info.Size) StartNext();
         }
         var (b, l, read) = _current.Value;
@@ -109,6 +127,23 @@ internal sealed class PartedObjectStream : ReadOnlyStream
 
     public override int Read(Span<byte> buffer) => ReadByWaiting(buffer);
 
+    /// <summary>Stops the parts not handed to the reader; those still running give their buffer and permit back as they end.</summary>
+    private void AbandonParts()
+    {
+        _stop.Cancel();
+        foreach (var (_, fetch) in _parts)
+            fetch.ContinueWith(t =>
+            {
+                if (t.IsCompletedSuccessfully)
+                {
+                    ArrayPool<byte>.Shared.Return(t.Result.Buffer);
+                    Permits.Release();
+                }
+                else _ = t.Exception;   // cancelled or failed after the reader left: nobody waits for it
+            }, TaskScheduler.Default);
+        _parts.Clear();
+    }
+
     protected override void Dispose(bool disposing)
     {
         if (disposing)
@@ -120,18 +155,8 @@ internal sealed class PartedObjectStream : ReadOnlyStream
                 Permits.Release();
                 _current = null;
             }
-            // Parts still running give their buffer and permit back as they end.
-            foreach (var part in _parts)
-                part.ContinueWith(t =>
-                {
-                    if (t.IsCompletedSuccessfully)
-                    {
-                        ArrayPool<byte>.Shared.Return(t.Result.Buffer);
-                        Permits.Release();
-                    }
-                    else _ = t.Exception;   // cancelled or failed after the reader left: nobody waits for it
-                }, TaskScheduler.Default);
-            _parts.Clear();
+            AbandonParts();
+            _sequential?.Dispose();
         }
         base.Dispose(disposing);
     }

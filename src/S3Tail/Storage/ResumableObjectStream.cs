@@ -31,6 +31,12 @@ internal sealed class ResumableObjectStream(IObjectSource source, ObjectInfo inf
                     ct => _ranged ? source.OpenRangeAsync(info, _position, _end - _position, ct) : source.OpenReadAsync(info, _position, ct),
                     cancellationToken).ConfigureAwait(false);
                 var body = _body;
+                // A server that ignored the range sent the whole object: drop what was taken
+                // already, a chunk at a time, each within the stall timeout like any read.
+                if (body is SkippingBody skipping)
+                    while (skipping.Remaining > 0)
+                        if (!await retry.WithinStallTimeout(ct => skipping.SkipSomeAsync(ct), cancellationToken).ConfigureAwait(false))
+                            throw new IOException($"the whole body ended before byte {_position}");
                 var room = _ranged ? buffer[..(int)Math.Min(buffer.Length, _end - _position)] : buffer;
                 int n = await retry.WithinStallTimeout(ct => body.ReadAsync(room, ct).AsTask(), cancellationToken).ConfigureAwait(false);
                 if (n == 0 && _position < _end)

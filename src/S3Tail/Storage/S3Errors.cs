@@ -15,7 +15,8 @@ public sealed class ObjectMissingException(string key, Exception inner)
 /// <summary>Turns SDK and network exceptions into one sentence naming what failed and what to do.</summary>
 internal static class S3Errors
 {
-    public static Exception Translate(Exception e, string operation, string? endpoint, string? key = null)
+    /// <param name="requesterPays">whether the request said it pays (--request-payer): a 403 without it may be a requester-pays bucket</param>
+    public static Exception Translate(Exception e, string operation, string? endpoint, string? key = null, bool requesterPays = false)
     {
         string where = endpoint is null ? "AWS S3" : $"the endpoint {endpoint}";
         switch (e)
@@ -32,8 +33,19 @@ internal static class S3Errors
                 return S3TailException.Runtime($"Error {operation}: {where} answered 404 without an S3 error; check --endpoint-url (the S3 API's address, not a web page).", e);
             case AmazonS3Exception s3 when key is not null && s3.StatusCode == HttpStatusCode.PreconditionFailed:
                 return S3TailException.Runtime($"Error {operation}: the object changed after it was listed (its ETag no longer matches); run again to read the new version.", e);
+            case AmazonS3Exception s3 when s3.ErrorCode == "InvalidObjectState":
+                return S3TailException.Runtime($"Error {operation}: the object is archived (S3 Glacier Flexible Retrieval, Deep Archive, or an archive tier of Intelligent-Tiering) and must be restored before it can be read (aws s3api restore-object); --skip-errors goes on without it.", e);
+            case AmazonS3Exception s3 when s3.ErrorCode == "RequestTimeTooSkewed":
+                // Transient: the refusal told the SDK (and the direct path) the server's time, and
+                // the next attempt is signed with it; only a clock that cannot be corrected fails.
+                return new S3TailException(ErrorKind.Runtime, $"Error {operation}: this machine's clock is more than 15 minutes from the server's (RequestTimeTooSkewed); set the clock right (NTP).", e)
+                {
+                    IsTransient = true,
+                };
             case AmazonS3Exception s3 when s3.StatusCode == HttpStatusCode.Forbidden:
-                return S3TailException.Runtime($"Error {operation}: access denied; check that your credentials may read it (--profile, AWS_PROFILE).", e);
+                return S3TailException.Runtime(requesterPays
+                    ? $"Error {operation}: access denied; check that your credentials may read it (--profile, AWS_PROFILE)."
+                    : $"Error {operation}: access denied; check that your credentials may read it (--profile, AWS_PROFILE), and if the bucket is requester-pays, add --request-payer.", e);
             case AmazonS3Exception s3:
                 return new S3TailException(ErrorKind.Runtime, $"Error {operation}: {where} answered {(int)s3.StatusCode} {s3.ErrorCode}: {s3.Message}", e)
                 {

@@ -4,6 +4,7 @@ using Amazon.Runtime;
 using Amazon.Runtime.CredentialManagement;
 using Amazon.S3;
 using Amazon.S3.Model;
+using S3Tail.Logging;
 
 namespace S3Tail.Storage;
 
@@ -14,15 +15,18 @@ public sealed class S3ObjectSource : IObjectSource
     private readonly DirectGetClient? _direct;
     private readonly string? _endpoint;
     private readonly string? _endpointShown;   // without any user:password@ in it
+    private readonly bool _requesterPays;
 
-    public S3ObjectSource(string bucket, S3Settings settings)
+    /// <param name="log">where the GET path says, at debug, when it hands a GET to the AWS SDK</param>
+    public S3ObjectSource(string bucket, S3Settings settings, ILog? log = null)
     {
         BucketName = bucket;
         _endpoint = settings.EffectiveEndpoint;
         _endpointShown = S3Settings.Redact(_endpoint);
         var config = CreateConfig(settings, _endpoint);
         _client = new AmazonS3Client(config);
-        _direct = DirectGetClient.TryCreate(_client, config, bucket);
+        _requesterPays = settings.RequesterPays;
+        _direct = DirectGetClient.TryCreate(_client, config, bucket, settings.RequesterPays, log ?? NullLog.Instance);
     }
 
     public string BucketName { get; }
@@ -41,6 +45,7 @@ public sealed class S3ObjectSource : IObjectSource
             Prefix = prefix,
             MaxKeys = maxKeys,
             StartAfter = string.IsNullOrEmpty(startAfter) ? null : startAfter,
+            RequestPayer = _requesterPays ? RequestPayer.Requester : null,
         };
         try
         {
@@ -56,40 +61,60 @@ public sealed class S3ObjectSource : IObjectSource
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            throw S3Errors.Translate(e, $"listing s3://{BucketName}/{prefix}", _endpointShown);
+            throw S3Errors.Translate(e, $"listing s3://{BucketName}/{prefix}", _endpointShown, requesterPays: _requesterPays);
         }
     }
 
     public Task<Stream> OpenReadAsync(ObjectInfo info, long offset, CancellationToken cancellationToken) =>
-        GetAsync(info, offset > 0 ? $"bytes={offset}-" : null, cancellationToken);
+        GetAsync(info, offset, null, cancellationToken);
 
     public Task<Stream> OpenRangeAsync(ObjectInfo info, long offset, long length, CancellationToken cancellationToken) =>
-        GetAsync(info, $"bytes={offset}-{offset + length - 1}", cancellationToken);
+        GetAsync(info, offset, length, cancellationToken);
 
-    private async Task<Stream> GetAsync(ObjectInfo info, string? range, CancellationToken cancellationToken)
+    /// <summary>
+    /// True once a server answered a ranged GET with the whole object: large objects are then
+    /// fetched as one GET, since a part would cost the whole head of the object.
+    /// </summary>
+    internal bool IgnoresRanges => _ignoresRanges;
+    private volatile bool _ignoresRanges;
+
+    private async Task<Stream> GetAsync(ObjectInfo info, long offset, long? length, CancellationToken cancellationToken)
     {
+        string? range = length is { } l ? $"bytes={offset}-{offset + l - 1}" : offset > 0 ? $"bytes={offset}-" : null;
+        string what = $"s3://{BucketName}/{info.Key}";
+        (Stream Body, int Status, string? ContentRange)? answer = null;
         try
         {
-            if (_direct is not null && await _direct.GetAsync(info.Key, info.ETag, range, cancellationToken).ConfigureAwait(false) is { } body)
-                return body;
+            if (_direct is not null && await _direct.GetAsync(info.Key, info.ETag, range, cancellationToken).ConfigureAwait(false) is { } direct)
+                answer = (direct.Body, direct.Status, direct.ContentRange);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            throw S3Errors.Translate(e, $"reading s3://{BucketName}/{info.Key}", _endpointShown, info.Key);
+            throw S3Errors.Translate(e, $"reading {what}", _endpointShown, info.Key, _requesterPays);
         }
-        var request = new GetObjectRequest { BucketName = BucketName, Key = info.Key, ByteRange = range is null ? null : new ByteRange(range) };
-        // Every GET reads the version that was listed: an object replaced since would be cached
-        // under the old ETag, and a continuation (or a part) would splice two versions.
-        if (info.ETag.Length > 0) request.EtagToMatch = info.ETag;
-        try
+        if (answer is null)
         {
-            var response = await _client.GetObjectAsync(request, cancellationToken).ConfigureAwait(false);
-            return new ResponseStream(response);
+            var request = new GetObjectRequest
+            {
+                BucketName = BucketName, Key = info.Key, ByteRange = range is null ? null : new ByteRange(range),
+                RequestPayer = _requesterPays ? RequestPayer.Requester : null,
+            };
+            // Every GET reads the version that was listed: an object replaced since would be cached
+            // under the old ETag, and a continuation (or a part) would splice two versions.
+            if (info.ETag.Length > 0) request.EtagToMatch = info.ETag;
+            try
+            {
+                var response = await _client.GetObjectAsync(request, cancellationToken).ConfigureAwait(false);
+                answer = (new ResponseStream(response), (int)response.HttpStatusCode, response.ContentRange);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                throw S3Errors.Translate(e, $"reading {what}", _endpointShown, info.Key, _requesterPays);
+            }
         }
-        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            throw S3Errors.Translate(e, $"reading s3://{BucketName}/{info.Key}", _endpointShown, info.Key);
-        }
+        var (body, status, contentRange) = answer.Value;
+        if (range is not null && status == 200) _ignoresRanges = true;
+        return RangedAnswer.Check(body, offset, length, status, contentRange, what);
     }
 
     public void Dispose()

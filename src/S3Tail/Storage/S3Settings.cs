@@ -5,8 +5,10 @@ namespace S3Tail.Storage;
 /// <summary>
 /// How to reach S3. Anything left null comes from the AWS SDK's default chains (environment
 /// variables, shared config and credentials files, SSO, instance roles).
+/// <paramref name="RequesterPays"/> sends <c>x-amz-request-payer: requester</c> with every
+/// listing and GET: a requester-pays bucket refuses (403) any request without it.
 /// </summary>
-public sealed record S3Settings(string? Region = null, string? Profile = null, string? EndpointUrl = null)
+public sealed record S3Settings(string? Region = null, string? Profile = null, string? EndpointUrl = null, bool RequesterPays = false)
 {
     /// <summary>
     /// The endpoint in effect: the explicit one, else <c>AWS_ENDPOINT_URL_S3</c> or

@@ -18,8 +18,11 @@ public sealed record JoinRun(IActorRef Dispatcher) : IWorkerProtocol;
 /// <summary>A worker → the run's dispatcher: it can take this many more objects.</summary>
 public sealed record WantWork(int Count) : IFromWorker;
 
-/// <summary>Where an object lives, as a worker needs to know it: names and an address, never secrets.</summary>
-public sealed record SourceSpec(string Bucket, string? Region, string? Profile, string? Endpoint)
+/// <summary>
+/// Where an object lives, as a worker needs to know it: names and an address, never secrets; and
+/// whether the run pays for a requester-pays bucket (--request-payer), which the worker says too.
+/// </summary>
+public sealed record SourceSpec(string Bucket, string? Region, string? Profile, string? Endpoint, bool RequesterPays = false)
 {
     /// <summary>
     /// The spec of a bucket read with <paramref name="s3"/>. The region is the run's, from the
@@ -30,7 +33,7 @@ public sealed record SourceSpec(string Bucket, string? Region, string? Profile, 
     public static SourceSpec For(string bucket, S3Settings s3, Func<string, string?>? environment = null)
     {
         environment ??= Environment.GetEnvironmentVariable;
-        return new(bucket, s3.ResolveRegion(environment), s3.Profile, S3Settings.WithoutUserInfo(s3.EffectiveEndpoint));
+        return new(bucket, s3.ResolveRegion(environment), s3.Profile, S3Settings.WithoutUserInfo(s3.EffectiveEndpoint), s3.RequesterPays);
     }
 }
 

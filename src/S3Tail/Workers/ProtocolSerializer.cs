@@ -156,9 +156,10 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
         WriteOptional(w, source.Region);
         WriteOptional(w, source.Profile);
         WriteOptional(w, source.Endpoint);
+        w.Write(source.RequesterPays);
     }
 
-    private static SourceSpec ReadSource(BinaryReader r) => new(r.ReadString(), ReadOptional(r), ReadOptional(r), ReadOptional(r));
+    private static SourceSpec ReadSource(BinaryReader r) => new(r.ReadString(), ReadOptional(r), ReadOptional(r), ReadOptional(r), r.ReadBoolean());
 
     private static void WriteOptional(BinaryWriter w, string? s)
     {

@@ -12,7 +12,7 @@ public sealed class LargeObjectSpecs(S3ServerFixture fixture)
     private readonly S3TestServer _server = fixture.Server;
 
     /// <summary>Lines that neither gzip nor LZ4 can shrink much, so the stored object stays large.</summary>
-    private static byte[] Lines(int seed, int megabytes)
+    internal static byte[] Lines(int seed, int megabytes)
     {
         var random = new Random(seed);
         var text = new StringBuilder(megabytes << 20);

@@ -85,21 +85,21 @@ public sealed class WorkerSpecs(S3ServerFixture fixture) : IDisposable
     /// worker process takes seconds to start on a busy machine), then at <paramref name="delayMs"/>,
     /// so every worker is in the run however loaded the machine is.
     /// </summary>
-    private async Task<CliResult> RunOnceJoined(string bucket, IEnumerable<string> args, int workers, int delayMs = 100)
+    private async Task<CliResult> RunOnceJoined(string bucket, IEnumerable<string> args, int workers, int delayMs = 100, params object[] moreRules)
     {
-        using var run = await StartOnceJoined(bucket, args, workers, delayMs);
+        using var run = await StartOnceJoined(bucket, args, workers, delayMs, moreRules);
         return await run.WaitAsync(TimeSpan.FromSeconds(90));
     }
 
     /// <summary>Starts s3tail as <see cref="RunOnceJoined"/> does and returns it running, every worker in.</summary>
-    private async Task<RunningCli> StartOnceJoined(string bucket, IEnumerable<string> args, int workers, int delayMs)
+    private async Task<RunningCli> StartOnceJoined(string bucket, IEnumerable<string> args, int workers, int delayMs, params object[] moreRules)
     {
-        await _server.SetRulesAsync(bucket, new { op = "getObject", delayMs = 1500 });
+        await _server.SetRulesAsync(bucket, [new { op = "getObject", delayMs = 1500 }, .. moreRules]);
         var run = new RunningCli(new CliProcess(), args);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while (run.StderrText.Split('\n').Count(l => l.Contains("joined the run")) < workers && DateTime.UtcNow < deadline)
             await Task.Delay(50);
-        await _server.SetRulesAsync(bucket, new { op = "getObject", delayMs });
+        await _server.SetRulesAsync(bucket, [new { op = "getObject", delayMs }, .. moreRules]);
         return run;
     }
 
@@ -150,6 +150,23 @@ public sealed class WorkerSpecs(S3ServerFixture fixture) : IDisposable
         Assert.Equal(ExpectedOutput(objects), result.Stdout);
         Assert.NotEmpty(CacheEntries(address));   // the worker fetched some
         Assert.Equal(["eu-central-1"], (await _server.CountsAsync(bucket)).SigningRegions);
+    }
+
+    [Fact]
+    public async Task Should_have_the_workers_say_they_pay_for_a_requester_pays_bucket_with_request_payer()
+    {
+        File.WriteAllText(_secretFile, "the fleet's secret");
+        var address = StartWorker();
+        var (bucket, objects) = await Bucket(60);
+
+        var result = await RunOnceJoined(bucket, ["--request-payer", .. RunArgs(bucket, [address])], 1, 100, new { op = "any", requesterPays = true });
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(ExpectedOutput(objects), result.Stdout);
+        Assert.NotEmpty(CacheEntries(address));   // the worker fetched some of them
+        var counts = await _server.CountsAsync(bucket);
+        Assert.Equal(objects.Count, counts.GetObject);
+        Assert.Equal(objects.Count, counts.PayerGets);
     }
 
     [Theory]

@@ -165,10 +165,15 @@ public sealed class S3TestServer : IAsyncDisposable
 /// User-Agent, signatures it refused, and requests by operation and signing region ("list eu-west-3").
 /// </summary>
 public sealed record RequestCounts(int GetObject, int Ranged, int List, int Other, Dictionary<string, int> Keys,
-    int SignatureMismatch = 0, Dictionary<string, int>? Agents = null, Dictionary<string, int>? Regions = null)
+    int SignatureMismatch = 0, Dictionary<string, int>? Agents = null, Dictionary<string, int>? Regions = null,
+    Dictionary<string, int>? RequestPayer = null)
 {
     /// <summary>The regions the requests were signed for, each once, in order.</summary>
     public IEnumerable<string> SigningRegions => (Regions ?? []).Keys.Select(k => k[(k.IndexOf(' ') + 1)..]).Distinct().Order();
+
+    /// <summary>Listings and GETs that carried x-amz-request-payer.</summary>
+    public int PayerLists => RequestPayer?.GetValueOrDefault("list") ?? 0;
+    public int PayerGets => RequestPayer?.GetValueOrDefault("getObject") ?? 0;
 
     /// <summary>GETs s3tail sent itself (<c>DirectGetClient</c>), not through the AWS SDK.</summary>
     public int DirectGets => Agents?.GetValueOrDefault("s3tail") ?? 0;

@@ -63,9 +63,11 @@ public sealed class ProtocolSerializerSpecs : IAsyncLifetime
             new ObjectInfo("logs/2026/11/28/ä b+c.gz", "\"0123abcd\"", 1L << 40), SkipLines: 17,
             Filter: GrepFilter.Create(["GET /x", "POST"], fixedStrings: true, ignoreCase: true, invert: true).Spec);
         var plain = new Work(13, new SourceSpec("b", null, null, null), new ObjectInfo("k", "", 0));
+        var paid = new Work(14, new SourceSpec("b", null, null, null, RequesterPays: true), new ObjectInfo("k", "", 0));
 
         Assert.Equal(work, RoundTrip(work));
         Assert.Equal(plain, RoundTrip(plain));
+        Assert.Equal(paid, RoundTrip(paid));
     }
 
     [Fact]

@@ -32,6 +32,13 @@ public sealed class SourceSpecSpecs
     }
 
     [Fact]
+    public void Should_send_that_the_run_pays_for_a_requester_pays_bucket()
+    {
+        Assert.True(SourceSpec.For("b", new S3Settings(RequesterPays: true), Env()).RequesterPays);
+        Assert.False(SourceSpec.For("b", new S3Settings(), Env()).RequesterPays);
+    }
+
+    [Fact]
     public void Should_send_the_profile_name_only()
     {
         var spec = SourceSpec.For("b", new S3Settings(Profile: "reader"), Env(("AWS_SECRET_ACCESS_KEY", "never"), ("AWS_SESSION_TOKEN", "never")));
