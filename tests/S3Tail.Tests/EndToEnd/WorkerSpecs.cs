@@ -42,11 +42,11 @@ public sealed class WorkerSpecs(S3ServerFixture fixture) : IDisposable
     private string StartWorker(params string[] options)
     {
         string file = _secretFile + "-worker";
-        File.WriteAllText(file, "the fleet's secret");
+        SecretFiles.Write(file, SecretFiles.Fleet);
         string address = $"127.0.0.1:{FreePort()}";
         var cli = new CliProcess();
         _homes[address] = cli.Home;
-        var worker = new RunningCli(cli, ["worker", "--listen", address, "--secret-file", file, .. options]);
+        var worker = new RunningCli(cli, ["worker", "--listen", address, "--secret-file", file, "--allow-endpoint", _server.Endpoint, .. options]);
         _workers.Add(worker);
         WaitUntilListening(address);
         return address;
@@ -113,7 +113,7 @@ public sealed class WorkerSpecs(S3ServerFixture fixture) : IDisposable
     [InlineData(3)]
     public async Task Should_write_exactly_what_one_machine_writes(int workers)
     {
-        File.WriteAllText(_secretFile, "the fleet's secret");
+        SecretFiles.Write(_secretFile, SecretFiles.Fleet);
         var addresses = Enumerable.Range(0, workers).Select(_ => StartWorker()).ToList();
         var (bucket, objects) = await Bucket(300);
 
@@ -126,6 +126,13 @@ public sealed class WorkerSpecs(S3ServerFixture fixture) : IDisposable
         Assert.All(addresses, a => Assert.NotEmpty(CacheEntries(a)));
         var counts = await _server.CountsAsync(bucket);
         Assert.Equal(objects.Count, counts.GetObject);   // each object fetched once, somewhere
+        // The info summary says how many each fetched: every worker some, all of them together every object.
+        var summary = Assert.Single(result.StderrLines, l => l.Contains("objects fetched: "));
+        var fetched = summary[(summary.IndexOf("objects fetched: ", StringComparison.Ordinal) + "objects fetched: ".Length)..]
+            .Split(';')[0].Split(", ").Select(part => (Who: part[..part.LastIndexOf(' ')], Count: int.Parse(part[(part.LastIndexOf(' ') + 1)..]))).ToList();
+        Assert.Equal(["this machine", .. addresses], fetched.Select(f => f.Who));
+        Assert.All(fetched.Skip(1), f => Assert.True(f.Count > 0, summary));
+        Assert.Equal(objects.Count, fetched.Sum(f => f.Count));
     }
 
     [Theory]
@@ -133,7 +140,7 @@ public sealed class WorkerSpecs(S3ServerFixture fixture) : IDisposable
     [InlineData("-e", "assets/9[0-9]\\.js", "-v")]
     public async Task Should_write_exactly_what_one_machine_writes_under_grep_resuming_mid_object(string e, string pattern, string modifier)
     {
-        File.WriteAllText(_secretFile, "the fleet's secret");
+        SecretFiles.Write(_secretFile, SecretFiles.Fleet);
         string a = StartWorker(), b = StartWorker();
         var (bucket, _) = await Bucket(200);
         // Resume inside an object: the workers must skip its first lines, as the run's node would.
@@ -154,7 +161,7 @@ public sealed class WorkerSpecs(S3ServerFixture fixture) : IDisposable
     [Fact]
     public async Task Should_keep_a_workers_objects_in_its_own_cache_where_told_and_none_with_cache_hours_0()
     {
-        File.WriteAllText(_secretFile, "the fleet's secret");
+        SecretFiles.Write(_secretFile, SecretFiles.Fleet);
         string cacheDir = Path.Combine(Path.GetTempPath(), $"s3tail-worker-cache-{Guid.NewGuid():N}");
         try
         {
@@ -182,7 +189,7 @@ public sealed class WorkerSpecs(S3ServerFixture fixture) : IDisposable
     [InlineData(RunningCli.SIGTERM)]   // an operator stopping it: it leaves the cluster and exits 0
     public async Task Should_fetch_the_objects_of_a_worker_that_dies_or_leaves_mid_run_again_and_lose_or_repeat_no_line(int signal)
     {
-        File.WriteAllText(_secretFile, "the fleet's secret");
+        SecretFiles.Write(_secretFile, SecretFiles.Fleet);
         string a = StartWorker(), b = StartWorker();
         var (bucket, objects) = await Bucket(400);
 
@@ -202,7 +209,7 @@ public sealed class WorkerSpecs(S3ServerFixture fixture) : IDisposable
     [Fact]
     public async Task Should_serve_one_run_after_another_as_from_cron()
     {
-        File.WriteAllText(_secretFile, "the fleet's secret");
+        SecretFiles.Write(_secretFile, SecretFiles.Fleet);
         string worker = StartWorker("-l", "debug");
         var (bucket, objects) = await Bucket(120);
 
@@ -224,7 +231,7 @@ public sealed class WorkerSpecs(S3ServerFixture fixture) : IDisposable
     [Fact]
     public async Task Should_stop_on_sigint_with_an_exact_bookmark_and_resume_exactly_over_workers()
     {
-        File.WriteAllText(_secretFile, "the fleet's secret");
+        SecretFiles.Write(_secretFile, SecretFiles.Fleet);
         string a = StartWorker(), b = StartWorker();
         var (bucket, objects) = await Bucket(300);
 
@@ -244,7 +251,7 @@ public sealed class WorkerSpecs(S3ServerFixture fixture) : IDisposable
     [Fact]
     public async Task Should_end_with_exit_0_when_the_reader_closes_the_pipe_over_workers()
     {
-        File.WriteAllText(_secretFile, "the fleet's secret");
+        SecretFiles.Write(_secretFile, SecretFiles.Fleet);
         string worker = StartWorker();
         var (bucket, objects) = await Bucket(200);
         await _server.SetRulesAsync(bucket, new { op = "getObject", delayMs = 100 });
@@ -267,7 +274,7 @@ public sealed class WorkerSpecs(S3ServerFixture fixture) : IDisposable
     [Fact]
     public async Task Should_skip_an_object_a_worker_cannot_read_with_skip_errors_and_fail_on_it_without()
     {
-        File.WriteAllText(_secretFile, "the fleet's secret");
+        SecretFiles.Write(_secretFile, SecretFiles.Fleet);
         string worker = StartWorker();
         var (bucket, objects) = await Bucket(80);
         await _server.SetRulesAsync(bucket,
@@ -288,10 +295,10 @@ public sealed class WorkerSpecs(S3ServerFixture fixture) : IDisposable
     [Fact]
     public async Task Should_warn_about_a_worker_holding_the_secret_that_never_joins_because_it_knows_itself_by_another_name()
     {
-        File.WriteAllText(_secretFile, "the fleet's secret");
+        SecretFiles.Write(_secretFile, SecretFiles.Fleet);
         int port = FreePort();
         // The worker is "localhost"; the run dials it as 127.0.0.1: TLS answers, Akka.Remote drops what is not addressed to it.
-        _workers.Add(new RunningCli(new CliProcess(), ["worker", "--listen", $"localhost:{port}", "--secret-file", _secretFile]));
+        _workers.Add(new RunningCli(new CliProcess(), ["worker", "--listen", $"localhost:{port}", "--secret-file", _secretFile, "--allow-endpoint", _server.Endpoint]));
         WaitUntilListening($"127.0.0.1:{port}");
         var (bucket, objects) = await Bucket(200);   // at 1.5 s a GET, 24 at a time: longer than the 10 s the run waits for a join
         await _server.SetRulesAsync(bucket, new { op = "getObject", delayMs = 1500 });
@@ -311,7 +318,7 @@ public sealed class WorkerSpecs(S3ServerFixture fixture) : IDisposable
     [Fact]
     public async Task Should_end_after_max_count_kept_lines_with_that_line_as_the_bookmark_over_workers()
     {
-        File.WriteAllText(_secretFile, "the fleet's secret");
+        SecretFiles.Write(_secretFile, SecretFiles.Fleet);
         string worker = StartWorker();
         var (bucket, _) = await Bucket(120);
         string[] grep = ["-F", "-e", "REST.PUT.OBJECT", "-m", "40"];
@@ -329,7 +336,7 @@ public sealed class WorkerSpecs(S3ServerFixture fixture) : IDisposable
     [Fact]
     public async Task Should_give_work_to_a_worker_that_joins_mid_run()
     {
-        File.WriteAllText(_secretFile, "the fleet's secret");
+        SecretFiles.Write(_secretFile, SecretFiles.Fleet);
         string early = StartWorker();
         string late = $"127.0.0.1:{FreePort()}";
         var (bucket, objects) = await Bucket(300);
@@ -341,7 +348,7 @@ public sealed class WorkerSpecs(S3ServerFixture fixture) : IDisposable
         await run.WaitForOutputAsync(1, TimeSpan.FromSeconds(60));
         var lateCli = new CliProcess();
         _homes[late] = lateCli.Home;
-        _workers.Add(new RunningCli(lateCli, ["worker", "--listen", late, "--secret-file", _secretFile]));
+        _workers.Add(new RunningCli(lateCli, ["worker", "--listen", late, "--secret-file", _secretFile, "--allow-endpoint", _server.Endpoint]));
         await run.WaitForStderrAsync($"worker akka.ssl.tcp://s3tail@{late} joined the run", TimeSpan.FromSeconds(60));
         await Task.Delay(2500);   // a round of slow GETs ends: the keys that follow go to whoever asked first
         await _server.SetRulesAsync(bucket);
@@ -356,7 +363,7 @@ public sealed class WorkerSpecs(S3ServerFixture fixture) : IDisposable
     public async Task Should_fail_with_one_line_when_the_workers_refuse_its_secret_and_fetch_nothing()
     {
         string worker = StartWorker();
-        File.WriteAllText(_secretFile, "a guess");   // the run's secret: not the workers'
+        SecretFiles.Write(_secretFile, SecretFiles.Other);   // the run's secret: not the workers'
         var (bucket, _) = await Bucket(50);
         await _server.SetRulesAsync(bucket, new { op = "list", delayMs = 3000 });   // the refusal comes before any key
 
@@ -366,5 +373,70 @@ public sealed class WorkerSpecs(S3ServerFixture fixture) : IDisposable
         var error = Assert.Single(result.StderrLines, l => l.Contains("error", StringComparison.OrdinalIgnoreCase));
         Assert.Contains($"The worker at {worker} refused this run", error);
         Assert.Equal(0, (await _server.CountsAsync(bucket)).GetObject);
+    }
+
+    [Fact]
+    public async Task Should_fetch_nothing_and_write_nothing_when_its_only_worker_refuses_its_secret_however_fast_the_listing()
+    {
+        string worker = StartWorker();
+        SecretFiles.Write(_secretFile, SecretFiles.Other);   // the run's secret: not the workers'
+        var (bucket, _) = await Bucket(200);   // listed at once: nothing holds the keys back
+
+        var result = await new CliProcess().RunAsync(RunArgs(bucket, [worker]), null, TimeSpan.FromSeconds(60));
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Empty(result.Stdout);
+        var error = Assert.Single(result.StderrLines, l => l.Contains("error", StringComparison.OrdinalIgnoreCase));
+        Assert.Contains($"The worker at {worker} refused this run", error);
+        Assert.Equal(0, (await _server.CountsAsync(bucket)).GetObject);
+    }
+
+    [Fact]
+    public async Task Should_warn_within_seconds_about_a_worker_address_that_refuses_the_connection_and_finish_alone()
+    {
+        SecretFiles.Write(_secretFile, SecretFiles.Fleet);
+        string closed = $"127.0.0.1:{FreePort()}";   // nothing listens there: a typo in a port
+        var (bucket, objects) = await Bucket(60);
+        await _server.SetRulesAsync(bucket, new { op = "getObject", delayMs = 300 });
+
+        using var run = new RunningCli(new CliProcess(), RunArgs(bucket, [closed]));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await run.WaitForStderrAsync($"the worker at {closed}", TimeSpan.FromSeconds(30));
+        var warnedAfter = clock.Elapsed;
+        var result = await run.WaitAsync(TimeSpan.FromSeconds(90));
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(ExpectedOutput(objects), result.Stdout);
+        var warning = Assert.Single(result.StderrLines, l => l.Contains($"the worker at {closed}"));
+        Assert.Contains("warning", warning);
+        Assert.Contains("refused the connection", warning);
+        Assert.True(warnedAfter < TimeSpan.FromSeconds(10), $"warned after {warnedAfter}");
+        // The summary says who fetched what: this machine all of it, the worker nothing.
+        var summary = Assert.Single(result.StderrLines, l => l.Contains("objects fetched"));
+        Assert.Contains($"objects fetched: this machine {objects.Count}, {closed} 0", summary);
+    }
+
+    [Fact]
+    public async Task Should_warn_within_seconds_about_a_worker_address_that_never_answers_and_finish_alone()
+    {
+        SecretFiles.Write(_secretFile, SecretFiles.Fleet);
+        // A listener that never accepts: the kernel completes the TCP handshake, nobody ever speaks (a firewall, a hung host).
+        using var silent = new TcpListener(IPAddress.Loopback, 0);
+        silent.Start();
+        string address = $"127.0.0.1:{((IPEndPoint)silent.LocalEndpoint).Port}";
+        var (bucket, objects) = await Bucket(60);
+
+        using var run = new RunningCli(new CliProcess(), RunArgs(bucket, [address]));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await run.WaitForStderrAsync($"the worker at {address}", TimeSpan.FromSeconds(30));
+        var warnedAfter = clock.Elapsed;
+        var result = await run.WaitAsync(TimeSpan.FromSeconds(90));
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(ExpectedOutput(objects), result.Stdout);
+        var warning = Assert.Single(result.StderrLines, l => l.Contains($"the worker at {address}"));
+        Assert.Contains("did not answer", warning);
+        Assert.True(warnedAfter < TimeSpan.FromSeconds(10), $"warned after {warnedAfter}");
+        Assert.Contains(result.StderrLines, l => l.Contains($"objects fetched: this machine {objects.Count}, {address} 0"));
     }
 }

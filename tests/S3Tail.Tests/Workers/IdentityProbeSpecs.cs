@@ -25,12 +25,15 @@ public sealed class IdentityProbeSpecs : IAsyncLifetime
 
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 
+    // Made once: the secret's certificate is slow to make on purpose (a KDF).
+    private static readonly System.Security.Cryptography.X509Certificates.X509Certificate2 Fleet = ClusterIdentity.Certificate("the fleet's secret");
+
     [Fact]
     public async Task Should_find_a_worker_holding_the_same_secret_ours()
     {
-        var found = await IdentityProbe.CheckAsync("127.0.0.1", _port, ClusterIdentity.Certificate("the fleet's secret"), Timeout);
+        var found = await IdentityProbe.CheckAsync("127.0.0.1", _port, Fleet, Timeout);
 
-        Assert.Equal(WorkerIdentity.Ours, found);
+        Assert.Equal(WorkerIdentity.Ours, found.Identity);
     }
 
     [Fact]
@@ -38,11 +41,12 @@ public sealed class IdentityProbeSpecs : IAsyncLifetime
     {
         var found = await IdentityProbe.CheckAsync("127.0.0.1", _port, ClusterIdentity.Certificate("a guess"), Timeout);
 
-        Assert.Equal(WorkerIdentity.NotOurs, found);
+        Assert.Equal(WorkerIdentity.NotOurs, found.Identity);
+        Assert.Equal(WorkerProtocol.Version, found.PeerProtocol);
         // A refused look is only a closed connection to the worker: it still serves the right secret.
         Assert.False(_worker.WhenTerminated.IsCompleted);
         Assert.Equal(WorkerIdentity.Ours,
-            await IdentityProbe.CheckAsync("127.0.0.1", _port, ClusterIdentity.Certificate("the fleet's secret"), Timeout));
+            (await IdentityProbe.CheckAsync("127.0.0.1", _port, Fleet, Timeout)).Identity);
     }
 
     [Fact]
@@ -55,9 +59,10 @@ public sealed class IdentityProbeSpecs : IAsyncLifetime
             closed = ((IPEndPoint)listener.LocalEndpoint).Port;
         }
 
-        var found = await IdentityProbe.CheckAsync("127.0.0.1", closed, ClusterIdentity.Certificate("the fleet's secret"), Timeout);
+        var found = await IdentityProbe.CheckAsync("127.0.0.1", closed, Fleet, Timeout);
 
-        Assert.Equal(WorkerIdentity.Unknown, found);
+        Assert.Equal(WorkerIdentity.Unreachable, found.Identity);
+        Assert.Equal("refused the connection (nothing listens on that port)", found.Trouble);
     }
 
     [Fact]
@@ -72,9 +77,22 @@ public sealed class IdentityProbeSpecs : IAsyncLifetime
         });
 
         var found = await IdentityProbe.CheckAsync("127.0.0.1", ((IPEndPoint)listener.LocalEndpoint).Port,
-            ClusterIdentity.Certificate("the fleet's secret"), Timeout);
+            Fleet, Timeout);
         await closing;
 
-        Assert.Equal(WorkerIdentity.Unknown, found);
+        Assert.Equal(WorkerIdentity.Unreachable, found.Identity);
+        Assert.StartsWith("broke off before showing a certificate", found.Trouble);
+    }
+
+    [Fact]
+    public async Task Should_say_a_listener_that_never_answers_did_not_answer_within_the_time_given()
+    {
+        using var silent = new TcpListener(IPAddress.Loopback, 0);
+        silent.Start();   // never accepts: the kernel completes the handshake, nobody speaks
+
+        var found = await IdentityProbe.CheckAsync("127.0.0.1", ((IPEndPoint)silent.LocalEndpoint).Port, Fleet, TimeSpan.FromSeconds(1));
+
+        Assert.Equal(WorkerIdentity.Unreachable, found.Identity);
+        Assert.StartsWith("accepted the connection but did not answer within 1 s", found.Trouble);
     }
 }
