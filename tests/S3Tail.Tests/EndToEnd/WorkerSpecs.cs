@@ -410,7 +410,8 @@ public sealed class WorkerSpecs(S3ServerFixture fixture) : IDisposable
         var warning = Assert.Single(result.StderrLines, l => l.Contains($"the worker at {closed}"));
         Assert.Contains("warning", warning);
         Assert.Contains("refused the connection", warning);
-        Assert.True(warnedAfter < TimeSpan.FromSeconds(10), $"warned after {warnedAfter}");
+        // The process and its node start, then at most 3 s of looking: 15 s leaves room for a loaded machine.
+        Assert.True(warnedAfter < TimeSpan.FromSeconds(15), $"warned after {warnedAfter}");
         // The summary says who fetched what: this machine all of it, the worker nothing.
         var summary = Assert.Single(result.StderrLines, l => l.Contains("objects fetched"));
         Assert.Contains($"objects fetched: this machine {objects.Count}, {closed} 0", summary);
@@ -436,7 +437,43 @@ public sealed class WorkerSpecs(S3ServerFixture fixture) : IDisposable
         Assert.Equal(ExpectedOutput(objects), result.Stdout);
         var warning = Assert.Single(result.StderrLines, l => l.Contains($"the worker at {address}"));
         Assert.Contains("did not answer", warning);
-        Assert.True(warnedAfter < TimeSpan.FromSeconds(10), $"warned after {warnedAfter}");
+        // The process and its node start, then at most 3 s of looking: 15 s leaves room for a loaded machine.
+        Assert.True(warnedAfter < TimeSpan.FromSeconds(15), $"warned after {warnedAfter}");
         Assert.Contains(result.StderrLines, l => l.Contains($"objects fetched: this machine {objects.Count}, {address} 0"));
+    }
+
+    [Fact]
+    public async Task Should_refuse_with_one_line_a_run_reading_what_a_worker_does_not_allow_and_fetch_nothing()
+    {
+        var (bucket, objects) = await Bucket(60);
+        string otherPrefix = StartWorker("--allow", $"s3://{bucket}/archive/");
+        string allowed = StartWorker("--allow", $"s3://{bucket}/logs/");
+        // Started without --allow-endpoint: AWS S3 only, so not the test server the run names.
+        string awsOnlyAddress = $"127.0.0.1:{FreePort()}";
+        var awsOnly = new RunningCli(new CliProcess(), ["worker", "--listen", awsOnlyAddress, "--secret-file", _secretFile + "-worker"]);
+        _workers.Add(awsOnly);
+        WaitUntilListening(awsOnlyAddress);
+        SecretFiles.Write(_secretFile, SecretFiles.Fleet);
+
+        var byPrefix = await new CliProcess().RunAsync(RunArgs(bucket, [otherPrefix]), null, TimeSpan.FromSeconds(60));
+        var byEndpoint = await new CliProcess().RunAsync(RunArgs(bucket, [awsOnlyAddress]), null, TimeSpan.FromSeconds(60));
+        int getsWhenRefused = (await _server.CountsAsync(bucket)).GetObject;
+        var inBounds = await RunOnceJoined(bucket, RunArgs(bucket, [allowed]), 1);
+
+        foreach (var (refused, reason) in new[]
+                 {
+                     (byPrefix, $"The worker at {otherPrefix} refused this run: it may read only s3://{bucket}/archive/ (--allow), not s3://{bucket}/logs/"),
+                     (byEndpoint, $"The worker at {awsOnlyAddress} refused this run: it reads from AWS S3 only, not from the endpoint {_server.Endpoint}"),
+                 })
+        {
+            Assert.True(refused.ExitCode == 1, refused.ToString());
+            Assert.Empty(refused.Stdout);
+            var error = Assert.Single(refused.StderrLines, l => l.Contains("error", StringComparison.OrdinalIgnoreCase));
+            Assert.Contains(reason, error);
+        }
+        Assert.Equal(0, getsWhenRefused);
+        Assert.True(inBounds.ExitCode == 0, inBounds.ToString());
+        Assert.Equal(ExpectedOutput(objects), inBounds.Stdout);
+        Assert.Contains(inBounds.StderrLines, l => l.Contains($"worker akka.ssl.tcp://s3tail@{allowed} joined the run"));
     }
 }

@@ -95,4 +95,30 @@ public sealed class IdentityProbeSpecs : IAsyncLifetime
         Assert.Equal(WorkerIdentity.Unreachable, found.Identity);
         Assert.StartsWith("accepted the connection but did not answer within 1 s", found.Trouble);
     }
+
+    [Fact]
+    public async Task Should_tell_a_worker_of_an_older_version_by_the_protocol_its_certificate_names()
+    {
+        // What a version-1 worker presents: a P-256 certificate named CN=s3tail-cluster and nothing more, another key.
+        using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        using var made = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=s3tail-cluster", key,
+            System.Security.Cryptography.HashAlgorithmName.SHA256).CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        using var old = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12(
+            made.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pkcs12), null);
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var serving = Task.Run(async () =>
+        {
+            using var accepted = await listener.AcceptTcpClientAsync();
+            await using var tls = new System.Net.Security.SslStream(accepted.GetStream());
+            try { await tls.AuthenticateAsServerAsync(old, clientCertificateRequired: true, checkCertificateRevocation: false); }
+            catch (Exception e) when (e is IOException or System.Security.Authentication.AuthenticationException) { }
+        });
+
+        var found = await IdentityProbe.CheckAsync("127.0.0.1", ((IPEndPoint)listener.LocalEndpoint).Port, Fleet, Timeout);
+        await serving;
+
+        Assert.Equal(WorkerIdentity.NotOurs, found.Identity);
+        Assert.Equal(1, found.PeerProtocol);
+    }
 }
