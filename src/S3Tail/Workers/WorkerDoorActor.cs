@@ -78,7 +78,7 @@ public sealed class WorkerDoorActor : ReceiveActor
     {
         string? refusal = request.Protocol != WorkerProtocol.Version
             ? $"it speaks worker protocol {WorkerProtocol.Version} (s3tail {WorkerProtocol.Software}), the run protocol {request.Protocol} (s3tail {request.Software})"
-            : _scope.RefusalOf(request.Source!, request.Prefix);
+            : request.Source is { } source ? _scope.RefusalOf(source, request.Prefix) : "the run named nothing to read";
         if (refusal is not null)
         {
             _log.Warn($"refused the run at {request.Dispatcher.Path.Address}: {refusal}");
