@@ -107,7 +107,6 @@ public sealed class WorkDispatcherActor : ReceiveActor
         if (!chunk.Last) return;
         _assembling.Remove(chunk.Seq);
         _ledger.Complete(id, chunk.Seq);
-        _tally.Fetched(ActorPath.TryParse(id, out var path) ? $"{path.Address.Host}:{path.Address.Port}" : id);
         var content = assembly.Finish();
         if (_kept.Remove(chunk.Seq, out var kept))
             content = new FilteredContent(content, Filtering.LineMap.FromRuns(kept.MapRuns), kept.ExaminedThrough);
@@ -118,6 +117,7 @@ public sealed class WorkDispatcherActor : ReceiveActor
                 S3TailException.Runtime($"worker {id} sent '{fetch.Object.Key}' unfiltered (a worker of another version?)"), fetch.Placement));
             return;
         }
+        _tally.Fetched(ActorPath.TryParse(id, out var path) ? $"{path.Address.Host}:{path.Address.Port}" : id);
         _sequencer.Tell(new ObjectFetched(chunk.Seq, fetch.Object, content, fetch.Placement));
     }
 
@@ -133,7 +133,7 @@ public sealed class WorkDispatcherActor : ReceiveActor
         if (_ledger.Complete(Local, seq))
         {
             _localFree++;
-            _tally.Fetched(WorkTally.Here);
+            if (outcome is ObjectFetched) _tally.Fetched(WorkTally.Here);
             _sequencer.Tell(outcome);
         }
         Dispatch();

@@ -12,8 +12,9 @@ namespace S3Tail.Workers;
 /// (<see cref="JoinAnswer"/>): refused when the run speaks another protocol version or reads
 /// what this worker's <see cref="WorkerScope"/> does not allow, busy when it serves another run,
 /// else accepted — and then the worker joins that run's cluster and, once it is a member, starts
-/// an agent pulling from the run's dispatcher. One run at a time. When the run's dispatcher is gone (the run ended, or its node died) the door tells
-/// its host, which makes a fresh node for the next run (an Akka node cannot join a second cluster).
+/// an agent pulling from the run's dispatcher. One run at a time. When the run's dispatcher is
+/// gone (the run ended, or its node died) the door tells its host, which makes a fresh node for
+/// the next run (an Akka node cannot join a second cluster).
 /// </summary>
 public sealed class WorkerDoorActor : ReceiveActor
 {
