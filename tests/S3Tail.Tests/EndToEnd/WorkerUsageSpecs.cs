@@ -23,6 +23,18 @@ public sealed class WorkerUsageSpecs
         UsageError.AssertIn(await WithSecret().RunAsync("worker", "--listen", listen), message);
     }
 
+    [Theory]
+    [InlineData("--allow", "my-logs/app/", "--allow takes s3://BUCKET[/PREFIX][,…]; got 'my-logs/app/'")]
+    [InlineData("--allow", "s3://my-logs/app/,./local", "--allow takes s3://BUCKET[/PREFIX][,…]; got './local'")]
+    [InlineData("--allow", "s3://Bad!Bucket/x", "'Bad!Bucket'")]
+    [InlineData("--allow", ",", "--allow was given no value")]
+    [InlineData("--allow-endpoint", "minio:9000", "--allow-endpoint takes http(s)://HOST[:PORT][,…]; got 'minio:9000'")]
+    [InlineData("--allow-endpoint", "ftp://minio:9000", "got 'ftp://minio:9000'")]
+    public async Task Should_refuse_a_bound_on_what_a_worker_reads_that_it_cannot_read_as_one(string option, string value, string message)
+    {
+        UsageError.AssertIn(await WithSecret().RunAsync("worker", "--listen", "127.0.0.1:4999", option, value), message);
+    }
+
     [Fact]
     public async Task Should_refuse_a_worker_without_the_secret()
     {
