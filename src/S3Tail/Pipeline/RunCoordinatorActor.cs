@@ -99,7 +99,19 @@ public sealed class RunCoordinatorActor : ReceiveActor
     /// <summary>Makes the run's cluster node and its gateway to the workers; tells this actor when the node ends.</summary>
     private void StartNode(Workers.WorkerSet workers)
     {
-        var node = workers.MakeNode();
+        ActorSystem node;
+        try
+        {
+            node = workers.MakeNode();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // No node, no worker can be reached: the run goes on alone rather than wait for a recruiter that never comes.
+            _request.Log.Warn($"cannot start the run's cluster node ({e.GetBaseException().Message.TrimEnd('.')}); " +
+                              "going on with this machine's downloaders alone");
+            _dispatcher.Tell(new Workers.WorkersChecked());
+            return;
+        }
         _node = node;
         // On purpose in the other system: the gateway must live on the cluster node, which may end apart from this one.
 #pragma warning disable AK1008

@@ -476,4 +476,20 @@ public sealed class WorkerSpecs(S3ServerFixture fixture) : IDisposable
         Assert.Equal(ExpectedOutput(objects), inBounds.Stdout);
         Assert.Contains(inBounds.StderrLines, l => l.Contains($"worker akka.ssl.tcp://s3tail@{allowed} joined the run"));
     }
+
+    [Fact]
+    public async Task Should_warn_about_a_worker_host_that_cannot_be_found_and_finish_alone()
+    {
+        SecretFiles.Write(_secretFile, SecretFiles.Fleet);
+        const string typo = "no-such-worker-host.invalid:4053";   // .invalid never resolves (RFC 6761)
+        var (bucket, objects) = await Bucket(60);
+
+        var result = await new CliProcess().RunAsync(RunArgs(bucket, [typo]), null, TimeSpan.FromSeconds(60));
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(ExpectedOutput(objects), result.Stdout);
+        var warning = Assert.Single(result.StderrLines, l => l.Contains($"the worker at {typo}"));
+        Assert.Contains("warning", warning);
+        Assert.Contains(result.StderrLines, l => l.Contains($"objects fetched: this machine {objects.Count}, {typo} 0"));
+    }
 }
