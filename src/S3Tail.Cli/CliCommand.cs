@@ -139,6 +139,21 @@ public static class CliCommand
     public static readonly Option<string?> Listen = new("--listen")
     { Description = $"Where this worker listens (default {S3Tail.Workers.NodeConfig.DefaultWorkerAddress}; loopback unless told otherwise)", HelpName = "HOST:PORT" };
 
+    public static readonly Option<string?> Allow = new("--allow")
+    {
+        Description = "Read only these buckets and prefixes for a run (default: any bucket this worker's credentials reach)",
+        HelpName = "s3://BUCKET[/PREFIX][,...]",
+    };
+
+    public static readonly Option<string?> AllowEndpoint = new("--allow-endpoint")
+    {
+        Description = "S3-compatible endpoints a run may name, besides AWS S3 (default: none)",
+        HelpName = "URL[,URL...]",
+    };
+
+    public static readonly Option<string?> NewSecret = new("--new-secret")
+    { Description = "Write a new random secret (256 bits) to FILE, readable by its owner only, and exit; never overwrites", HelpName = "FILE" };
+
     public static RootCommand Build()
     {
         var root = new RootCommand(
@@ -150,11 +165,12 @@ public static class CliCommand
         };
         var worker = new Command("worker", "Serve runs started elsewhere with --workers: fetch and decode objects for them")
         {
-            Listen, SecretFile, LogLevel, CacheHours, CachePath,
+            Listen, SecretFile, Allow, AllowEndpoint, NewSecret, LogLevel, CacheHours, CachePath,
         };
         worker.SetAction(async (parse, cancellationToken) =>
             (int)await WorkerCommand.RunAsync(parse.GetValue(Listen), parse.GetValue(SecretFile), parse.GetValue(LogLevel),
-                parse.GetValue(CacheHours), parse.GetValue(CachePath), Console.Error, cancellationToken));
+                parse.GetValue(CacheHours), parse.GetValue(CachePath), Console.Error, cancellationToken,
+                parse.GetValue(Allow), parse.GetValue(AllowEndpoint), parse.GetValue(NewSecret)));
         root.Subcommands.Add(worker);
         root.SetAction(async (parse, cancellationToken) => (int)await TailCommand.RunAsync(Read(parse), Console.Error, cancellationToken));
         return root;

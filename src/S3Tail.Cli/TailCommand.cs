@@ -31,6 +31,8 @@ public static class TailCommand
             // The settings are good: start the actor system on another core while this one
             // builds the S3 client and lists the first page (each ~0.2 s in a cold process).
             var actorSystem = settings.CacheLookup ? null : Task.Run(() => S3TailEngine.CreateActorSystem(settings.LogLevel));
+            // The secret's certificate is slow to make on purpose (a KDF): once, beside the rest.
+            var identity = settings.Workers is null ? null : Task.Run(() => S3Tail.Workers.ClusterIdentity.Certificate(settings.ClusterSecret!));
             debug = settings.LogLevel == LogLevel.Debug;
             (log, stderrLog, logFile) = OpenLog(settings, stderr, stderrGate);
             foreach (var warning in settings.Warnings) log.Warn(warning);
@@ -80,10 +82,12 @@ public static class TailCommand
                 Cache = cache,
                 SkipErrors = settings.SkipErrors,
                 Log = log,
-                Workers = settings.Workers is { } w && S3Tail.Workers.ClusterIdentity.Certificate(settings.ClusterSecret!) is var identity
-                    ? new S3Tail.Workers.WorkerSet(w, S3Tail.Workers.SourceSpec.For(settings.Source.Bucket, settings.S3), identity, () => RunNode(w, identity))
-                    : null,
             };
+            if (settings.Workers is { } w && await identity! is var own)
+                request = request with
+                {
+                    Workers = new S3Tail.Workers.WorkerSet(w, S3Tail.Workers.SourceSpec.For(settings.Source.Bucket, settings.S3), own, () => RunNode(w, own)),
+                };
             log.Debug($"stdout is written as {output.Kind}");
             var clock = Stopwatch.StartNew();
             var system = await actorSystem!;
@@ -183,7 +187,8 @@ public static class TailCommand
         string lines = settings.Filter is null ? $"{s.LinesWritten} lines" : $"{s.LinesExamined} lines examined, {s.LinesWritten} kept";
         log.Info($"{s.ObjectsWritten} objects, {lines}, {s.BytesWritten} bytes written; " +
                  $"{s.Downloads} downloaded, {s.CacheHits} from cache{window}; {elapsed.TotalSeconds:0.00} s" +
-                 (settings.Prefetch == TailRequest.AutoPrefetch ? $"; prefetch auto ended at {s.PrefetchWindow}" : ""));
+                 (settings.Prefetch == TailRequest.AutoPrefetch ? $"; prefetch auto ended at {s.PrefetchWindow}" : "") +
+                 (s.FetchedBy is { } by ? $"; objects fetched: {string.Join(", ", by.Select(b => $"{b.Who} {b.Objects}"))}" : ""));
 
         var code = result.Reason switch
         {
@@ -252,18 +257,27 @@ public static class TailCommand
 
     /// <summary>
     /// The run's cluster node: on loopback when every worker is, else on the address this machine
-    /// reaches the first worker from. It joins itself; the workers join it when asked.
+    /// reaches the first worker it can route to from (loopback when none: a host that cannot be
+    /// found is the recruiter's to report). It joins itself; the workers join it when asked.
     /// </summary>
     private static Akka.Actor.ActorSystem RunNode(IReadOnlyList<string> workers, System.Security.Cryptography.X509Certificates.X509Certificate2 identity)
     {
         static string Host(string hostPort) => hostPort[..hostPort.LastIndexOf(':')].Trim('[', ']');
         bool loopback = workers.All(w => Host(w) is "localhost" || (System.Net.IPAddress.TryParse(Host(w), out var ip) && System.Net.IPAddress.IsLoopback(ip)));
         string host = "127.0.0.1";
-        if (!loopback)
+        foreach (var worker in loopback ? [] : workers)
         {
-            using var probe = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Udp);
-            probe.Connect(Host(workers[0]), int.Parse(workers[0][(workers[0].LastIndexOf(':') + 1)..]));
-            host = ((System.Net.IPEndPoint)probe.LocalEndPoint!).Address.ToString();
+            try
+            {
+                using var probe = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Udp);
+                probe.Connect(Host(worker), int.Parse(worker[(worker.LastIndexOf(':') + 1)..]));
+                host = ((System.Net.IPEndPoint)probe.LocalEndPoint!).Address.ToString();
+                break;
+            }
+            catch (System.Net.Sockets.SocketException)
+            {
+                // Not found, or no route: try the next.
+            }
         }
         var system = S3Tail.Workers.NodeConfig.Create(host, 0, "run", identity);
         Akka.Cluster.Cluster.Get(system).Join(S3Tail.Workers.NodeConfig.AddressOf(system));

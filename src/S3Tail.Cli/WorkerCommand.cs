@@ -9,9 +9,22 @@ namespace S3Tail.Cli;
 public static class WorkerCommand
 {
     public static async Task<ExitCode> RunAsync(string? listen, string? secretFile, string? logLevel, double? cacheHours, string? cachePath,
-        TextWriter stderr, CancellationToken cancellationToken)
+        TextWriter stderr, CancellationToken cancellationToken, string? allow = null, string? allowEndpoints = null, string? newSecret = null)
     {
         ILog log = new TextLog(stderr, LogLevel.Warning);
+        if (newSecret is not null)
+        {
+            try
+            {
+                ClusterSecret.WriteNew(newSecret);
+                return ExitCode.Ok;
+            }
+            catch (S3TailException e)
+            {
+                log.Error(e.Message);
+                return ExitCode.Usage;
+            }
+        }
         // SIGINT, SIGTERM or SIGHUP: leave the cluster (a run's node gives this worker's objects to
         // others at once) and exit 0, rather than be killed by the signal.
         using var signals = new SignalStop();
@@ -25,6 +38,7 @@ public static class WorkerCommand
             // Akka.Remote answers only to the address it listens on; a wildcard is no address a run can dial.
             if (System.Net.IPAddress.TryParse(address[..colon].Trim('[', ']'), out var ip) && (ip.Equals(System.Net.IPAddress.Any) || ip.Equals(System.Net.IPAddress.IPv6Any)))
                 throw S3TailException.Usage($"--listen needs the address runs will dial (this machine's address on their network), not '{address[..colon]}'.");
+            var scope = WorkerScope.Parse(allow, allowEndpoints);
             string secret = ClusterSecret.Read(secretFile);
             log = new TextLog(stderr, LogLevels.Parse(logLevel ?? "info"));
             // A worker's own cache, as a run's: --cache-hours 0 turns it off; swept when the worker
@@ -38,7 +52,7 @@ public static class WorkerCommand
             }
             Task Sweep() => cache is null ? Task.CompletedTask : CacheFolder.SweepAsync(cache, hours, log);
             _ = Sweep();
-            await WorkerHost.RunAsync(address[..colon], port, secret,
+            await WorkerHost.RunAsync(address[..colon], port, secret, scope,
                 spec => new S3ObjectSource(spec.Bucket, new S3Settings(spec.Region, spec.Profile, spec.Endpoint, spec.RequesterPays), log), cache, log,
                 afterRun: () => _ = Sweep(), stop.Token);
             return ExitCode.Ok;

@@ -40,6 +40,9 @@ public sealed record RunStatistics(long ObjectsWritten, long LinesWritten, long 
 
     /// <summary>One of the keys counted in <see cref="WithoutTime"/>, for the warning.</summary>
     public string? ExampleWithoutTime { get; init; }
+
+    /// <summary>In a run spread over workers: objects fetched by this machine and by each worker (HOST:PORT); null without workers.</summary>
+    public IReadOnlyList<(string Who, long Objects)>? FetchedBy { get; init; }
 }
 
 /// <summary>

@@ -50,6 +50,7 @@ public sealed class RunCoordinatorActor : ReceiveActor
                 Downloads = _fetcher.Downloads, CacheHits = _fetcher.CacheHits, PrefetchWindow = _fetcher.Prefetch.Limit,
                 OutsideWindow = _window?.OutsideWindow ?? 0, WithoutTime = _window?.WithoutTime ?? 0,
                 ExampleWithoutTime = _window?.ExampleWithoutTime,
+                FetchedBy = _request.Workers?.Tally.Counts(),
             };
             _completion.TrySetResult(m.Result with { Statistics = stats });
             Context.Stop(Self);
@@ -73,7 +74,7 @@ public sealed class RunCoordinatorActor : ReceiveActor
             // up to the whole window: small objects are done fastest where they are listed, and a
             // worker that asks is served first.
             var dispatcher = Context.ActorOf(Workers.WorkDispatcherActor.Props(_sequencer, workers.Source, _request.Filter?.Spec,
-                settings.Prefetch.Ceiling, _fetcher.Spool, _request.Log), "dispatcher");
+                settings.Prefetch.Ceiling, _fetcher.Spool, _request.Log, workers.Tally), "dispatcher");
             dispatcher.Tell(new Workers.AttachLocalPool(Downloaders(settings, reportTo: dispatcher)));
             _dispatcher = dispatcher;
             StartNode(workers);
@@ -94,12 +95,25 @@ public sealed class RunCoordinatorActor : ReceiveActor
     /// <summary>Makes the run's cluster node and its gateway to the workers; tells this actor when the node ends.</summary>
     private void StartNode(Workers.WorkerSet workers)
     {
-        var node = workers.MakeNode();
+        ActorSystem node;
+        try
+        {
+            node = workers.MakeNode();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // No node, no worker can be reached: the run goes on alone rather than wait for a recruiter that never comes.
+            _request.Log.Warn($"cannot start the run's cluster node ({e.GetBaseException().Message.TrimEnd('.')}); " +
+                              "going on with this machine's downloaders alone");
+            _dispatcher.Tell(new Workers.WorkersChecked());
+            return;
+        }
         _node = node;
         AkkaLog.Forward(node, _request.Log);   // ends with the node
         // On purpose in the other system: the gateway must live on the cluster node, which may end apart from this one.
 #pragma warning disable AK1008
-        node.ActorOf(Workers.WorkerRecruiterActor.Props(workers.Addresses, workers.Identity, _dispatcher, Self, _request.Log), "recruiter");
+        node.ActorOf(Workers.WorkerRecruiterActor.Props(workers.Addresses, workers.Identity, workers.Source, _request.Prefix, _dispatcher, Self,
+            _request.Log), "recruiter");
 #pragma warning restore AK1008
         var self = Self;
         node.WhenTerminated.ContinueWith(_ =>

@@ -12,8 +12,55 @@ public interface IWorkerProtocol;
 /// <summary>What a worker's agent sends the run's dispatcher (through the gateway on the run's cluster node).</summary>
 public interface IFromWorker : IWorkerProtocol;
 
-/// <summary>Run's node → a worker's door: join the run whose dispatcher this is, and pull work from it.</summary>
-public sealed record JoinRun(IActorRef Dispatcher) : IWorkerProtocol;
+/// <summary>
+/// The version of this protocol. It travels first in <see cref="JoinRun"/> and in the secret's
+/// certificate (<see cref="ClusterIdentity"/>), so nodes of different s3tail versions tell each
+/// other apart instead of misreading each other's messages. Raise it with any change to a
+/// message's wire form, to the way the secret becomes a key, or to what a worker does with work.
+/// Version 1 (no number anywhere) derived the key with HKDF.
+/// </summary>
+public static class WorkerProtocol
+{
+    public const int Version = 2;
+
+    /// <summary>This s3tail's own version, for messages naming both sides.</summary>
+    public static string Software { get; } =
+        typeof(WorkerProtocol).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+            is [System.Reflection.AssemblyInformationalVersionAttribute a, ..] ? a.InformationalVersion.Split('+')[0] : "unknown";
+}
+
+/// <summary>
+/// Run's node → a worker's door: join the run whose dispatcher (the run's gateway) this is, and
+/// pull work from it. <c>Protocol</c> and <c>Software</c> say what the run speaks; <c>Source</c>
+/// and <c>Prefix</c> what it reads, so a worker bounded by <c>--allow</c> can refuse it before
+/// any object is given out. On the wire the protocol, the software version and the dispatcher
+/// come first, in a form every version keeps, so a worker of another version can still answer.
+/// </summary>
+public sealed record JoinRun(IActorRef Dispatcher, int Protocol, string Software, SourceSpec? Source, string Prefix) : IWorkerProtocol
+{
+    /// <summary>A join for a run of this version reading <paramref name="prefix"/> of <paramref name="source"/>.</summary>
+    public static JoinRun For(IActorRef dispatcher, SourceSpec source, string prefix) =>
+        new(dispatcher, WorkerProtocol.Version, WorkerProtocol.Software, source, prefix);
+}
+
+/// <summary>How a worker took a <see cref="JoinRun"/>.</summary>
+public enum JoinOutcome : byte
+{
+    /// <summary>It joins the run.</summary>
+    Accepted = 0,
+
+    /// <summary>It serves another run; it may be free later.</summary>
+    Busy = 1,
+
+    /// <summary>It will not serve this run: another protocol version, or what the run reads is not allowed (<c>--allow</c>).</summary>
+    Refused = 2,
+}
+
+/// <summary>
+/// A worker's door → the run's gateway, in answer to <see cref="JoinRun"/>: what it does with the
+/// run, and why when it refuses. Its wire form is kept by every version, like JoinRun's first fields.
+/// </summary>
+public sealed record JoinAnswer(int Protocol, string Software, JoinOutcome Outcome, string Reason) : IWorkerProtocol;
 
 /// <summary>A worker → the run's dispatcher: it can take this many more objects.</summary>
 public sealed record WantWork(int Count) : IFromWorker;

@@ -25,6 +25,7 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
         WorkKept => "K",
         WorkFailed => "F",
         JoinRun => "J",
+        JoinAnswer => "R",
         ChunkAck => "a",
         _ => throw new ArgumentException($"not a worker protocol message: {o.GetType()}"),
     };
@@ -71,7 +72,19 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
                     w.Write(ack.Seq);
                     break;
                 case JoinRun join:
+                    // Kept by every version: protocol, software, dispatcher. Then this version's own.
+                    w.Write(join.Protocol);
+                    w.Write(join.Software);
                     w.Write(Serialization.SerializedActorPath(join.Dispatcher));
+                    WriteSource(w, join.Source ?? throw new ArgumentException("a JoinRun sent names its source"));
+                    w.Write(join.Prefix);
+                    break;
+                case JoinAnswer answer:
+                    // Kept by every version.
+                    w.Write(answer.Protocol);
+                    w.Write(answer.Software);
+                    w.Write((byte)answer.Outcome);
+                    w.Write(answer.Reason);
                     break;
                 default:
                     throw new ArgumentException($"not a worker protocol message: {obj.GetType()}");
@@ -93,7 +106,8 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
             "K" => ReadKept(r),
             "F" => new WorkFailed(r.ReadInt64(), r.ReadString()),
             "a" => new ChunkAck(r.ReadInt64()),
-            "J" => new JoinRun(system.Provider.ResolveActorRef(r.ReadString())),
+            "J" => ReadJoin(r),
+            "R" => new JoinAnswer(r.ReadInt32(), r.ReadString(), (JoinOutcome)r.ReadByte(), r.ReadString()),
             _ => throw new System.Runtime.Serialization.SerializationException($"unknown worker protocol manifest '{manifest}'"),
         };
     }
@@ -140,6 +154,17 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
                 throw new System.Runtime.Serialization.SerializationException("a chunk of lines did not decompress to its length");
         }
         return new WorkChunk(BitConverter.ToInt64(packed, 0), BitConverter.ToInt32(packed, 8), raw, (flags & 1) != 0);
+    }
+
+    /// <summary>A join; of another protocol version only its first fields, which every version writes alike, so the worker can answer.</summary>
+    private JoinRun ReadJoin(BinaryReader r)
+    {
+        int protocol = r.ReadInt32();
+        string software = r.ReadString();
+        var dispatcher = system.Provider.ResolveActorRef(r.ReadString());
+        return protocol == WorkerProtocol.Version
+            ? new JoinRun(dispatcher, protocol, software, ReadSource(r), r.ReadString())
+            : new JoinRun(dispatcher, protocol, software, null, "");
     }
 
     private static WorkKept ReadKept(BinaryReader r)

@@ -14,6 +14,8 @@ namespace S3Tail.Workers;
 /// holds what. A worker's chunks are put together here and handed to the sequencer as the
 /// object's content; a worker declared lost (<see cref="WorkerLost"/>) gives its objects back to
 /// be fetched again elsewhere, and its late answers are dropped, so no line is lost or repeated.
+/// Nothing is given out, to anyone, before the recruiter has checked every worker
+/// (<see cref="WorkersChecked"/>): a run a worker refuses must fail having fetched nothing.
 /// </summary>
 public sealed class WorkDispatcherActor : ReceiveActor
 {
@@ -29,11 +31,15 @@ public sealed class WorkDispatcherActor : ReceiveActor
     private readonly Dictionary<long, ObjectAssembly> _assembling = new();
     private readonly SpoolFolder _spool;
     private readonly Dictionary<long, WorkKept> _kept = new();
+    private readonly WorkTally _tally;
     private IActorRef _localPool = ActorRefs.Nobody;
     private int _localFree;
+    private bool _checked;
 
-    public WorkDispatcherActor(IActorRef sequencer, SourceSpec source, Filtering.GrepSpec? filter, int localSlots, SpoolFolder spool, ILog log)
+    public WorkDispatcherActor(IActorRef sequencer, SourceSpec source, Filtering.GrepSpec? filter, int localSlots, SpoolFolder spool, ILog log,
+        WorkTally tally)
     {
+        _tally = tally;
         _spool = spool;
         _sequencer = sequencer;
         _source = source;
@@ -41,6 +47,7 @@ public sealed class WorkDispatcherActor : ReceiveActor
         _localFree = localSlots;
         _log = log;
 
+        Receive<WorkersChecked>(_ => { _checked = true; Dispatch(); });
         Receive<AttachLocalPool>(m => { _localPool = m.Pool; Dispatch(); });
         Receive<FetchObject>(m => { _ledger.Add(m.Seq, m); Dispatch(); });
         // The run's own downloaders report here; their results go on to the sequencer.
@@ -72,8 +79,12 @@ public sealed class WorkDispatcherActor : ReceiveActor
         Receive<AllWorkersLost>(_ => { foreach (var id in _workers.Keys.ToList()) Lose(id); });
     }
 
-    public static Props Props(IActorRef sequencer, SourceSpec source, Filtering.GrepSpec? filter, int localSlots, SpoolFolder spool, ILog log) =>
-        Akka.Actor.Props.Create(() => new WorkDispatcherActor(sequencer, source, filter, localSlots, spool, log));
+    public static Props Props(IActorRef sequencer, SourceSpec source, Filtering.GrepSpec? filter, int localSlots, SpoolFolder spool, ILog log,
+        WorkTally? tally = null)
+    {
+        tally ??= new WorkTally([]);
+        return Akka.Actor.Props.Create(() => new WorkDispatcherActor(sequencer, source, filter, localSlots, spool, log, tally));
+    }
 
     /// <summary>A worker's name in the ledger: its agent's path, which starts with its node's address.</summary>
     public static string WorkerId(IActorRef agent) => agent.Path.ToString();
@@ -106,6 +117,7 @@ public sealed class WorkDispatcherActor : ReceiveActor
                 S3TailException.Runtime($"worker {id} sent '{fetch.Object.Key}' unfiltered (a worker of another version?)"), fetch.Placement));
             return;
         }
+        _tally.Fetched(ActorPath.TryParse(id, out var path) ? $"{path.Address.Host}:{path.Address.Port}" : id);
         _sequencer.Tell(new ObjectFetched(chunk.Seq, fetch.Object, content, fetch.Placement));
     }
 
@@ -121,6 +133,7 @@ public sealed class WorkDispatcherActor : ReceiveActor
         if (_ledger.Complete(Local, seq))
         {
             _localFree++;
+            if (outcome is ObjectFetched) _tally.Fetched(WorkTally.Here);
             _sequencer.Tell(outcome);
         }
         Dispatch();
@@ -148,6 +161,7 @@ public sealed class WorkDispatcherActor : ReceiveActor
     /// <summary>Gives waiting objects to whoever asked: workers first (they asked), then the run's own free slots.</summary>
     private void Dispatch()
     {
+        if (!_checked) return;
         // One object at a time, each to the worker with the most free slots: when the window is
         // smaller than the workers' slots, none of them is left idle behind the first to join.
         while (_ledger.Waiting > 0 && _workers.Count > 0)
@@ -169,6 +183,12 @@ public sealed class WorkDispatcherActor : ReceiveActor
 
 /// <summary>Run's node → dispatcher: the run's own downloader pool (made after the dispatcher, since it reports to it).</summary>
 public sealed record AttachLocalPool(IActorRef Pool);
+
+/// <summary>
+/// Recruiter → dispatcher: every --workers address has been looked at and no worker refused the
+/// run; objects may be given out from now on (to workers and to this machine's downloaders).
+/// </summary>
+public sealed record WorkersChecked;
 
 /// <summary>Run's coordinator → dispatcher: the run's cluster node stopped; every worker is gone with it.</summary>
 public sealed record AllWorkersLost;

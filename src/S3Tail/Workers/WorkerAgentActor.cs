@@ -31,8 +31,12 @@ public sealed class WorkerAgentActor : ReceiveActor
     private readonly Dictionary<Filtering.GrepSpec, Filtering.LineFilter> _filters = new();
     private readonly Dictionary<long, SemaphoreSlim> _credit = new();
 
-    public WorkerAgentActor(IActorRef dispatcher, int slots, Func<SourceSpec, IObjectSource> open, ObjectCache? cache, SpoolFolder spool, ILog log)
+    private readonly WorkerScope _scope;
+
+    public WorkerAgentActor(IActorRef dispatcher, int slots, Func<SourceSpec, IObjectSource> open, ObjectCache? cache, SpoolFolder spool, ILog log,
+        WorkerScope scope)
     {
+        _scope = scope;
         _dispatcher = dispatcher;
         _open = open;
         _cache = cache;
@@ -51,11 +55,25 @@ public sealed class WorkerAgentActor : ReceiveActor
         _dispatcher.Tell(new WantWork(slots));
     }
 
-    public static Props Props(IActorRef dispatcher, int slots, Func<SourceSpec, IObjectSource> open, ObjectCache? cache, SpoolFolder spool, ILog log) =>
-        Akka.Actor.Props.Create(() => new WorkerAgentActor(dispatcher, slots, open, cache, spool, log));
+    public static Props Props(IActorRef dispatcher, int slots, Func<SourceSpec, IObjectSource> open, ObjectCache? cache, SpoolFolder spool, ILog log,
+        WorkerScope? scope = null)
+    {
+        scope ??= WorkerScope.Default;
+        return Akka.Actor.Props.Create(() => new WorkerAgentActor(dispatcher, slots, open, cache, spool, log, scope));
+    }
+
+    private static string Where(Address node) => node.Host is { } host ? $"{host}:{node.Port}" : "this process";
 
     private void Start(Work work)
     {
+        // The run was let in for its prefix; whoever holds the secret can still send any work.
+        if (_scope.RefusalOf(work.Source, work.Object.Key) is { } refusal)
+        {
+            _log.Warn($"refused '{work.Object.Key}' of the run at {_dispatcher.Path.Address}: {refusal}");
+            _dispatcher.Tell(new WorkFailed(work.Seq, $"the worker at {Where(NodeConfig.AddressOf(Context.System))} refused '{work.Object.Key}': {refusal}"));
+            Self.Tell(new Finished(work.Seq));
+            return;
+        }
         if (!_sources.TryGetValue(work.Source, out var opened))
         {
             var source = _open(work.Source);

@@ -9,12 +9,21 @@ namespace S3Tail.Workers;
 
 /// <summary>
 /// The run's node's link to its workers, on the run's cluster node: what the workers talk to.
-/// Every second it asks each worker that is not a member yet to join (so a worker started mid-run
-/// gets work), turns a worker that becomes unreachable or leaves into <see cref="WorkerLost"/>
-/// for the dispatcher (and downs it, so the cluster moves on), and fails the run when a worker
-/// holds another secret: a run with the wrong secret must not quietly run alone. A worker is only
-/// dialed once it has been seen to present the secret's certificate (<see cref="IdentityProbe"/>):
-/// Akka.Remote stops this whole node when a handshake it starts fails.
+///
+/// First it looks at every --workers address (<see cref="IdentityProbe"/>, a TLS handshake) and
+/// asks each that presents the secret's certificate to join (<see cref="JoinRun"/>, carrying the
+/// protocol version and what the run reads). Only when every address has been looked at — and
+/// each worker holding the secret has answered, or had <see cref="AnswerPatience"/> to — does it
+/// tell the dispatcher <see cref="WorkersChecked"/>, before which no object is fetched anywhere:
+/// a run that a worker refuses (another secret, another protocol version, not allowed by its
+/// --allow) fails then, with one line, having fetched and written nothing. An address where
+/// nothing answers is named in a warning with what happened, and the run goes on without it.
+///
+/// Then, every second, it asks each worker that is not a member yet to join (so a worker started
+/// mid-run gets work), and turns a worker that becomes unreachable or leaves into
+/// <see cref="WorkerLost"/> for the dispatcher (and downs it, so the cluster moves on). A worker is
+/// only dialed once it has been seen to present the secret's certificate: Akka.Remote stops this
+/// whole node when a handshake it starts fails.
 /// </summary>
 public sealed class WorkerRecruiterActor : ReceiveActor, IWithTimers
 {
@@ -22,23 +31,34 @@ public sealed class WorkerRecruiterActor : ReceiveActor, IWithTimers
     private readonly IActorRef _dispatcher;
     private readonly IActorRef _coordinator;
     private readonly ILog _log;
+    private readonly SourceSpec _source;
+    private readonly string _prefix;
     private readonly Cluster _cluster = Cluster.Get(Context.System);
     private readonly HashSet<string> _members = new();
     private readonly HashSet<string> _everJoined = new();
     private readonly Dictionary<string, DateTime> _seenOurs = new();   // when its certificate was first seen to be ours
     private readonly HashSet<string> _toldNotJoining = new();
+    private readonly HashSet<string> _toldUnreachable = new();
+    private readonly HashSet<string> _toldBusy = new();
     private readonly HashSet<string> _probing = new();
+    private readonly HashSet<string> _checked = new();   // looked at, and answered if it holds the secret: no longer holds back the first GET
     private readonly X509Certificate2 _identity;
+    private bool _told;   // WorkersChecked sent
+    private bool _failed;
 
-    public WorkerRecruiterActor(IReadOnlyList<string> addresses, X509Certificate2 identity, IActorRef dispatcher, IActorRef coordinator, ILog log)
+    public WorkerRecruiterActor(IReadOnlyList<string> addresses, X509Certificate2 identity, SourceSpec source, string prefix,
+        IActorRef dispatcher, IActorRef coordinator, ILog log)
     {
         _addresses = addresses;
         _identity = identity;
+        _source = source;
+        _prefix = prefix;
         _dispatcher = dispatcher;
         _coordinator = coordinator;
         _log = log;
         Receive<RecruitDue>(_ => Recruit());
         Receive<Probed>(OnProbed);
+        Receive<JoinAnswer>(OnAnswer);
         // The workers talk to this actor (it is on the cluster node); the dispatcher is in the
         // pipeline's own system, in this process. Forwarded, so it still sees which worker spoke.
         Receive<IFromWorker>(m => _dispatcher.Forward(m));
@@ -56,8 +76,9 @@ public sealed class WorkerRecruiterActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(IReadOnlyList<string> addresses, X509Certificate2 identity, IActorRef dispatcher, IActorRef coordinator, ILog log) =>
-        Akka.Actor.Props.Create(() => new WorkerRecruiterActor(addresses, identity, dispatcher, coordinator, log));
+    public static Props Props(IReadOnlyList<string> addresses, X509Certificate2 identity, SourceSpec source, string prefix,
+        IActorRef dispatcher, IActorRef coordinator, ILog log) =>
+        Akka.Actor.Props.Create(() => new WorkerRecruiterActor(addresses, identity, source, prefix, dispatcher, coordinator, log));
 
     protected override void PreStart()
     {
@@ -76,11 +97,13 @@ public sealed class WorkerRecruiterActor : ReceiveActor, IWithTimers
 
     private void Recruit()
     {
+        if (_failed) return;
         foreach (var address in _addresses.Where(a => !_members.Contains(a)))
         {
             if (_seenOurs.TryGetValue(address, out var seen))
             {
-                Context.ActorSelection($"akka.ssl.tcp://s3tail@{address}/user/door").Tell(new JoinRun(Self));
+                Join(address);
+                if (DateTime.UtcNow - seen > AnswerPatience) Checked(address);
                 // It holds the secret and answers TLS, yet does not join: almost always an address it
                 // does not know itself by (Akka.Remote answers only to the address it was given).
                 if (DateTime.UtcNow - seen > JoinPatience && !_everJoined.Contains(address) && _toldNotJoining.Add(address))
@@ -91,28 +114,79 @@ public sealed class WorkerRecruiterActor : ReceiveActor, IWithTimers
             {
                 int colon = address.LastIndexOf(':');
                 IdentityProbe.CheckAsync(address[..colon].Trim('[', ']'), int.Parse(address[(colon + 1)..]), _identity, ProbeTimeout)
-                    .PipeTo(Self, success: found => new Probed(address, found), failure: _ => new Probed(address, WorkerIdentity.Unknown));
+                    .PipeTo(Self, success: found => new Probed(address, found),
+                        failure: e => new Probed(address, new ProbeResult(WorkerIdentity.Unreachable, Trouble: $"cannot be reached ({e.GetBaseException().Message})")));
             }
         }
     }
 
+    private void Join(string address) =>
+        Context.ActorSelection($"akka.ssl.tcp://s3tail@{address}/user/door").Tell(JoinRun.For(Self, _source, _prefix));
+
     private void OnProbed(Probed probed)
     {
         _probing.Remove(probed.Address);
-        switch (probed.Found)
+        if (_failed) return;
+        var found = probed.Found;
+        switch (found.Identity)
         {
             case WorkerIdentity.Ours:
-                _seenOurs.TryAdd(probed.Address, DateTime.UtcNow);
-                Context.ActorSelection($"akka.ssl.tcp://s3tail@{probed.Address}/user/door").Tell(new JoinRun(Self));
+                if (_seenOurs.TryAdd(probed.Address, DateTime.UtcNow)) Join(probed.Address);
                 break;
             case WorkerIdentity.NotOurs when !_everJoined.Contains(probed.Address):
-                _coordinator.Tell(new FailRun(S3TailException.Runtime(
-                    $"The worker at {probed.Address} refused this run (it holds another secret): give the run the workers' secret (--secret-file or S3TAIL_CLUSTER_SECRET).")));
+                Fail(found.PeerProtocol != WorkerProtocol.Version
+                    ? $"The worker at {probed.Address} refused this run: it speaks worker protocol {found.PeerProtocol}, this run protocol " +
+                      $"{WorkerProtocol.Version} (s3tail {WorkerProtocol.Software}); run the same s3tail version on both."
+                    : $"The worker at {probed.Address} refused this run (it holds another secret): give the run the workers' secret (--secret-file or S3TAIL_CLUSTER_SECRET).");
                 break;
             case WorkerIdentity.NotOurs:
                 _log.Warn($"the worker at {probed.Address} now holds another secret; the run goes on without it");
                 break;
+            case WorkerIdentity.Unreachable:
+                if (_toldUnreachable.Add(probed.Address))
+                    _log.Warn($"the worker at {probed.Address} {found.Trouble}; the run goes on without it, and asks again every second");
+                else _log.Debug($"the worker at {probed.Address} {found.Trouble}");
+                Checked(probed.Address);
+                break;
         }
+    }
+
+    private void OnAnswer(JoinAnswer answer)
+    {
+        string address = AsGiven(Sender.Path.Address);
+        if (_failed) return;
+        switch (answer.Outcome)
+        {
+            case JoinOutcome.Refused when answer.Protocol != WorkerProtocol.Version:
+                Fail($"The worker at {address} refused this run: it is s3tail {answer.Software} (worker protocol {answer.Protocol}), " +
+                     $"this run s3tail {WorkerProtocol.Software} (worker protocol {WorkerProtocol.Version}); run the same s3tail version on both.");
+                break;
+            case JoinOutcome.Refused:
+                Fail($"The worker at {address} refused this run: {answer.Reason}");
+                break;
+            case JoinOutcome.Busy:
+                if (_toldBusy.Add(address)) _log.Warn($"the worker at {address} is serving another run; this run goes on without it until it is free");
+                Checked(address);
+                break;
+            default:
+                Checked(address);
+                break;
+        }
+    }
+
+    private void Fail(string message)
+    {
+        _failed = true;
+        _coordinator.Tell(new FailRun(S3TailException.Runtime(message)));
+    }
+
+    /// <summary>The address no longer holds back the first GET; once none does, the dispatcher is told.</summary>
+    private void Checked(string address)
+    {
+        _checked.Add(address);
+        if (_told || _failed || !_addresses.All(_checked.Contains)) return;
+        _told = true;
+        _dispatcher.Tell(new WorkersChecked());
     }
 
     private void Lost(Member member)
@@ -135,10 +209,17 @@ public sealed class WorkerRecruiterActor : ReceiveActor, IWithTimers
     /// <summary>How long a worker holding the secret may take to join before the run says so.</summary>
     private static readonly TimeSpan JoinPatience = TimeSpan.FromSeconds(10);
 
-    /// <summary>A TLS handshake on a reachable address takes milliseconds; a silent one is not up yet.</summary>
+    /// <summary>
+    /// How long the first GET waits for a worker holding the secret to answer its JoinRun (it
+    /// normally does within a round trip of Akka.Remote's handshake); one that does not answer
+    /// by then (it knows itself by another address, say) no longer holds the run back.
+    /// </summary>
+    private static readonly TimeSpan AnswerPatience = TimeSpan.FromSeconds(3);
+
+    /// <summary>A TLS handshake on a reachable address takes milliseconds; a silent one is not up, or not a worker.</summary>
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(3);
 
-    private sealed record Probed(string Address, WorkerIdentity Found);
+    private sealed record Probed(string Address, ProbeResult Found);
 
     private sealed record RecruitDue;
 }

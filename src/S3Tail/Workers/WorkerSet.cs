@@ -9,6 +9,9 @@ namespace S3Tail.Workers;
 /// disposable: Akka.Remote shuts a node down when a TLS handshake it started fails (a worker
 /// killed mid-handshake), and then the run goes on and makes another. <see cref="Identity"/> is
 /// the secret's certificate, which the run checks each worker presents before dialing it
-/// (<see cref="IdentityProbe"/>).
+/// (<see cref="IdentityProbe"/>). <see cref="Tally"/> counts what each fetched, for the summary.
 /// </summary>
-public sealed record WorkerSet(IReadOnlyList<string> Addresses, SourceSpec Source, X509Certificate2 Identity, Func<ActorSystem> MakeNode);
+public sealed record WorkerSet(IReadOnlyList<string> Addresses, SourceSpec Source, X509Certificate2 Identity, Func<ActorSystem> MakeNode)
+{
+    public WorkTally Tally { get; } = new(Addresses);
+}

@@ -42,11 +42,11 @@ public sealed class WorkerSpecs(S3ServerFixture fixture) : IDisposable
     private string StartWorker(params string[] options)
     {
         string file = _secretFile + "-worker";
-        File.WriteAllText(file, "the fleet's secret");
+        SecretFiles.Write(file, SecretFiles.Fleet);
         string address = $"127.0.0.1:{FreePort()}";
         var cli = new CliProcess();
         _homes[address] = cli.Home;
-        var worker = new RunningCli(cli, ["worker", "--listen", address, "--secret-file", file, .. options]);
+        var worker = new RunningCli(cli, ["worker", "--listen", address, "--secret-file", file, "--allow-endpoint", _server.Endpoint, .. options]);
         _workers.Add(worker);
         WaitUntilListening(address);
         return address;
@@ -113,7 +113,7 @@ public sealed class WorkerSpecs(S3ServerFixture fixture) : IDisposable
     [InlineData(3)]
     public async Task Should_write_exactly_what_one_machine_writes(int workers)
     {
-        File.WriteAllText(_secretFile, "the fleet's secret");
+        SecretFiles.Write(_secretFile, SecretFiles.Fleet);
         var addresses = Enumerable.Range(0, workers).Select(_ => StartWorker()).ToList();
         var (bucket, objects) = await Bucket(300);
 
@@ -126,12 +126,19 @@ public sealed class WorkerSpecs(S3ServerFixture fixture) : IDisposable
         Assert.All(addresses, a => Assert.NotEmpty(CacheEntries(a)));
         var counts = await _server.CountsAsync(bucket);
         Assert.Equal(objects.Count, counts.GetObject);   // each object fetched once, somewhere
+        // The info summary says how many each fetched: every worker some, all of them together every object.
+        var summary = Assert.Single(result.StderrLines, l => l.Contains("objects fetched: "));
+        var fetched = summary[(summary.IndexOf("objects fetched: ", StringComparison.Ordinal) + "objects fetched: ".Length)..]
+            .Split(';')[0].Split(", ").Select(part => (Who: part[..part.LastIndexOf(' ')], Count: int.Parse(part[(part.LastIndexOf(' ') + 1)..]))).ToList();
+        Assert.Equal(["this machine", .. addresses], fetched.Select(f => f.Who));
+        Assert.All(fetched.Skip(1), f => Assert.True(f.Count > 0, summary));
+        Assert.Equal(objects.Count, fetched.Sum(f => f.Count));
     }
 
     [Fact]
     public async Task Should_tell_the_workers_the_region_the_run_found_in_its_profile()
     {
-        File.WriteAllText(_secretFile, "the fleet's secret");
+        SecretFiles.Write(_secretFile, SecretFiles.Fleet);
         var address = StartWorker();   // its own environment says us-east-1
         var (bucket, objects) = await Bucket(120);
         await _server.ResetAsync(bucket);
@@ -155,7 +162,7 @@ public sealed class WorkerSpecs(S3ServerFixture fixture) : IDisposable
     [Fact]
     public async Task Should_have_the_workers_say_they_pay_for_a_requester_pays_bucket_with_request_payer()
     {
-        File.WriteAllText(_secretFile, "the fleet's secret");
+        SecretFiles.Write(_secretFile, SecretFiles.Fleet);
         var address = StartWorker();
         var (bucket, objects) = await Bucket(60);
 
@@ -174,7 +181,7 @@ public sealed class WorkerSpecs(S3ServerFixture fixture) : IDisposable
     [InlineData("-e", "assets/9[0-9]\\.js", "-v")]
     public async Task Should_write_exactly_what_one_machine_writes_under_grep_resuming_mid_object(string e, string pattern, string modifier)
     {
-        File.WriteAllText(_secretFile, "the fleet's secret");
+        SecretFiles.Write(_secretFile, SecretFiles.Fleet);
         string a = StartWorker(), b = StartWorker();
         var (bucket, _) = await Bucket(200);
         // Resume inside an object: the workers must skip its first lines, as the run's node would.
@@ -195,7 +202,7 @@ public sealed class WorkerSpecs(S3ServerFixture fixture) : IDisposable
     [Fact]
     public async Task Should_keep_a_workers_objects_in_its_own_cache_where_told_and_none_with_cache_hours_0()
     {
-        File.WriteAllText(_secretFile, "the fleet's secret");
+        SecretFiles.Write(_secretFile, SecretFiles.Fleet);
         string cacheDir = Path.Combine(Path.GetTempPath(), $"s3tail-worker-cache-{Guid.NewGuid():N}");
         try
         {
@@ -223,7 +230,7 @@ public sealed class WorkerSpecs(S3ServerFixture fixture) : IDisposable
     [InlineData(RunningCli.SIGTERM)]   // an operator stopping it: it leaves the cluster and exits 0
     public async Task Should_fetch_the_objects_of_a_worker_that_dies_or_leaves_mid_run_again_and_lose_or_repeat_no_line(int signal)
     {
-        File.WriteAllText(_secretFile, "the fleet's secret");
+        SecretFiles.Write(_secretFile, SecretFiles.Fleet);
         string a = StartWorker(), b = StartWorker();
         var (bucket, objects) = await Bucket(400);
 
@@ -243,7 +250,7 @@ public sealed class WorkerSpecs(S3ServerFixture fixture) : IDisposable
     [Fact]
     public async Task Should_serve_one_run_after_another_as_from_cron()
     {
-        File.WriteAllText(_secretFile, "the fleet's secret");
+        SecretFiles.Write(_secretFile, SecretFiles.Fleet);
         string worker = StartWorker("-l", "debug");
         var (bucket, objects) = await Bucket(120);
 
@@ -265,7 +272,7 @@ public sealed class WorkerSpecs(S3ServerFixture fixture) : IDisposable
     [Fact]
     public async Task Should_stop_on_sigint_with_an_exact_bookmark_and_resume_exactly_over_workers()
     {
-        File.WriteAllText(_secretFile, "the fleet's secret");
+        SecretFiles.Write(_secretFile, SecretFiles.Fleet);
         string a = StartWorker(), b = StartWorker();
         var (bucket, objects) = await Bucket(300);
 
@@ -285,7 +292,7 @@ public sealed class WorkerSpecs(S3ServerFixture fixture) : IDisposable
     [Fact]
     public async Task Should_end_with_exit_0_when_the_reader_closes_the_pipe_over_workers()
     {
-        File.WriteAllText(_secretFile, "the fleet's secret");
+        SecretFiles.Write(_secretFile, SecretFiles.Fleet);
         string worker = StartWorker();
         var (bucket, objects) = await Bucket(200);
         await _server.SetRulesAsync(bucket, new { op = "getObject", delayMs = 100 });
@@ -308,7 +315,7 @@ public sealed class WorkerSpecs(S3ServerFixture fixture) : IDisposable
     [Fact]
     public async Task Should_skip_an_object_a_worker_cannot_read_with_skip_errors_and_fail_on_it_without()
     {
-        File.WriteAllText(_secretFile, "the fleet's secret");
+        SecretFiles.Write(_secretFile, SecretFiles.Fleet);
         string worker = StartWorker();
         var (bucket, objects) = await Bucket(80);
         await _server.SetRulesAsync(bucket,
@@ -329,10 +336,10 @@ public sealed class WorkerSpecs(S3ServerFixture fixture) : IDisposable
     [Fact]
     public async Task Should_warn_about_a_worker_holding_the_secret_that_never_joins_because_it_knows_itself_by_another_name()
     {
-        File.WriteAllText(_secretFile, "the fleet's secret");
+        SecretFiles.Write(_secretFile, SecretFiles.Fleet);
         int port = FreePort();
         // The worker is "localhost"; the run dials it as 127.0.0.1: TLS answers, Akka.Remote drops what is not addressed to it.
-        _workers.Add(new RunningCli(new CliProcess(), ["worker", "--listen", $"localhost:{port}", "--secret-file", _secretFile]));
+        _workers.Add(new RunningCli(new CliProcess(), ["worker", "--listen", $"localhost:{port}", "--secret-file", _secretFile, "--allow-endpoint", _server.Endpoint]));
         WaitUntilListening($"127.0.0.1:{port}");
         var (bucket, objects) = await Bucket(200);   // at 1.5 s a GET, 24 at a time: longer than the 10 s the run waits for a join
         await _server.SetRulesAsync(bucket, new { op = "getObject", delayMs = 1500 });
@@ -352,7 +359,7 @@ public sealed class WorkerSpecs(S3ServerFixture fixture) : IDisposable
     [Fact]
     public async Task Should_end_after_max_count_kept_lines_with_that_line_as_the_bookmark_over_workers()
     {
-        File.WriteAllText(_secretFile, "the fleet's secret");
+        SecretFiles.Write(_secretFile, SecretFiles.Fleet);
         string worker = StartWorker();
         var (bucket, _) = await Bucket(120);
         string[] grep = ["-F", "-e", "REST.PUT.OBJECT", "-m", "40"];
@@ -370,7 +377,7 @@ public sealed class WorkerSpecs(S3ServerFixture fixture) : IDisposable
     [Fact]
     public async Task Should_map_the_lines_a_pattern_matching_empty_lines_keeps_over_workers()
     {
-        File.WriteAllText(_secretFile, "the fleet's secret");
+        SecretFiles.Write(_secretFile, SecretFiles.Fleet);
         string worker = StartWorker();
         var bucket = await _server.CreateBucketAsync();
         await _server.PutAllAsync(bucket, Enumerable.Range(0, 60).Select(i => ($"logs/{i:D4}", Text($"o{i} first\n \no{i} last\n"))));
@@ -388,7 +395,7 @@ public sealed class WorkerSpecs(S3ServerFixture fixture) : IDisposable
     [Fact]
     public async Task Should_end_a_catastrophic_pattern_in_time_over_workers()
     {
-        File.WriteAllText(_secretFile, "the fleet's secret");
+        SecretFiles.Write(_secretFile, SecretFiles.Fleet);
         string worker = StartWorker();
         var bucket = await _server.CreateBucketAsync();
         string hostile = new string('a', 40) + "b";
@@ -405,7 +412,7 @@ public sealed class WorkerSpecs(S3ServerFixture fixture) : IDisposable
     [Fact]
     public async Task Should_give_work_to_a_worker_that_joins_mid_run()
     {
-        File.WriteAllText(_secretFile, "the fleet's secret");
+        SecretFiles.Write(_secretFile, SecretFiles.Fleet);
         string early = StartWorker();
         string late = $"127.0.0.1:{FreePort()}";
         var (bucket, objects) = await Bucket(300);
@@ -417,7 +424,7 @@ public sealed class WorkerSpecs(S3ServerFixture fixture) : IDisposable
         await run.WaitForOutputAsync(1, TimeSpan.FromSeconds(60));
         var lateCli = new CliProcess();
         _homes[late] = lateCli.Home;
-        _workers.Add(new RunningCli(lateCli, ["worker", "--listen", late, "--secret-file", _secretFile]));
+        _workers.Add(new RunningCli(lateCli, ["worker", "--listen", late, "--secret-file", _secretFile, "--allow-endpoint", _server.Endpoint]));
         await run.WaitForStderrAsync($"worker akka.ssl.tcp://s3tail@{late} joined the run", TimeSpan.FromSeconds(60));
         await Task.Delay(2500);   // a round of slow GETs ends: the keys that follow go to whoever asked first
         await _server.SetRulesAsync(bucket);
@@ -432,7 +439,7 @@ public sealed class WorkerSpecs(S3ServerFixture fixture) : IDisposable
     public async Task Should_fail_with_one_line_when_the_workers_refuse_its_secret_and_fetch_nothing()
     {
         string worker = StartWorker();
-        File.WriteAllText(_secretFile, "a guess");   // the run's secret: not the workers'
+        SecretFiles.Write(_secretFile, SecretFiles.Other);   // the run's secret: not the workers'
         var (bucket, _) = await Bucket(50);
         await _server.SetRulesAsync(bucket, new { op = "list", delayMs = 3000 });   // the refusal comes before any key
 
@@ -442,5 +449,123 @@ public sealed class WorkerSpecs(S3ServerFixture fixture) : IDisposable
         var error = Assert.Single(result.StderrLines, l => l.Contains("error", StringComparison.OrdinalIgnoreCase));
         Assert.Contains($"The worker at {worker} refused this run", error);
         Assert.Equal(0, (await _server.CountsAsync(bucket)).GetObject);
+    }
+
+    [Fact]
+    public async Task Should_fetch_nothing_and_write_nothing_when_its_only_worker_refuses_its_secret_however_fast_the_listing()
+    {
+        string worker = StartWorker();
+        SecretFiles.Write(_secretFile, SecretFiles.Other);   // the run's secret: not the workers'
+        var (bucket, _) = await Bucket(200);   // listed at once: nothing holds the keys back
+
+        var result = await new CliProcess().RunAsync(RunArgs(bucket, [worker]), null, TimeSpan.FromSeconds(60));
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Empty(result.Stdout);
+        var error = Assert.Single(result.StderrLines, l => l.Contains("error", StringComparison.OrdinalIgnoreCase));
+        Assert.Contains($"The worker at {worker} refused this run", error);
+        Assert.Equal(0, (await _server.CountsAsync(bucket)).GetObject);
+    }
+
+    [Fact]
+    public async Task Should_warn_within_seconds_about_a_worker_address_that_refuses_the_connection_and_finish_alone()
+    {
+        SecretFiles.Write(_secretFile, SecretFiles.Fleet);
+        string closed = $"127.0.0.1:{FreePort()}";   // nothing listens there: a typo in a port
+        var (bucket, objects) = await Bucket(60);
+        await _server.SetRulesAsync(bucket, new { op = "getObject", delayMs = 300 });
+
+        using var run = new RunningCli(new CliProcess(), RunArgs(bucket, [closed]));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await run.WaitForStderrAsync($"the worker at {closed}", TimeSpan.FromSeconds(30));
+        var warnedAfter = clock.Elapsed;
+        var result = await run.WaitAsync(TimeSpan.FromSeconds(90));
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(ExpectedOutput(objects), result.Stdout);
+        var warning = Assert.Single(result.StderrLines, l => l.Contains($"the worker at {closed}"));
+        Assert.Contains("warning", warning);
+        Assert.Contains("refused the connection", warning);
+        // The process and its node start, then at most 3 s of looking: 15 s leaves room for a loaded machine.
+        Assert.True(warnedAfter < TimeSpan.FromSeconds(15), $"warned after {warnedAfter}");
+        // The summary says who fetched what: this machine all of it, the worker nothing.
+        var summary = Assert.Single(result.StderrLines, l => l.Contains("objects fetched"));
+        Assert.Contains($"objects fetched: this machine {objects.Count}, {closed} 0", summary);
+    }
+
+    [Fact]
+    public async Task Should_warn_within_seconds_about_a_worker_address_that_never_answers_and_finish_alone()
+    {
+        SecretFiles.Write(_secretFile, SecretFiles.Fleet);
+        // A listener that never accepts: the kernel completes the TCP handshake, nobody ever speaks (a firewall, a hung host).
+        using var silent = new TcpListener(IPAddress.Loopback, 0);
+        silent.Start();
+        string address = $"127.0.0.1:{((IPEndPoint)silent.LocalEndpoint).Port}";
+        var (bucket, objects) = await Bucket(60);
+
+        using var run = new RunningCli(new CliProcess(), RunArgs(bucket, [address]));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await run.WaitForStderrAsync($"the worker at {address}", TimeSpan.FromSeconds(30));
+        var warnedAfter = clock.Elapsed;
+        var result = await run.WaitAsync(TimeSpan.FromSeconds(90));
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(ExpectedOutput(objects), result.Stdout);
+        var warning = Assert.Single(result.StderrLines, l => l.Contains($"the worker at {address}"));
+        Assert.Contains("did not answer", warning);
+        // The process and its node start, then at most 3 s of looking: 15 s leaves room for a loaded machine.
+        Assert.True(warnedAfter < TimeSpan.FromSeconds(15), $"warned after {warnedAfter}");
+        Assert.Contains(result.StderrLines, l => l.Contains($"objects fetched: this machine {objects.Count}, {address} 0"));
+    }
+
+    [Fact]
+    public async Task Should_refuse_with_one_line_a_run_reading_what_a_worker_does_not_allow_and_fetch_nothing()
+    {
+        var (bucket, objects) = await Bucket(60);
+        string otherPrefix = StartWorker("--allow", $"s3://{bucket}/archive/");
+        string allowed = StartWorker("--allow", $"s3://{bucket}/logs/");
+        // Started without --allow-endpoint: AWS S3 only, so not the test server the run names.
+        string awsOnlyAddress = $"127.0.0.1:{FreePort()}";
+        var awsOnly = new RunningCli(new CliProcess(), ["worker", "--listen", awsOnlyAddress, "--secret-file", _secretFile + "-worker"]);
+        _workers.Add(awsOnly);
+        WaitUntilListening(awsOnlyAddress);
+        SecretFiles.Write(_secretFile, SecretFiles.Fleet);
+
+        var byPrefix = await new CliProcess().RunAsync(RunArgs(bucket, [otherPrefix]), null, TimeSpan.FromSeconds(60));
+        var byEndpoint = await new CliProcess().RunAsync(RunArgs(bucket, [awsOnlyAddress]), null, TimeSpan.FromSeconds(60));
+        int getsWhenRefused = (await _server.CountsAsync(bucket)).GetObject;
+        var inBounds = await RunOnceJoined(bucket, RunArgs(bucket, [allowed]), 1);
+
+        foreach (var (refused, reason) in new[]
+                 {
+                     (byPrefix, $"The worker at {otherPrefix} refused this run: it may read only s3://{bucket}/archive/ (--allow), not s3://{bucket}/logs/"),
+                     (byEndpoint, $"The worker at {awsOnlyAddress} refused this run: it reads from AWS S3 only, not from the endpoint {_server.Endpoint}"),
+                 })
+        {
+            Assert.True(refused.ExitCode == 1, refused.ToString());
+            Assert.Empty(refused.Stdout);
+            var error = Assert.Single(refused.StderrLines, l => l.Contains("error", StringComparison.OrdinalIgnoreCase));
+            Assert.Contains(reason, error);
+        }
+        Assert.Equal(0, getsWhenRefused);
+        Assert.True(inBounds.ExitCode == 0, inBounds.ToString());
+        Assert.Equal(ExpectedOutput(objects), inBounds.Stdout);
+        Assert.Contains(inBounds.StderrLines, l => l.Contains($"worker akka.ssl.tcp://s3tail@{allowed} joined the run"));
+    }
+
+    [Fact]
+    public async Task Should_warn_about_a_worker_host_that_cannot_be_found_and_finish_alone()
+    {
+        SecretFiles.Write(_secretFile, SecretFiles.Fleet);
+        const string typo = "no-such-worker-host.invalid:4053";   // .invalid never resolves (RFC 6761)
+        var (bucket, objects) = await Bucket(60);
+
+        var result = await new CliProcess().RunAsync(RunArgs(bucket, [typo]), null, TimeSpan.FromSeconds(60));
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(ExpectedOutput(objects), result.Stdout);
+        var warning = Assert.Single(result.StderrLines, l => l.Contains($"the worker at {typo}"));
+        Assert.Contains("warning", warning);
+        Assert.Contains(result.StderrLines, l => l.Contains($"objects fetched: this machine {objects.Count}, {typo} 0"));
     }
 }

@@ -65,4 +65,39 @@ public sealed class ClusterIdentitySpecs
         Assert.NotEqual(ClusterIdentity.Certificate("s").GetPublicKey(), ClusterIdentity.Certificate("t").GetPublicKey());
         Assert.True(ClusterIdentity.Certificate("s").HasPrivateKey);
     }
+
+    /// <summary>
+    /// PBKDF2-HMAC-SHA256 (RFC 8018, one 32-byte block) written out by hand, as the reference:
+    /// U1 = HMAC(P, S || INT(1)), Ui = HMAC(P, Ui-1), T = U1 xor … xor Uc.
+    /// </summary>
+    private static byte[] Pbkdf2Sha256(byte[] password, byte[] salt, int rounds)
+    {
+        using var hmac = new System.Security.Cryptography.HMACSHA256(password);
+        byte[] u = hmac.ComputeHash([.. salt, 0, 0, 0, 1]);
+        byte[] t = (byte[])u.Clone();
+        for (int i = 1; i < rounds; i++)
+        {
+            u = hmac.ComputeHash(u);
+            for (int k = 0; k < t.Length; k++) t[k] ^= u[k];
+        }
+        return t;
+    }
+
+    [Fact]
+    public void Should_derive_the_key_from_the_secret_through_pbkdf2_sha256_at_600000_rounds_so_a_leaked_certificate_is_slow_to_guess_from()
+    {
+        const string secret = "Zq3vN8kR2wXp5LmT7yHc4bJf";
+        byte[] d = Pbkdf2Sha256(System.Text.Encoding.UTF8.GetBytes(secret), "s3tail-cluster-p256-identity-v2"u8.ToArray(), 600_000);
+        using var expected = System.Security.Cryptography.ECDsa.Create(new System.Security.Cryptography.ECParameters
+        {
+            Curve = System.Security.Cryptography.ECCurve.NamedCurves.nistP256, D = d,
+        });
+        var q = expected.ExportParameters(false).Q;
+
+        using var certificate = ClusterIdentity.Certificate(secret);
+
+        // The public key anyone who connects is shown: the uncompressed point of that private key.
+        Assert.Equal([0x04, .. q.X!, .. q.Y!], certificate.GetPublicKey());
+        Assert.Equal(WorkerProtocol.Version, ClusterIdentity.ProtocolOf(certificate));
+    }
 }

@@ -25,12 +25,15 @@ public sealed class IdentityProbeSpecs : IAsyncLifetime
 
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 
+    // Made once: the secret's certificate is slow to make on purpose (a KDF).
+    private static readonly System.Security.Cryptography.X509Certificates.X509Certificate2 Fleet = ClusterIdentity.Certificate("the fleet's secret");
+
     [Fact]
     public async Task Should_find_a_worker_holding_the_same_secret_ours()
     {
-        var found = await IdentityProbe.CheckAsync("127.0.0.1", _port, ClusterIdentity.Certificate("the fleet's secret"), Timeout);
+        var found = await IdentityProbe.CheckAsync("127.0.0.1", _port, Fleet, Timeout);
 
-        Assert.Equal(WorkerIdentity.Ours, found);
+        Assert.Equal(WorkerIdentity.Ours, found.Identity);
     }
 
     [Fact]
@@ -38,11 +41,12 @@ public sealed class IdentityProbeSpecs : IAsyncLifetime
     {
         var found = await IdentityProbe.CheckAsync("127.0.0.1", _port, ClusterIdentity.Certificate("a guess"), Timeout);
 
-        Assert.Equal(WorkerIdentity.NotOurs, found);
+        Assert.Equal(WorkerIdentity.NotOurs, found.Identity);
+        Assert.Equal(WorkerProtocol.Version, found.PeerProtocol);
         // A refused look is only a closed connection to the worker: it still serves the right secret.
         Assert.False(_worker.WhenTerminated.IsCompleted);
         Assert.Equal(WorkerIdentity.Ours,
-            await IdentityProbe.CheckAsync("127.0.0.1", _port, ClusterIdentity.Certificate("the fleet's secret"), Timeout));
+            (await IdentityProbe.CheckAsync("127.0.0.1", _port, Fleet, Timeout)).Identity);
     }
 
     [Fact]
@@ -55,9 +59,10 @@ public sealed class IdentityProbeSpecs : IAsyncLifetime
             closed = ((IPEndPoint)listener.LocalEndpoint).Port;
         }
 
-        var found = await IdentityProbe.CheckAsync("127.0.0.1", closed, ClusterIdentity.Certificate("the fleet's secret"), Timeout);
+        var found = await IdentityProbe.CheckAsync("127.0.0.1", closed, Fleet, Timeout);
 
-        Assert.Equal(WorkerIdentity.Unknown, found);
+        Assert.Equal(WorkerIdentity.Unreachable, found.Identity);
+        Assert.Equal("refused the connection (nothing listens on that port)", found.Trouble);
     }
 
     [Fact]
@@ -72,9 +77,48 @@ public sealed class IdentityProbeSpecs : IAsyncLifetime
         });
 
         var found = await IdentityProbe.CheckAsync("127.0.0.1", ((IPEndPoint)listener.LocalEndpoint).Port,
-            ClusterIdentity.Certificate("the fleet's secret"), Timeout);
+            Fleet, Timeout);
         await closing;
 
-        Assert.Equal(WorkerIdentity.Unknown, found);
+        Assert.Equal(WorkerIdentity.Unreachable, found.Identity);
+        Assert.StartsWith("broke off before showing a certificate", found.Trouble);
+    }
+
+    [Fact]
+    public async Task Should_say_a_listener_that_never_answers_did_not_answer_within_the_time_given()
+    {
+        using var silent = new TcpListener(IPAddress.Loopback, 0);
+        silent.Start();   // never accepts: the kernel completes the handshake, nobody speaks
+
+        var found = await IdentityProbe.CheckAsync("127.0.0.1", ((IPEndPoint)silent.LocalEndpoint).Port, Fleet, TimeSpan.FromSeconds(1));
+
+        Assert.Equal(WorkerIdentity.Unreachable, found.Identity);
+        Assert.StartsWith("accepted the connection but did not answer within 1 s", found.Trouble);
+    }
+
+    [Fact]
+    public async Task Should_tell_a_worker_of_an_older_version_by_the_protocol_its_certificate_names()
+    {
+        // What a version-1 worker presents: a P-256 certificate named CN=s3tail-cluster and nothing more, another key.
+        using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        using var made = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=s3tail-cluster", key,
+            System.Security.Cryptography.HashAlgorithmName.SHA256).CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        using var old = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12(
+            made.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pkcs12), null);
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var serving = Task.Run(async () =>
+        {
+            using var accepted = await listener.AcceptTcpClientAsync();
+            await using var tls = new System.Net.Security.SslStream(accepted.GetStream());
+            try { await tls.AuthenticateAsServerAsync(old, clientCertificateRequired: true, checkCertificateRevocation: false); }
+            catch (Exception e) when (e is IOException or System.Security.Authentication.AuthenticationException) { }
+        });
+
+        var found = await IdentityProbe.CheckAsync("127.0.0.1", ((IPEndPoint)listener.LocalEndpoint).Port, Fleet, Timeout);
+        await serving;
+
+        Assert.Equal(WorkerIdentity.NotOurs, found.Identity);
+        Assert.Equal(1, found.PeerProtocol);
     }
 }

@@ -90,8 +90,32 @@ public sealed class ProtocolSerializerSpecs : IAsyncLifetime
     {
         var dispatcher = _node.ActorOf(Props.Empty, "dispatcher");
 
-        var join = RoundTrip(new JoinRun(dispatcher));
+        var source = new SourceSpec("bucket", "eu-west-1", "ops", "http://minio:9000");
+        var join = RoundTrip(JoinRun.For(dispatcher, source, "logs/"));
 
         Assert.Equal(dispatcher.Path, join.Dispatcher.Path);
+        Assert.Equal((WorkerProtocol.Version, WorkerProtocol.Software, source, "logs/"), (join.Protocol, join.Software, join.Source, join.Prefix));
+        Assert.Equal(new JoinAnswer(2, "1.2.3", JoinOutcome.Refused, "not allowed"), RoundTrip(new JoinAnswer(2, "1.2.3", JoinOutcome.Refused, "not allowed")));
+    }
+
+    [Fact]
+    public void Should_read_the_version_and_dispatcher_of_a_join_from_another_protocol_version_whatever_follows()
+    {
+        var dispatcher = _node.ActorOf(Props.Empty, "dispatcher-of-another-version");
+        var serializer = (ProtocolSerializer)_node.Serialization.FindSerializerForType(typeof(JoinRun));
+        // What a later version might send: the fields every version keeps, then something unknown here.
+        var wire = new MemoryStream();
+        using (var w = new BinaryWriter(wire))
+        {
+            w.Write(WorkerProtocol.Version + 1);
+            w.Write("9.9.9");
+            w.Write(Akka.Serialization.Serialization.SerializedActorPath(dispatcher));
+            w.Write(new byte[] { 0xFF, 0x00, 0x7F });
+        }
+
+        var join = (JoinRun)serializer.FromBinary(wire.ToArray(), "J");
+
+        Assert.Equal((WorkerProtocol.Version + 1, "9.9.9", dispatcher.Path), (join.Protocol, join.Software, join.Dispatcher.Path));
+        Assert.Null(join.Source);
     }
 }

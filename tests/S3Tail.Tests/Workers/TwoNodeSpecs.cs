@@ -47,7 +47,8 @@ public sealed class TwoNodeSpecs : IAsyncLifetime
         var dispatcher = _run.ActorOf(WorkDispatcherActor.Props(sequencer, new SourceSpec("b", null, null, null), null, localSlots: 0, _spool, NullLog.Instance), "dispatcher");
         // The run's node finds the door by its address, as it would a remote worker's.
         var remoteDoor = await _run.ActorSelection($"{NodeConfig.AddressOf(_worker)}/user/door").ResolveOne(TimeSpan.FromSeconds(5));
-        remoteDoor.Tell(new JoinRun(dispatcher));
+        dispatcher.Tell(new WorkersChecked());
+        remoteDoor.Tell(JoinRun.For(dispatcher, new SourceSpec("b", null, null, null), ""));
         var listed = (await bucket.ListAsync("", null, 100, CancellationToken.None)).Objects;
         for (int i = 0; i < listed.Count; i++) dispatcher.Tell(new FetchObject(i, listed[i]));
 

@@ -19,13 +19,49 @@ public sealed class WorkDispatcherActorSpecs : TestKit, IDisposable
 
     private static byte[] Bytes(string s) => System.Text.Encoding.UTF8.GetBytes(s);
 
+    /// <summary>A dispatcher whose workers the recruiter has checked: it gives out work.</summary>
+    private static IActorRef Checked(IActorRef dispatcher)
+    {
+        dispatcher.Tell(new WorkersChecked());
+        return dispatcher;
+    }
+
+    [Fact]
+    public void Should_give_out_nothing_to_anyone_before_every_worker_is_checked_and_count_who_fetched_what()
+    {
+        var sequencer = CreateTestProbe();
+        var local = CreateTestProbe();
+        var worker = CreateTestProbe();
+        var tally = new WorkTally(["127.0.0.1:4053"]);
+        var dispatcher = Sys.ActorOf(WorkDispatcherActor.Props(sequencer, Source, null, localSlots: 1, _spool, NullLog.Instance, tally));
+        dispatcher.Tell(new AttachLocalPool(local));
+        dispatcher.Tell(new WantWork(1), worker);
+        dispatcher.Tell(Fetch(0));
+        dispatcher.Tell(Fetch(1));
+
+        // A worker may yet refuse the run: no GET anywhere until the recruiter says every worker was looked at.
+        worker.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+        local.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+        dispatcher.Tell(new WorkersChecked());
+        Assert.Equal(0, worker.ExpectMsg<Work>().Seq);
+        Assert.Equal(1, local.ExpectMsg<FetchObject>().Seq);
+
+        dispatcher.Tell(new WorkChunk(0, 0, Bytes("a\n"), true), worker);
+        dispatcher.Tell(new ObjectFetched(1, Fetch(1).Object, new InMemoryContent(Bytes("b\n"))), local);
+        sequencer.ExpectMsg<ObjectFetched>();
+        sequencer.ExpectMsg<ObjectFetched>();
+        // The test probe's "worker" lives in this process: its address is the local one.
+        Assert.Equal([(WorkTally.Here, 1L), ("127.0.0.1:4053", 0L)], tally.Counts().Take(2));
+        Assert.Equal(2, tally.Counts().Sum(c => c.Objects));
+    }
+
     [Fact]
     public void Should_give_the_lowest_objects_to_whoever_pulls_and_assemble_a_workers_chunks()
     {
         var sequencer = CreateTestProbe();
         var local = CreateTestProbe();
         var worker = CreateTestProbe();
-        var dispatcher = Sys.ActorOf(WorkDispatcherActor.Props(sequencer, Source, null, localSlots: 1, _spool, NullLog.Instance));
+        var dispatcher = Checked(Sys.ActorOf(WorkDispatcherActor.Props(sequencer, Source, null, localSlots: 1, _spool, NullLog.Instance)));
         dispatcher.Tell(new WantWork(2), worker);
         for (int i = 0; i < 4; i++) dispatcher.Tell(Fetch(i));
         dispatcher.Tell(new AttachLocalPool(local));
@@ -52,7 +88,7 @@ public sealed class WorkDispatcherActorSpecs : TestKit, IDisposable
         var sequencer = CreateTestProbe();
         var local = CreateTestProbe();
         var worker = CreateTestProbe();
-        var dispatcher = Sys.ActorOf(WorkDispatcherActor.Props(sequencer, Source, null, localSlots: 2, _spool, NullLog.Instance));
+        var dispatcher = Checked(Sys.ActorOf(WorkDispatcherActor.Props(sequencer, Source, null, localSlots: 2, _spool, NullLog.Instance)));
         dispatcher.Tell(new WantWork(2), worker);
         dispatcher.Tell(Fetch(0));
         dispatcher.Tell(Fetch(1));
@@ -80,7 +116,7 @@ public sealed class WorkDispatcherActorSpecs : TestKit, IDisposable
         var sequencer = CreateTestProbe();
         var worker = CreateTestProbe();
         var filter = S3Tail.Filtering.GrepFilter.Create(["GET"]).Spec!;
-        var dispatcher = Sys.ActorOf(WorkDispatcherActor.Props(sequencer, Source, filter, localSlots: 0, _spool, NullLog.Instance));
+        var dispatcher = Checked(Sys.ActorOf(WorkDispatcherActor.Props(sequencer, Source, filter, localSlots: 0, _spool, NullLog.Instance)));
         dispatcher.Tell(new WantWork(1), worker);
         dispatcher.Tell(Fetch(0) with { Placement = new Placement(SkipLines: 40) });
 
@@ -108,7 +144,7 @@ public sealed class WorkDispatcherActorSpecs : TestKit, IDisposable
     {
         var sequencer = CreateTestProbe();
         var worker = CreateTestProbe();
-        var dispatcher = Sys.ActorOf(WorkDispatcherActor.Props(sequencer, Source, S3Tail.Filtering.GrepFilter.Create(["GET"]).Spec, localSlots: 0, _spool, NullLog.Instance));
+        var dispatcher = Checked(Sys.ActorOf(WorkDispatcherActor.Props(sequencer, Source, S3Tail.Filtering.GrepFilter.Create(["GET"]).Spec, localSlots: 0, _spool, NullLog.Instance)));
         dispatcher.Tell(new WantWork(1), worker);
         dispatcher.Tell(Fetch(0));
         worker.ExpectMsg<Work>();
@@ -123,7 +159,7 @@ public sealed class WorkDispatcherActorSpecs : TestKit, IDisposable
     {
         var sequencer = CreateTestProbe();
         var worker = CreateTestProbe();
-        var dispatcher = Sys.ActorOf(WorkDispatcherActor.Props(sequencer, Source, null, localSlots: 0, _spool, NullLog.Instance));
+        var dispatcher = Checked(Sys.ActorOf(WorkDispatcherActor.Props(sequencer, Source, null, localSlots: 0, _spool, NullLog.Instance)));
         dispatcher.Tell(new WantWork(2), worker);
         dispatcher.Tell(Fetch(0));
         dispatcher.Tell(Fetch(1));
@@ -160,7 +196,7 @@ public sealed class WorkDispatcherActorSpecs : TestKit, IDisposable
         var sequencer = CreateTestProbe();
         var first = CreateTestProbe();
         var second = CreateTestProbe();
-        var dispatcher = Sys.ActorOf(WorkDispatcherActor.Props(sequencer, Source, null, localSlots: 0, _spool, NullLog.Instance));
+        var dispatcher = Checked(Sys.ActorOf(WorkDispatcherActor.Props(sequencer, Source, null, localSlots: 0, _spool, NullLog.Instance)));
         dispatcher.Tell(new WantWork(16), first);
         dispatcher.Tell(new WantWork(16), second);
 

@@ -24,7 +24,8 @@ public sealed class WorkerAgentActorSpecs : TestKit, IDisposable
         var spec = new SourceSpec("bucket", "us-east-1", null, "http://127.0.0.1:1");
         SourceSpec? opened = null;
         var dispatcher = CreateTestProbe();
-        Sys.ActorOf(WorkerAgentActor.Props(dispatcher, 2, s => { opened = s; return source; }, null, _spool, NullLog.Instance));
+        Sys.ActorOf(WorkerAgentActor.Props(dispatcher, 2, s => { opened = s; return source; }, null, _spool, NullLog.Instance,
+            WorkerScope.Parse(null, "http://127.0.0.1:1")));
 
         Assert.Equal(2, dispatcher.ExpectMsg<WantWork>().Count);
         var listed = (await source.ListAsync("", null, 10, CancellationToken.None)).Objects.ToDictionary(o => o.Key);
@@ -118,5 +119,30 @@ public sealed class WorkerAgentActorSpecs : TestKit, IDisposable
         Sys.Stop(agent);
 
         dispatcher.ExpectNoMsg(TimeSpan.FromSeconds(1));
+    }
+
+    [Fact]
+    public void Should_refuse_work_outside_what_its_operator_allows_without_opening_the_source()
+    {
+        var dispatcher = CreateTestProbe();
+        var opened = 0;
+        Sys.ActorOf(WorkerAgentActor.Props(dispatcher, 1, _ => { opened++; return new MemorySource([("logs/a", "x\n"u8.ToArray())]); }, null, _spool,
+            NullLog.Instance, WorkerScope.Parse("s3://bucket/logs/", "http://minio:9000")));
+        dispatcher.ExpectMsg<WantWork>();
+        var info = new ObjectInfo("secrets/a", "\"e\"", 2);
+
+        // Whoever holds the secret can send any work: another prefix, another bucket, another endpoint, a region that is no region.
+        dispatcher.Reply(new Work(0, new SourceSpec("bucket", null, null, null), info));
+        Assert.Contains("it may read only s3://bucket/logs/ (--allow), not s3://bucket/secrets/a", dispatcher.ExpectMsg<WorkFailed>().Message);
+        dispatcher.ExpectMsg<WantWork>();
+        dispatcher.Reply(new Work(1, new SourceSpec("other", null, null, null), info with { Key = "logs/a" }));
+        Assert.Contains("not s3://other/logs/a", dispatcher.ExpectMsg<WorkFailed>().Message);
+        dispatcher.ExpectMsg<WantWork>();
+        dispatcher.Reply(new Work(2, new SourceSpec("bucket", null, null, "http://169.254.169.254"), info with { Key = "logs/a" }));
+        Assert.Contains("not from the endpoint http://169.254.169.254", dispatcher.ExpectMsg<WorkFailed>().Message);
+        dispatcher.ExpectMsg<WantWork>();
+        dispatcher.Reply(new Work(3, new SourceSpec("bucket", "evil.example.com#", null, null), info with { Key = "logs/a" }));
+        Assert.Contains("'evil.example.com#' is not an AWS region name", dispatcher.ExpectMsg<WorkFailed>().Message);
+        Assert.Equal(0, opened);
     }
 }
