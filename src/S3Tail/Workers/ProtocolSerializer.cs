@@ -114,8 +114,8 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
 
     // A chunk: seq (8), index (4), flags (1: last, 2: LZ4), the length of its lines (4), then its
     // lines, LZ4-compressed when that makes them smaller. Log lines shrink about 8× at LZ4's
-    // fastest level (README, "Cache"), and a worker's lines cross the network to the run's node,
-    // usually the bound of a run spread over workers (README, "How it scales").
+    // fastest level (docs/cache.md), and a worker's lines cross the network to the run's node,
+    // usually the bound of a run spread over workers (docs/workers.md, "How it scales").
     private const int ChunkHeader = 8 + 4 + 1 + 4;
 
     private static byte[] ChunkToBinary(WorkChunk chunk)
