@@ -6,7 +6,7 @@ namespace S3Tail.Filtering;
 
 /// <summary>
 /// A regular expression whose every search ends in bounded time. It runs on .NET's compiled
-/// backtracking engine, the fastest on the patterns people write for logs (README, "grep in the
+/// backtracking engine, the fastest on the patterns people write for logs (docs/grep.md, "grep in the
 /// engine"), under a budget per search (<see cref="FastBudget"/>). A search that runs past it is a
 /// pattern that backtracks without end on some input, like <c>(a+)+$</c>: this regex then switches,
 /// for good and for every thread, to <see cref="RegexOptions.NonBacktracking"/>, which finds the

@@ -31,5 +31,5 @@ internal sealed class PatternTimeoutException(string pattern, string construct, 
     public string Describe(string key) =>
         $"--grep '{Pattern}' ran out of time on line {Line} of '{key}' ({BoundedRegex.SoleBudget.TotalSeconds:0.#} s a line, more for a long one): "
         + $".NET's linear-time engine cannot run it ({Construct}), and backtracking can take time exponential in a line's length; "
-        + "rewrite the pattern without that (README, \"grep in the engine\").";
+        + "rewrite the pattern without that (docs/grep.md: \"Every search ends in bounded time\").";
 }
