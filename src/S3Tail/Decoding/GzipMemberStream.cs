@@ -22,7 +22,9 @@ namespace S3Tail.Decoding;
 /// piece handed over: the inflater asks for input only when it has used all it had, so the
 /// data ended inside that piece, and the member's trailer — the CRC-32 and length of what was
 /// just inflated, both known here — is found there. (Eight bytes of deflate data equal to the
-/// trailer by chance, inside that one piece, is a 1 in 2^64 event per position.)
+/// trailer by chance, inside that one piece, is a 1 in 2^64 event per position; a trailer of one
+/// repeated byte — an empty member's eight zeros — is also checked where it overlaps the end of
+/// the deflate data, by inflating the member again, which is then a few bytes.)
 /// </remarks>
 internal sealed class GzipMemberStream : ReadOnlyStream
 {
@@ -34,6 +36,7 @@ internal sealed class GzipMemberStream : ReadOnlyStream
     private int _start, _end;          // the bytes read from the input and not yet used
     private bool _inputEnded;
     private int _fedFrom = -1;         // where in the buffer the last piece handed to the inflater began
+    private int _dataFrom = -1;        // where in the buffer this member's deflate data began, while it is there
     private bool _fedPastEnd;          // the inflater asked for more after the input ended
     private DeflateStream? _member;    // the member being inflated, if any
     private readonly Crc32 _crc = new();
@@ -149,6 +152,7 @@ internal sealed class GzipMemberStream : ReadOnlyStream
         }
         _first = false;
         _fedFrom = -1;
+        _dataFrom = _start;
         _fedPastEnd = false;
         _crc.Reset();
         _size = 0;
@@ -169,7 +173,13 @@ internal sealed class GzipMemberStream : ReadOnlyStream
         int offset = await Fill(from, searchEnd - from, sync, cancellationToken).ConfigureAwait(false);
         from -= offset;
         searchEnd -= offset;
-        int at = _buffer.AsSpan(from, Math.Min(searchEnd, _end) - from).IndexOf(expected);
+        var window = _buffer.AsSpan(from, Math.Min(searchEnd, _end) - from);
+        int at = window.IndexOf(expected);
+        // A trailer of one repeated byte — an empty member's eight zeros — can also match where it
+        // overlaps the end of the deflate data (03 00 and seven of its zeros): then the data's end
+        // is found for certain, by inflating the member's data again up to each match in turn.
+        if (at >= 0 && _dataFrom >= 0 && (!expected.AsSpan().ContainsAnyExcept(expected[0]) || window[(at + 1)..].IndexOf(expected) >= 0))
+            at = FirstEnd(window, expected, from);
         if (at < 0)
         {
             if (_end < searchEnd && _inputEnded) throw Truncated();
@@ -178,6 +188,55 @@ internal sealed class GzipMemberStream : ReadOnlyStream
         _start = from + at + TrailerBytes;
         _member!.Dispose();
         _member = null;
+    }
+
+    /// <summary>
+    /// The first match of <paramref name="expected"/> in <paramref name="window"/> (which starts at
+    /// <paramref name="from"/> in the buffer) where the member's deflate data, inflated again from
+    /// its start, ends exactly; -1 when at none.
+    /// </summary>
+    private int FirstEnd(ReadOnlySpan<byte> window, byte[] expected, int from)
+    {
+        for (int at = window.IndexOf(expected), next; at >= 0; at = next < 0 ? -1 : at + 1 + next)
+        {
+            if (EndsAt(from + at)) return at;
+            next = window[(at + 1)..].IndexOf(expected);
+        }
+        return -1;
+    }
+
+    /// <summary>Whether the deflate data from <see cref="_dataFrom"/> to <paramref name="end"/> is whole: inflated, it ends without asking for more.</summary>
+    private bool EndsAt(int end)
+    {
+        var data = new ExactBytes(_buffer.AsMemory(_dataFrom, end - _dataFrom));
+        try
+        {
+            using var inflate = new DeflateStream(data, CompressionMode.Decompress, leaveOpen: true);
+            Span<byte> sink = stackalloc byte[4096];
+            while (inflate.Read(sink) > 0) { }
+        }
+        catch (InvalidDataException)
+        {
+            return false;
+        }
+        return !data.AskedPastEnd;
+    }
+
+    /// <summary>Some bytes, noting whether a reader asked for more after they were all read.</summary>
+    private sealed class ExactBytes(ReadOnlyMemory<byte> bytes) : ReadOnlyStream
+    {
+        private ReadOnlyMemory<byte> _rest = bytes;
+
+        public bool AskedPastEnd { get; private set; }
+
+        public override int Read(Span<byte> buffer)
+        {
+            if (_rest.IsEmpty) { AskedPastEnd = true; return 0; }
+            int n = Math.Min(buffer.Length, _rest.Length);
+            _rest.Span[..n].CopyTo(buffer);
+            _rest = _rest[n..];
+            return n;
+        }
     }
 
     private async ValueTask SkipZeroTerminated(Crc32 header, bool sync, CancellationToken cancellationToken)
@@ -222,6 +281,7 @@ internal sealed class GzipMemberStream : ReadOnlyStream
                     _start -= keep;
                     _end -= keep;
                     if (_fedFrom >= 0) _fedFrom = Math.Max(0, _fedFrom - keep);
+                    _dataFrom = _dataFrom >= keep ? _dataFrom - keep : -1;
                     moved += keep;
                     keep = 0;
                 }
@@ -240,8 +300,15 @@ internal sealed class GzipMemberStream : ReadOnlyStream
     {
         if (_start == _end)
         {
-            _start = _end = 0;   // all used: read the next bytes into the buffer's front
-            await Fill(0, 1, sync, cancellationToken).ConfigureAwait(false);
+            // All used: read the next bytes into the buffer's front — keeping a member's data
+            // while it is short (an empty member's is two bytes), since its end may need checking.
+            int keep = _dataFrom;
+            if (_dataFrom < 0 || _end - _dataFrom > 4096)
+            {
+                _start = _end = keep = 0;
+                _dataFrom = -1;
+            }
+            await Fill(keep, _end - keep + 1, sync, cancellationToken).ConfigureAwait(false);
             if (_start == _end) { _fedPastEnd = true; return 0; }
         }
         int n = Math.Min(destination.Length, _end - _start);

@@ -15,6 +15,8 @@ public sealed class GzipMemberStreamSpecs
 {
     private static byte[] Deflate(byte[] content)
     {
+        // .NET writes nothing for no input; zlib and gzip(1) write an empty final block.
+        if (content.Length == 0) return [0x03, 0x00];
         var output = new MemoryStream();
         using (var d = new DeflateStream(output, CompressionLevel.Fastest, leaveOpen: true)) d.Write(content);
         return output.ToArray();
@@ -38,6 +40,18 @@ public sealed class GzipMemberStreamSpecs
             header.AddRange([(byte)crc, (byte)(crc >> 8)]);
         }
         return [.. header, .. Deflate(content), .. Le32(System.IO.Hashing.Crc32.HashToUInt32(content)), .. Le32((uint)content.Length)];
+    }
+
+    /// <summary>What gzip(1) itself writes for <paramref name="content"/>.</summary>
+    private static byte[] GzipTool(byte[] content)
+    {
+        using var p = Process.Start(new ProcessStartInfo("gzip", ["-c", "-n"]) { RedirectStandardInput = true, RedirectStandardOutput = true })!;
+        p.StandardInput.BaseStream.Write(content);
+        p.StandardInput.Close();
+        var output = new MemoryStream();
+        p.StandardOutput.BaseStream.CopyTo(output);
+        p.WaitForExit();
+        return output.ToArray();
     }
 
     private static async Task<(bool Ok, byte[] Output)> Gunzip(byte[] stored)
@@ -90,6 +104,9 @@ public sealed class GzipMemberStreamSpecs
         { "a bad header CRC", [.. Member(Text("a\n"), name: "n", headerCrc: true)[..13], 0x00, 0x00, .. Member(Text("a\n"), name: "n", headerCrc: true)[15..]] },
         { "an empty member", Member([]) },
         { "empty members around one", [.. Member([]), .. Member(Text("x\n")), .. Member([])] },
+        { "an empty member, then one", [.. Member([]), .. Member(Text("x\n"))] },
+        { "an empty member, then zero padding", [.. Member([]), .. new byte[9]] },
+        { "gzip's own empty member, then one", [.. GzipTool([]), .. GzipTool(Text("x\n"))] },
         { "many members", [.. Enumerable.Range(0, 40).SelectMany(i => Member(AccessLog(i, i * 7)))] },
         { "a member of 5 MB", Gzip(AccessLog(3, 40_000)) },
         { "zero padding", [.. Member(Text("a\n")), .. new byte[1000]] },
