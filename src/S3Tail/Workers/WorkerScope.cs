@@ -59,9 +59,23 @@ public sealed record WorkerScope(IReadOnlyList<SourceUri> Locations, IReadOnlyLi
                     ? $"it reads from AWS S3 only, not from the endpoint {endpoint} (start it with --allow-endpoint {normal})"
                     : $"it reads from {string.Join(", ", Endpoints)} and AWS S3 only, not from the endpoint {endpoint} (--allow-endpoint)";
         }
-        if (Locations.Count > 0 && !Locations.Any(l => l.Bucket == source.Bucket && keyOrPrefix.StartsWith(l.Prefix, StringComparison.Ordinal)))
+        if (Locations.Count > 0 && !Locations.Any(l => l.Bucket == source.Bucket && Within(keyOrPrefix, l.Prefix)))
             return $"it may read only {string.Join(", ", Locations.Select(l => $"s3://{l.Bucket}/{l.Prefix}"))} (--allow), not s3://{source.Bucket}/{keyOrPrefix}";
         return null;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="keyOrPrefix"/> lies under the allowed <paramref name="prefix"/>. A
+    /// prefix is a folder whether or not it ends in '/': <c>logs</c> allows <c>logs/…</c>, not
+    /// <c>logs-other/…</c>. A key with a '.' or '..' segment is never within a bound: AWS S3 takes
+    /// keys literally, but a server or proxy behind an allowed endpoint may resolve them elsewhere.
+    /// </summary>
+    internal static bool Within(string keyOrPrefix, string prefix)
+    {
+        if (keyOrPrefix.Split('/').Any(segment => segment is "." or "..")) return false;
+        if (prefix.Length == 0) return true;
+        string folder = prefix.EndsWith('/') ? prefix : prefix + "/";
+        return keyOrPrefix == prefix.TrimEnd('/') || keyOrPrefix.StartsWith(folder, StringComparison.Ordinal);
     }
 
     /// <summary>An endpoint as compared: scheme, host and port (lower case, the default port left out) and any path, without a trailing '/'.</summary>

@@ -33,6 +33,8 @@ public sealed class WorkerDoorActorSpecs : TestKit, IDisposable
     [InlineData("s3://logs-bucket/app/", null, "logs-bucket", "web/", null, "it may read only s3://logs-bucket/app/ (--allow), not s3://logs-bucket/web/")]
     [InlineData("s3://logs-bucket/app/", null, "logs-bucket", "", null, "not s3://logs-bucket/")]   // the whole bucket holds more than app/
     [InlineData("s3://logs-bucket", null, "private-bucket", "app/", null, "not s3://private-bucket/app/")]
+    [InlineData("s3://logs-bucket/app", null, "logs-bucket", "app-private/", null, "not s3://logs-bucket/app-private/")]   // a prefix is a folder
+    [InlineData("s3://logs-bucket/app/", null, "logs-bucket", "app/../private/", null, "not s3://logs-bucket/app/../private/")]   // no dot segments
     [InlineData(null, null, "logs-bucket", "app/", "http://10.0.0.5:9000", "it reads from AWS S3 only, not from the endpoint http://10.0.0.5:9000 (start it with --allow-endpoint http://10.0.0.5:9000)")]
     [InlineData(null, "http://minio:9000", "logs-bucket", "app/", "http://169.254.169.254/latest", "it reads from http://minio:9000 and AWS S3 only, not from the endpoint http://169.254.169.254/latest")]
     public void Should_refuse_a_run_reading_what_its_operator_does_not_allow(string? allow, string? endpoints, string bucket, string prefix, string? endpoint, string reason)
@@ -49,6 +51,8 @@ public sealed class WorkerDoorActorSpecs : TestKit, IDisposable
     [Theory]
     [InlineData("s3://logs-bucket/app/", null, "logs-bucket", "app/2024/", null)]
     [InlineData("s3://aaa,s3://logs-bucket", null, "logs-bucket", "", null)]
+    [InlineData("s3://logs-bucket/app", null, "logs-bucket", "app/2024/", null)]
+    [InlineData("s3://logs-bucket/app", null, "logs-bucket", "app", null)]
     [InlineData(null, "HTTP://MinIO:9000/", "logs-bucket", "", "http://minio:9000")]
     [InlineData(null, "https://s3.example.com", "logs-bucket", "", "https://s3.example.com:443/")]
     public void Should_let_in_what_its_operator_allows(string? allow, string? endpoints, string bucket, string prefix, string? endpoint)
