@@ -21,17 +21,18 @@ internal sealed class ClockCorrection(bool enabled, Func<TimeSpan> sdkCorrection
     private TimeSpan Own => TimeSpan.FromTicks(Interlocked.Read(ref _ticks));
 
     /// <summary>
-    /// Takes the server's time from a refusal; true when that changes the correction (a request
-    /// signed again now would be accepted), false when off or nothing was learnt.
+    /// Takes the server's time from a refusal; true when the correction now differs from the one
+    /// the refused request was signed with (<paramref name="signedWith"/>), so that signing it
+    /// again would be accepted — also when a request running beside it learnt that first — and
+    /// false when off or nothing was learnt.
     /// </summary>
-    public bool Learn(DateTime? serverTime, DateTime sentAt, DateTime receivedAt)
+    public bool Learn(DateTime? serverTime, DateTime sentAt, DateTime receivedAt, TimeSpan signedWith)
     {
         if (!enabled || serverTime is not { } server) return false;
         var middle = sentAt + (receivedAt - sentAt) / 2;
         var correction = server.ToUniversalTime() - middle;
-        var before = Correction;
         Interlocked.Exchange(ref _ticks, correction.Ticks);
         _learnt = true;
-        return (correction - before).Duration() > TimeSpan.FromMinutes(1);
+        return (correction - signedWith).Duration() > TimeSpan.FromMinutes(1);
     }
 }

@@ -105,7 +105,8 @@ internal sealed class DirectGetClient : IDisposable
         for (bool clockCorrected = false; ; clockCorrected = true)
         {
             DateTime sentAt = DateTime.UtcNow;
-            string amzDate = (sentAt + _clock.Correction).ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
+            var signedWith = _clock.Correction;
+            string amzDate = (sentAt + signedWith).ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
             using var request = new HttpRequestMessage(HttpMethod.Get, uri);
             var signed = new List<(string, string)>(6)
             {
@@ -141,7 +142,7 @@ internal sealed class DirectGetClient : IDisposable
                 // A clock off S3's by more than 15 minutes: corrected from the server's time as the
                 // SDK corrects its own, and the GET signed again, once.
                 if (status == 403 && code == "RequestTimeTooSkewed" && !clockCorrected
-                    && _clock.Learn(error.ServerTime ?? response.Headers.Date?.UtcDateTime, sentAt, DateTime.UtcNow))
+                    && _clock.Learn(error.ServerTime ?? response.Headers.Date?.UtcDateTime, sentAt, DateTime.UtcNow, signedWith))
                 {
                     _log.Debug($"direct GET of '{key}': the server's clock is {_clock.Correction.TotalSeconds:0} s from this machine's; signing with its time.");
                     continue;
