@@ -60,10 +60,10 @@ public static class ClusterSecret
         string secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        FileStream stream;
         try
         {
-            using var writer = new StreamWriter(file, options);
-            writer.WriteLine(secret);
+            stream = new FileStream(file, options);
         }
         catch (IOException) when (File.Exists(file) || Directory.Exists(file))
         {
@@ -71,6 +71,16 @@ public static class ClusterSecret
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
+            throw S3TailException.Usage($"Cannot write the secret file '{file}' ({e.Message.TrimEnd('.')}).");
+        }
+        try
+        {
+            using (var writer = new StreamWriter(stream)) writer.WriteLine(secret);
+        }
+        catch (IOException e)
+        {
+            // A full disk, say: leave no partial secret behind to block the next try.
+            File.Delete(file);
             throw S3TailException.Usage($"Cannot write the secret file '{file}' ({e.Message.TrimEnd('.')}).");
         }
     }
