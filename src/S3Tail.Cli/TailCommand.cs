@@ -4,8 +4,10 @@ using S3Tail.Bookmarks;
 using S3Tail.Cache;
 using S3Tail.Following;
 using S3Tail.Logging;
-using S3Tail.Output;
 using S3Tail.Storage;
+using S3Tail.Cli.Bookmarks;
+using S3Tail.Cli.Following;
+using S3Tail.Cli.Output;
 
 namespace S3Tail.Cli;
 
