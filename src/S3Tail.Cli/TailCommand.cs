@@ -24,7 +24,8 @@ public static class TailCommand
         TextLog? stderrLog = null;
         bool debug = false, quiet = cli.Quiet;
         TextWriter? logFile = null;
-        // Whatever ends the run — an internal error included — prints the bookmark of what was written.
+        // Whatever ends the run prints the bookmark of what was written: the engine's result once the
+        // run has begun (it reports a crash as a result too), the starting bookmark before that.
         Bookmark? written = null;
         try
         {
@@ -68,11 +69,7 @@ public static class TailCommand
                 Progress = progress,
                 FirstPage = S3TailEngine.StartListing(source, settings.Source.Prefix, settings.Bookmark, settings.Retry, stop.Token),
                 Retry = settings.Retry,
-                BookmarkMoved = b =>
-                {
-                    Volatile.Write(ref written, b);
-                    checkpointer?.Moved(b);
-                },
+                BookmarkMoved = checkpointer is null ? null : checkpointer.Moved,
                 Source = source,
                 Prefix = settings.Source.Prefix,
                 Bookmark = settings.Bookmark,
@@ -126,7 +123,7 @@ public static class TailCommand
         }
         catch (Exception e)
         {
-            log.Error(debug ? e.ToString() : $"internal error: {e.GetType().Name}: {e.Message} (run with --log-level debug for details)");
+            LogInternalError(log, e, debug);
             PrintBookmark(stderr, quiet, written);
             return ExitCode.RuntimeError;
         }
@@ -198,7 +195,8 @@ public static class TailCommand
             StopReason.Cancelled => ExitCodes.For(signals.Signal),
             _ => ExitCode.Ok,
         };
-        if (result.Error is { } error) log.Error(debug ? error.ToString() : error.Message);
+        if (result.Error is S3TailException known) log.Error(debug ? known.ToString() : known.Message);
+        else if (result.Error is { } bug) LogInternalError(log, bug, debug);
         if (saveError is not null)
         {
             log.Error(saveError.Message);
@@ -207,6 +205,9 @@ public static class TailCommand
         PrintBookmark(stderr, settings.Quiet, result.Bookmark);
         return code;
     }
+
+    private static void LogInternalError(ILog log, Exception e, bool debug) =>
+        log.Error(debug ? e.ToString() : $"internal error: {e.GetType().Name}: {e.Message} (run with --log-level debug for details)");
 
     private static (ILog Log, TextLog StderrLog, TextWriter? File) OpenLog(RunSettings settings, TextWriter stderr, Lock stderrGate)
     {
