@@ -85,7 +85,7 @@ public static class TailCommand
             if (settings.Workers is { } w && await identity! is var own)
                 request = request with
                 {
-                    Workers = new S3Tail.Workers.WorkerSet(w, S3Tail.Workers.SourceSpec.For(settings.Source.Bucket, settings.S3), own, () => RunNode(w, own)),
+                    Workers = S3Tail.Workers.WorkerSet.For(w, own, settings.Source.Bucket, settings.S3),
                 };
             log.Debug($"stdout is written as {output.Kind}");
             var clock = Stopwatch.StartNew();
@@ -256,34 +256,5 @@ public static class TailCommand
     {
         public bool IsEnabled(LogLevel level) => a.IsEnabled(level) || b.IsEnabled(level);
         public void Write(LogLevel level, string message) { a.Write(level, message); b.Write(level, message); }
-    }
-
-    /// <summary>
-    /// The run's cluster node: on loopback when every worker is, else on the address this machine
-    /// reaches the first worker it can route to from (loopback when none: a host that cannot be
-    /// found is the recruiter's to report). It joins itself; the workers join it when asked.
-    /// </summary>
-    private static Akka.Actor.ActorSystem RunNode(IReadOnlyList<string> workers, System.Security.Cryptography.X509Certificates.X509Certificate2 identity)
-    {
-        static string Host(string hostPort) => hostPort[..hostPort.LastIndexOf(':')].Trim('[', ']');
-        bool loopback = workers.All(w => Host(w) is "localhost" || (System.Net.IPAddress.TryParse(Host(w), out var ip) && System.Net.IPAddress.IsLoopback(ip)));
-        string host = "127.0.0.1";
-        foreach (var worker in loopback ? [] : workers)
-        {
-            try
-            {
-                using var probe = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Udp);
-                probe.Connect(Host(worker), int.Parse(worker[(worker.LastIndexOf(':') + 1)..]));
-                host = ((System.Net.IPEndPoint)probe.LocalEndPoint!).Address.ToString();
-                break;
-            }
-            catch (System.Net.Sockets.SocketException)
-            {
-                // Not found, or no route: try the next.
-            }
-        }
-        var system = S3Tail.Workers.NodeConfig.Create(host, 0, "run", identity);
-        Akka.Cluster.Cluster.Get(system).Join(S3Tail.Workers.NodeConfig.AddressOf(system));
-        return system;
     }
 }
