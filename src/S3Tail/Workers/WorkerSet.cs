@@ -25,6 +25,6 @@ public sealed record WorkerSet(IReadOnlyList<string> Addresses, SourceSpec Sourc
         For(addresses, ClusterIdentity.Certificate(secret), bucket, s3);
 
     /// <summary>As <see cref="For(IReadOnlyList{string}, string, string, S3Settings)"/>, with the secret's certificate made by the caller.</summary>
-    public static WorkerSet For(IReadOnlyList<string> addresses, X509Certificate2 identity, string bucket, S3Settings s3) =>
+    internal static WorkerSet For(IReadOnlyList<string> addresses, X509Certificate2 identity, string bucket, S3Settings s3) =>
         new(addresses, SourceSpec.For(bucket, s3), identity, () => RunNode.Start(addresses, identity));
 }
