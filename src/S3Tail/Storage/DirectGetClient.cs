@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Xml.Linq;
 using Amazon;
 using Amazon.Runtime;
 using Amazon.Runtime.Credentials;
@@ -137,7 +136,7 @@ internal sealed class DirectGetClient : IDisposable
                     status, response.Content.Headers.ContentRange?.ToString());
             using (response)
             {
-                var error = await ReadErrorAsync(response, cancellationToken).ConfigureAwait(false);
+                var error = await S3ErrorAnswer.ReadAsync(response, cancellationToken).ConfigureAwait(false);
                 string? code = error.Code;
                 // A clock off S3's by more than 15 minutes: corrected from the server's time as the
                 // SDK corrects its own, and the GET signed again, once.
@@ -224,46 +223,10 @@ internal sealed class DirectGetClient : IDisposable
         }
     }
 
-    private sealed record ErrorAnswer(string? Code, string? Message, string? RequestId, DateTime? ServerTime);
-
-    private static async Task<ErrorAnswer> ReadErrorAsync(HttpResponseMessage response, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-            if (body.Length == 0 || body.Length > 64 * 1024) return new(null, null, null, null);
-            var error = XDocument.Parse(body).Root;
-            DateTime? serverTime = DateTime.TryParse(error?.Element("ServerTime")?.Value, CultureInfo.InvariantCulture,
-                DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var t) ? t : null;
-            return new(error?.Element("Code")?.Value, error?.Element("Message")?.Value, error?.Element("RequestId")?.Value, serverTime);
-        }
-        catch (System.Xml.XmlException)
-        {
-            return new(null, null, null, null);
-        }
-    }
-
     public void Dispose() => _http.Dispose();
 
     /// <param name="Origin">scheme://host[:port]</param>
     /// <param name="Host">the Host header, as signed</param>
     /// <param name="BasePath">the path before the key: "/" for virtual-hosted buckets, "/BUCKET/" for path style</param>
     private sealed record Target(string Origin, string Host, string BasePath, SigV4 Signer, AWSCredentials Credentials);
-
-    /// <summary>Keeps the response (and its connection) as long as its body is read.</summary>
-    private sealed class ResponseBody(HttpResponseMessage response, Stream body) : ReadOnlyStream
-    {
-        public override int Read(Span<byte> buffer) => body.Read(buffer);
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-            body.ReadAsync(buffer, cancellationToken);
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                body.Dispose();
-                response.Dispose();
-            }
-            base.Dispose(disposing);
-        }
-    }
 }
