@@ -37,7 +37,7 @@ public static class TailCommand
             // The secret's certificate is slow to make on purpose (a KDF): once, beside the rest.
             var identity = settings.Workers is null ? null : Task.Run(() => S3Tail.Workers.ClusterIdentity.Certificate(settings.ClusterSecret!));
             debug = settings.LogLevel == LogLevel.Debug;
-            (log, stderrLog, logFile) = OpenLog(settings, stderr, stderrGate);
+            (log, stderrLog, logFile) = RunLog.Open(settings, stderr, stderrGate);
             foreach (var warning in settings.Warnings) log.Warn(warning);
 
             using IObjectSource source = settings.Source.IsLocal
@@ -209,28 +209,6 @@ public static class TailCommand
     private static void LogInternalError(ILog log, Exception e, bool debug) =>
         log.Error(debug ? e.ToString() : $"internal error: {e.GetType().Name}: {e.Message} (run with --log-level debug for details)");
 
-    private static (ILog Log, TextLog StderrLog, TextWriter? File) OpenLog(RunSettings settings, TextWriter stderr, Lock stderrGate)
-    {
-        if (settings.LogFile is null)
-        {
-            var only = new TextLog(stderr, settings.LogLevel, gate: stderrGate);
-            return (only, only, null);
-        }
-        try
-        {
-            // Logs name keys and buckets: private to the user, like the cache.
-            var options = new FileStreamOptions { Mode = FileMode.Append, Access = FileAccess.Write, Share = FileShare.ReadWrite };
-            if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            var file = new SafeTextWriter(new StreamWriter(settings.LogFile, options) { AutoFlush = true });
-            var errors = new TextLog(stderr, LogLevel.Error, gate: stderrGate);
-            return (new TeeLog(new TextLog(file, settings.LogLevel, timestamps: true), errors), errors, file);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw S3TailException.Usage($"Cannot open the log file '{settings.LogFile}': {e.Message.TrimEnd('.')}.");
-        }
-    }
-
     /// <summary>
     /// The cache, or null when it is off (0 hours), pointless (a local folder) or unusable (the
     /// folder cannot be made): then the run spools to temporary files instead, with a warning.
@@ -249,12 +227,5 @@ public static class TailCommand
     private sealed class AwaitOnDispose(Task task, TimeSpan limit) : IAsyncDisposable
     {
         public async ValueTask DisposeAsync() => await Task.WhenAny(task, Task.Delay(limit));
-    }
-
-    /// <summary>Sends each line to two logs (a log file, and errors also to stderr).</summary>
-    private sealed class TeeLog(ILog a, ILog b) : ILog
-    {
-        public bool IsEnabled(LogLevel level) => a.IsEnabled(level) || b.IsEnabled(level);
-        public void Write(LogLevel level, string message) { a.Write(level, message); b.Write(level, message); }
     }
 }
