@@ -31,18 +31,18 @@ public sealed class ObjectCache(string root, TimeSpan keep)
     /// <summary>How long an entry is kept after its last use.</summary>
     public TimeSpan Keep { get; } = keep;
 
-    public string EntryPath(string identity, string key)
+    internal string EntryPath(string identity, string key)
     {
         var sha = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{identity}|{key}")));
         return Path.Combine(Root, sha[..2], sha);
     }
 
     /// <summary>The entry's path when it holds this version of the object; marks it used unless only peeking.</summary>
-    public string? Lookup(string identity, ObjectInfo info, bool markUsed = true) =>
+    internal string? Lookup(string identity, ObjectInfo info, bool markUsed = true) =>
         Find(identity, info, markUsed) is { State: EntryState.Valid } found ? found.Path : null;
 
     /// <summary>What the cache holds for this version of the object; marks a valid entry used unless peeking.</summary>
-    public (EntryState State, string Path) Find(string identity, ObjectInfo info, bool markUsed = true)
+    internal (EntryState State, string Path) Find(string identity, ObjectInfo info, bool markUsed = true)
     {
         string path = EntryPath(identity, info.Key);
         if (!File.Exists(path)) return (EntryState.Missing, path);
@@ -56,7 +56,7 @@ public sealed class ObjectCache(string root, TimeSpan keep)
     }
 
     /// <summary>Writes a whole small entry from memory (see <see cref="EntryFile.WriteWhole"/>).</summary>
-    public void WriteEntry(string entryPath, ObjectInfo info, ReadOnlySpan<byte> decoded)
+    internal void WriteEntry(string entryPath, ObjectInfo info, ReadOnlySpan<byte> decoded)
     {
         string folder = EnsureFolder(entryPath);
         try
@@ -70,7 +70,7 @@ public sealed class ObjectCache(string root, TimeSpan keep)
     }
 
     /// <summary>Creates the root and the entry's folder (0700) and a writer in that folder.</summary>
-    public EntryWriter CreateEntry(string entryPath, ObjectInfo info)
+    internal EntryWriter CreateEntry(string entryPath, ObjectInfo info)
     {
         string folder = EnsureFolder(entryPath);
         try
@@ -116,7 +116,7 @@ public sealed class ObjectCache(string root, TimeSpan keep)
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<bool>> _madeFolders = new();
 
-    public void Remove(string entryPath)
+    internal void Remove(string entryPath)
     {
         try { File.Delete(entryPath); } catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
     }
@@ -130,7 +130,7 @@ public sealed class ObjectCache(string root, TimeSpan keep)
     /// temporary files (<c>.tmp-…</c>), inside subfolders named as two hex digits that are
     /// real folders — never a symlink, never anything else, never deeper.
     /// </summary>
-    public int Sweep(DateTime nowUtc)
+    internal int Sweep(DateTime nowUtc)
     {
         if (!Directory.Exists(Root)) return 0;
         int removed = 0;

@@ -15,43 +15,55 @@ namespace S3Tail.Decoding;
 /// which is what bookmarks and line handlers see. Its last batch, when written whole, stands for
 /// every line examined (<see cref="ExaminedThrough"/>), kept or not.</para>
 /// </summary>
-public sealed class LineBatch(byte[] buffer, int offset, int length, long firstLine, int newlines, bool startsMidLine = false,
-    Decoding.LineMap? map = null, long examinedThrough = 0)
+public sealed class LineBatch
 {
-    private byte[]? _buffer = buffer;
-    private readonly int _offset = offset;
+    private byte[]? _buffer;
+    private readonly int _offset;
+
+    internal LineBatch(byte[] buffer, int offset, int length, long firstLine, int newlines, bool startsMidLine = false,
+        LineMap? map = null, long examinedThrough = 0)
+    {
+        _buffer = buffer;
+        _offset = offset;
+        Length = length;
+        FirstLine = firstLine;
+        Newlines = newlines;
+        StartsMidLine = startsMidLine;
+        Map = map;
+        ExaminedThrough = examinedThrough;
+    }
 
     /// <summary>Kept line → source line, for a filtered object's batch; null otherwise.</summary>
-    public Decoding.LineMap? Map { get; } = map;
+    internal LineMap? Map { get; }
 
     /// <summary>For a filtered object: the last source line its filter examined.</summary>
-    public long ExaminedThrough { get; } = examinedThrough;
+    internal long ExaminedThrough { get; }
 
-    public long FirstLine { get; } = firstLine;
+    public long FirstLine { get; }
 
     /// <summary>'\n' bytes in the batch: lines it completes.</summary>
-    public int Newlines { get; } = newlines;
+    public int Newlines { get; }
 
     /// <summary>The last line this batch completes; <see cref="FirstLine"/> − 1 when it completes none.</summary>
     public long LastLine => FirstLine + Newlines - 1;
 
     /// <summary>The first byte continues a line an earlier batch began.</summary>
-    public bool StartsMidLine { get; } = startsMidLine;
+    public bool StartsMidLine { get; }
 
-    public int Length { get; } = length;
+    public int Length { get; }
 
     public ReadOnlySpan<byte> Bytes =>
         (_buffer ?? throw new ObjectDisposedException(nameof(LineBatch))).AsSpan(_offset, Length);
 
     /// <summary>The same bytes as a filtered object's batch (this one gives up its buffer to it).</summary>
-    public LineBatch Mapped(Decoding.LineMap map, long examinedThrough)
+    internal LineBatch Mapped(LineMap map, long examinedThrough)
     {
         var buffer = Interlocked.Exchange(ref _buffer, null) ?? throw new ObjectDisposedException(nameof(LineBatch));
         return new LineBatch(buffer, _offset, Length, FirstLine, Newlines, StartsMidLine, map, examinedThrough);
     }
 
     /// <summary>The first <paramref name="lines"/> lines of this batch as a batch of their own (this one gives up its buffer to it).</summary>
-    public LineBatch FirstLines(int lines)
+    internal LineBatch FirstLines(int lines)
     {
         var bytes = Bytes;
         int end = 0;
@@ -61,7 +73,7 @@ public sealed class LineBatch(byte[] buffer, int offset, int length, long firstL
     }
 
     /// <summary>Lines completed within the first <paramref name="bytes"/> bytes.</summary>
-    public int LinesWithin(long bytes) => bytes >= Length ? Newlines : Bytes[..(int)Math.Max(0, bytes)].Count((byte)'\n');
+    internal int LinesWithin(long bytes) => bytes >= Length ? Newlines : Bytes[..(int)Math.Max(0, bytes)].Count((byte)'\n');
 
     /// <summary>
     /// The object's line number of the <paramref name="index"/>-th line of this batch (0-based):
@@ -74,14 +86,14 @@ public sealed class LineBatch(byte[] buffer, int offset, int length, long firstL
     /// line they complete, or null when they complete none. A filtered object's last batch
     /// written whole stands for every line its filter examined.
     /// </summary>
-    public long? LastLineWithin(long bytes)
+    internal long? LastLineWithin(long bytes)
     {
         int count = LinesWithin(bytes);
         if (Map is { } map && bytes >= Length && LastLine == map.KeptCount) return ExaminedThrough;
         return count == 0 ? null : LineNumber(count - 1);
     }
 
-    public void Return()
+    internal void Return()
     {
         var b = Interlocked.Exchange(ref _buffer, null);
         if (b is not null) ArrayPool<byte>.Shared.Return(b);

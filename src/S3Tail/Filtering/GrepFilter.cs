@@ -45,11 +45,11 @@ public static class GrepFilter
     }
 
     /// <summary>The filter <paramref name="spec"/> describes.</summary>
-    public static LineFilter Create(GrepSpec spec) => Create([spec.Patterns], spec.FixedStrings, spec.IgnoreCase, spec.Invert);
+    internal static LineFilter Create(GrepSpec spec) => Create([spec.Patterns], spec.FixedStrings, spec.IgnoreCase, spec.Invert);
 
     private sealed class MatcherFilter(Matcher matcher, bool invert, GrepSpec spec) : LineFilter
     {
-        public override GrepSpec Spec => spec;
+        internal override GrepSpec Spec => spec;
 
         [ThreadStatic] private static List<int>? _matched;
 

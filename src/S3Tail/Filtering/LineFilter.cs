@@ -12,7 +12,7 @@ public abstract class LineFilter
     /// How to make this filter again on another machine (a worker), or null for a filter that
     /// cannot travel (one a library user wrote): <see cref="GrepFilter"/>'s can.
     /// </summary>
-    public virtual GrepSpec? Spec => null;
+    internal virtual GrepSpec? Spec => null;
 
     /// <summary>Whether to keep <paramref name="line"/> (its bytes, without the '\n').</summary>
     public abstract bool Keep(ReadOnlySpan<byte> line);
