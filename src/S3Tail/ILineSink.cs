@@ -83,34 +83,3 @@ public sealed class HandlerLineSink(LineHandler handler) : ILineSink
         return SinkResult.All(batch);
     }
 }
-
-/// <summary>
-/// Writes batches to a <see cref="Stream"/> as they are, one write and flush a batch, for
-/// programs that hand the engine a stream. A stream cannot say how much of a failed write went
-/// out, so a failed batch counts as not written (its lines come again on resume). For stdout,
-/// use <see cref="Output.FileDescriptorSink"/>, which knows to the byte.
-/// </summary>
-public sealed class StreamLineSink(Stream output) : ILineSink
-{
-    public SinkResult Write(string key, LineBatch batch, CancellationToken stopping)
-    {
-        try
-        {
-            output.Write(batch.Bytes);
-            output.Flush();
-        }
-        catch (IOException e) when (IsBrokenPipe(e))
-        {
-            return new SinkResult(0, SinkStatus.OutputClosed);
-        }
-        catch (Exception e) when (e is IOException or ObjectDisposedException or NotSupportedException)
-        {
-            return new SinkResult(0, SinkStatus.Failed, e.Message);
-        }
-        return SinkResult.All(batch);
-    }
-
-    // EPIPE is 32 on Linux and macOS; .NET reports it in HResult's low bits or the message.
-    private static bool IsBrokenPipe(IOException e) =>
-        (e.HResult & 0xFFFF) == 32 || e.Message.Contains("Broken pipe", StringComparison.OrdinalIgnoreCase);
-}
