@@ -170,7 +170,7 @@ public sealed class SequencerActor : ReceiveActor
         {
             if (delivery.Late)
             {
-                _request.Follow?.Ledger.LateLineWritten(ack.Key, _window.Bookmark!.Line);
+                if (_request.Follow is not null) _lister?.Tell(new LateLineWritten(ack.Key, _window.Bookmark!.Line));
             }
             else
             {
@@ -219,15 +219,18 @@ public sealed class SequencerActor : ReceiveActor
     {
         var ended = _window.TakeEnded();
         if (ended.Count == 0) return;
+        var done = new List<bool>(ended.Count);
         foreach (var e in ended)
         {
-            // Told here, not when the lister hears of it: a run that stops now still knows.
             _released.Remove(e.Seq, out var delivery);
-            _request.Follow?.Ledger.Ended(done: e.Skipped || delivery is null || delivery.Sent == delivery.Written);
+            done.Add(e.Skipped || delivery is null || delivery.Sent == delivery.Written);
             if (e.Skipped) continue;
             _objects++;
             _request.Progress?.Written();
         }
+        // The follow's ledger is the lister's: told even when the run stops (its final report
+        // follows this), and before the credit, so the ends are known when the keys are.
+        if (_request.Follow is not null) _lister?.Tell(new FollowObjectsEnded(done));
         GiveCredit(ended.Count);
     }
 
