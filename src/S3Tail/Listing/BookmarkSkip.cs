@@ -28,7 +28,7 @@ public static class BookmarkSkip
     }
 
     /// <summary>Lines of <paramref name="key"/> written before: the bookmark's line in its own object, else none.</summary>
-    public static long LinesWritten(Bookmark? bookmark, string key) => bookmark is { } b && b.Key == key ? b.Line : 0;
+    public static long LinesToSkip(Bookmark? bookmark, string key) => bookmark is { } b && b.Key == key ? b.Line : 0;
 
     private static IReadOnlyList<ObjectInfo> Keep(IReadOnlyList<ObjectInfo> keys, string first)
     {

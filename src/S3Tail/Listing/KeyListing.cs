@@ -24,7 +24,8 @@ public sealed class KeyListing
     public KeyListing(IObjectSource source, string prefix, int pageSize, RetryPolicy retry, ILog log, Bookmark? bookmark,
         Func<string, bool>? keyFilter, TimeWindow? window, FollowOptions? follow)
     {
-        List = (startAfter, ct) => retry.RunAsync(c => source.ListAsync(prefix, startAfter, pageSize, c), m => log.Warn($"listing: {m}"), ct);
+        List = new PageSource((startAfter, ct) =>
+            retry.RunAsync(c => source.ListAsync(prefix, startAfter, pageSize, c), m => log.Warn($"listing: {m}"), ct));
         _bookmark = bookmark;
         _keyFilter = keyFilter;
         _window = window is null ? null : new WindowStage(window);
@@ -32,7 +33,7 @@ public sealed class KeyListing
     }
 
     /// <summary>One LIST of the run's prefix, retried.</summary>
-    public ListOnce List { get; }
+    public PageSource List { get; }
 
     /// <summary>The run's listing from its bookmark (or first key) on; <paramref name="firstPage"/> is its first LIST if started already.</summary>
     public IAsyncEnumerable<KeyPage> FromStart(Task<ListPage>? firstPage) => KeyOrder(BookmarkSkip.StartAfter(_bookmark?.Key), firstPage);

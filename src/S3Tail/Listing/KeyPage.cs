@@ -37,4 +37,7 @@ public sealed record PageCut(IReadOnlyList<ObjectInfo> Keys, string? Next)
 }
 
 /// <summary>One LIST of the run's prefix, keys strictly after <c>startAfter</c> (retried as the run's policy says).</summary>
-public delegate Task<ListPage> ListOnce(string? startAfter, CancellationToken cancellationToken);
+public sealed class PageSource(Func<string?, CancellationToken, Task<ListPage>> list)
+{
+    public Task<ListPage> ListAsync(string? startAfter, CancellationToken cancellationToken) => list(startAfter, cancellationToken);
+}

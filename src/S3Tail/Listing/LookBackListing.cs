@@ -11,7 +11,7 @@ namespace S3Tail.Listing;
 /// </summary>
 public static class LookBackListing
 {
-    public static async Task<List<ObjectInfo>> ListAsync(ListOnce list, TimeWindow window, string? before, CancellationToken cancellationToken)
+    public static async Task<List<ObjectInfo>> ListAsync(PageSource list, TimeWindow window, string? before, CancellationToken cancellationToken)
     {
         var stage = new WindowStage(window);
         var found = new List<ObjectInfo>();

@@ -18,14 +18,14 @@ public static class Paging
     /// should it fail, it is asked again the ordinary way.
     /// </param>
     /// <param name="cut">What to keep of a LIST's answer and where to go on (null: every key, on after the last).</param>
-    public static async IAsyncEnumerable<KeyPage> PagesAsync(ListOnce list, string? startAfter, Task<ListPage>? firstPage = null,
+    public static async IAsyncEnumerable<KeyPage> PagesAsync(PageSource list, string? startAfter, Task<ListPage>? firstPage = null,
         Func<ListPage, string?, PageCut>? cut = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         cut ??= PageCut.All;
         string? after = startAfter;
         while (true)
         {
-            var page = firstPage is null ? await list(after, cancellationToken).ConfigureAwait(false)
+            var page = firstPage is null ? await list.ListAsync(after, cancellationToken).ConfigureAwait(false)
                 : await FirstAsync(firstPage, list, after, cancellationToken).ConfigureAwait(false);
             firstPage = null;
             string? last = page.Objects.Count > 0 ? page.Objects[^1].Key : after;
@@ -37,7 +37,7 @@ public static class Paging
         }
     }
 
-    private static async Task<ListPage> FirstAsync(Task<ListPage> firstPage, ListOnce list, string? after, CancellationToken cancellationToken)
+    private static async Task<ListPage> FirstAsync(Task<ListPage> firstPage, PageSource list, string? after, CancellationToken cancellationToken)
     {
         try
         {
@@ -46,7 +46,7 @@ public static class Paging
         catch (Exception)
         {
             // Asked before the run started, with no retry of its own: the ordinary way retries it.
-            return await list(after, cancellationToken).ConfigureAwait(false);
+            return await list.ListAsync(after, cancellationToken).ConfigureAwait(false);
         }
     }
 }

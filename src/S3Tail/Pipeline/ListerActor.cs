@@ -19,7 +19,7 @@ namespace S3Tail.Pipeline;
 /// interval, then pulls a poll: the objects of the look-back window its ledger does not know, as
 /// late, then the keys after the last one listed. Late objects travel the same path as the others
 /// (credit, sequencer, writer); they only do not move the key-order bookmark. The sequencer tells
-/// it as objects end (<see cref="FollowObjectsEnded"/>, <see cref="LateLineWritten"/>); it reports
+/// it as objects end (<see cref="FollowObjectsEnded"/>, <see cref="FollowLateLine"/>); it reports
 /// the ledger's state to the request's callback, and its final counts when asked
 /// (<see cref="ReportListing"/>).</para>
 /// </summary>
@@ -85,7 +85,7 @@ public sealed class ListerActor : ReceiveActor, IWithTimers
             foreach (bool done in m.Done) _follow?.Ledger.Ended(done);
             ReportFollow();
         });
-        Receive<LateLineWritten>(m =>
+        Receive<FollowLateLine>(m =>
         {
             _follow?.Ledger.LateLineWritten(m.Key, m.Line);
             ReportFollow();
@@ -123,7 +123,7 @@ public sealed class ListerActor : ReceiveActor, IWithTimers
             foreach (var info in page.Keys)
             {
                 if (_follow is not null && !_follow.TakeNew(info)) continue;
-                _waiting.Enqueue((info, new Placement(SkipLines: BookmarkSkip.LinesWritten(_request.Bookmark, info.Key))));
+                _waiting.Enqueue((info, new Placement(SkipLines: BookmarkSkip.LinesToSkip(_request.Bookmark, info.Key))));
                 _progress?.Listed();
             }
             _after = page.After;

@@ -13,7 +13,7 @@ namespace S3Tail.Pipeline;
 public sealed record FollowObjectsEnded(IReadOnlyList<bool> Done);
 
 /// <summary>Sequencer → lister (follow mode): line <see cref="Line"/> of late object <see cref="Key"/> went out.</summary>
-public sealed record LateLineWritten(string Key, long Line);
+public sealed record FollowLateLine(string Key, long Line);
 
 /// <summary>Coordinator → lister, once the run is over: report what the listing kept.</summary>
 public sealed record ReportListing

@@ -170,7 +170,7 @@ public sealed class SequencerActor : ReceiveActor
         {
             if (delivery.Late)
             {
-                if (_request.Follow is not null) _lister?.Tell(new LateLineWritten(ack.Key, _window.Bookmark!.Line));
+                if (_request.Follow is not null) _lister?.Tell(new FollowLateLine(ack.Key, _window.Bookmark!.Line));
             }
             else
             {
