@@ -168,10 +168,7 @@ public sealed class SequencerActor : ReceiveActor
         delivery.Written += ack.Bytes;
         if (_window.BatchAcknowledged(ack.Seq, ack.Key, ack.LastLineWritten))
         {
-            if (delivery.Late)
-            {
-                if (_request.Follow is not null) _lister?.Tell(new FollowLateLine(ack.Key, _window.Bookmark!.Line));
-            }
+            if (delivery.Late) _lister?.Tell(new FollowLateLine(ack.Key, _window.Bookmark!.Line));   // only a follow finds objects late
             else
             {
                 _frontier = _window.Bookmark!;
@@ -228,8 +225,7 @@ public sealed class SequencerActor : ReceiveActor
             _objects++;
             _request.Progress?.Written();
         }
-        // The follow's ledger is the lister's: told even when the run stops (its final report
-        // follows this), and before the credit, so the ends are known when the keys are.
+        // The follow's ledger is the lister's: told even as the run stops (its last report follows).
         if (_request.Follow is not null) _lister?.Tell(new FollowObjectsEnded(done));
         GiveCredit(ended.Count);
     }
