@@ -4,6 +4,7 @@ using S3Tail.Decoding;
 using S3Tail.Logging;
 using S3Tail.Pipeline;
 using S3Tail.Storage;
+using S3Tail.Contents;
 
 namespace S3Tail.Benchmarks;
 

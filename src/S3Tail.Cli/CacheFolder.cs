@@ -1,5 +1,6 @@
 using S3Tail.Cache;
 using S3Tail.Logging;
+using S3Tail.Interop;
 
 namespace S3Tail.Cli;
 

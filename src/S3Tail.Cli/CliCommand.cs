@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
-using S3Tail.Config;
+using S3Tail.Cli.Config;
+using S3Tail.Bookmarks;
 
 namespace S3Tail.Cli;
 

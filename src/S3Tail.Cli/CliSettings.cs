@@ -1,3 +1,6 @@
+using S3Tail.Cli.Config;
+using S3Tail.Bookmarks;
+
 namespace S3Tail.Cli;
 
 /// <summary>What the command line said, typed; null where it said nothing (config or default applies).</summary>

@@ -1,5 +1,5 @@
 using S3Tail.Following;
-using S3Tail.Config;
+using S3Tail.Cli.Config;
 
 namespace S3Tail.Cli;
 

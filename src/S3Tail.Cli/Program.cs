@@ -1,6 +1,6 @@
 using System.CommandLine;
 using S3Tail.Cli;
-using S3Tail.Output;
+using S3Tail.Cli.Output;
 
 // A standard descriptor the caller closed (>&-, 2>&-) now holds whatever the runtime opened
 // first: never write there. stdout's absence is reported by the run; stderr just goes quiet.

@@ -1,9 +1,10 @@
 using S3Tail.Bookmarks;
-using S3Tail.Config;
 using S3Tail.Logging;
 using S3Tail.Storage;
 using S3Tail.Windowing;
 using S3Tail.Filtering;
+using S3Tail.Cli.Bookmarks;
+using S3Tail.Cli.Config;
 
 namespace S3Tail.Cli;
 

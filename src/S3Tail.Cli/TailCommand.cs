@@ -4,8 +4,10 @@ using S3Tail.Bookmarks;
 using S3Tail.Cache;
 using S3Tail.Following;
 using S3Tail.Logging;
-using S3Tail.Output;
 using S3Tail.Storage;
+using S3Tail.Cli.Bookmarks;
+using S3Tail.Cli.Following;
+using S3Tail.Cli.Output;
 
 namespace S3Tail.Cli;
 
@@ -22,7 +24,8 @@ public static class TailCommand
         TextLog? stderrLog = null;
         bool debug = false, quiet = cli.Quiet;
         TextWriter? logFile = null;
-        // Whatever ends the run — an internal error included — prints the bookmark of what was written.
+        // Whatever ends the run prints the bookmark of what was written: the engine's result once the
+        // run has begun (it reports a crash as a result too), the starting bookmark before that.
         Bookmark? written = null;
         try
         {
@@ -66,11 +69,7 @@ public static class TailCommand
                 Progress = progress,
                 FirstPage = S3TailEngine.StartListing(source, settings.Source.Prefix, settings.Bookmark, settings.Retry, stop.Token),
                 Retry = settings.Retry,
-                BookmarkMoved = b =>
-                {
-                    Volatile.Write(ref written, b);
-                    checkpointer?.Moved(b);
-                },
+                BookmarkMoved = checkpointer is null ? null : checkpointer.Moved,
                 Source = source,
                 Prefix = settings.Source.Prefix,
                 Bookmark = settings.Bookmark,
@@ -86,7 +85,7 @@ public static class TailCommand
             if (settings.Workers is { } w && await identity! is var own)
                 request = request with
                 {
-                    Workers = new S3Tail.Workers.WorkerSet(w, S3Tail.Workers.SourceSpec.For(settings.Source.Bucket, settings.S3), own, () => RunNode(w, own)),
+                    Workers = S3Tail.Workers.WorkerSet.For(w, own, settings.Source.Bucket, settings.S3),
                 };
             log.Debug($"stdout is written as {output.Kind}");
             var clock = Stopwatch.StartNew();
@@ -124,7 +123,7 @@ public static class TailCommand
         }
         catch (Exception e)
         {
-            log.Error(debug ? e.ToString() : $"internal error: {e.GetType().Name}: {e.Message} (run with --log-level debug for details)");
+            LogInternalError(log, e, debug);
             PrintBookmark(stderr, quiet, written);
             return ExitCode.RuntimeError;
         }
@@ -195,7 +194,8 @@ public static class TailCommand
             StopReason.Cancelled => ExitCodes.For(signals.Signal),
             _ => ExitCode.Ok,
         };
-        if (result.Error is { } error) log.Error(debug ? error.ToString() : error.Message);
+        if (result.Error is S3TailException known) log.Error(debug ? known.ToString() : known.Message);
+        else if (result.Error is { } bug) LogInternalError(log, bug, debug);
         if (saveError is not null)
         {
             log.Error(saveError.Message);
@@ -204,6 +204,9 @@ public static class TailCommand
         PrintBookmark(stderr, settings.Quiet, result.Bookmark);
         return code;
     }
+
+    private static void LogInternalError(ILog log, Exception e, bool debug) =>
+        log.Error(debug ? e.ToString() : $"internal error: {e.GetType().Name}: {e.Message} (run with --log-level debug for details)");
 
     private static (ILog Log, TextLog StderrLog, TextWriter? File) OpenLog(RunSettings settings, TextWriter stderr, Lock stderrGate)
     {
@@ -252,34 +255,5 @@ public static class TailCommand
     {
         public bool IsEnabled(LogLevel level) => a.IsEnabled(level) || b.IsEnabled(level);
         public void Write(LogLevel level, string message) { a.Write(level, message); b.Write(level, message); }
-    }
-
-    /// <summary>
-    /// The run's cluster node: on loopback when every worker is, else on the address this machine
-    /// reaches the first worker it can route to from (loopback when none: a host that cannot be
-    /// found is the recruiter's to report). It joins itself; the workers join it when asked.
-    /// </summary>
-    private static Akka.Actor.ActorSystem RunNode(IReadOnlyList<string> workers, System.Security.Cryptography.X509Certificates.X509Certificate2 identity)
-    {
-        static string Host(string hostPort) => hostPort[..hostPort.LastIndexOf(':')].Trim('[', ']');
-        bool loopback = workers.All(w => Host(w) is "localhost" || (System.Net.IPAddress.TryParse(Host(w), out var ip) && System.Net.IPAddress.IsLoopback(ip)));
-        string host = "127.0.0.1";
-        foreach (var worker in loopback ? [] : workers)
-        {
-            try
-            {
-                using var probe = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Udp);
-                probe.Connect(Host(worker), int.Parse(worker[(worker.LastIndexOf(':') + 1)..]));
-                host = ((System.Net.IPEndPoint)probe.LocalEndPoint!).Address.ToString();
-                break;
-            }
-            catch (System.Net.Sockets.SocketException)
-            {
-                // Not found, or no route: try the next.
-            }
-        }
-        var system = S3Tail.Workers.NodeConfig.Create(host, 0, "run", identity);
-        Akka.Cluster.Cluster.Get(system).Join(S3Tail.Workers.NodeConfig.AddressOf(system));
-        return system;
     }
 }

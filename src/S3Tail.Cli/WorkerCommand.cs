@@ -2,6 +2,7 @@ using S3Tail.Cache;
 using S3Tail.Logging;
 using S3Tail.Storage;
 using S3Tail.Workers;
+using S3Tail.Cli.Config;
 
 namespace S3Tail.Cli;
 
@@ -47,7 +48,7 @@ public static class WorkerCommand
             ObjectCache? cache = null;
             if (hours > 0)
             {
-                cache = new ObjectCache(cachePath is { } p ? Config.ConfigOptions.ExpandHome(p) : RunSettings.DefaultCachePath, TimeSpan.FromHours(hours));
+                cache = new ObjectCache(cachePath is { } p ? ConfigOptions.ExpandHome(p) : RunSettings.DefaultCachePath, TimeSpan.FromHours(hours));
                 if (!CacheFolder.Usable(cache, log)) cache = null;
             }
             Task Sweep() => cache is null ? Task.CompletedTask : CacheFolder.SweepAsync(cache, hours, log);

@@ -67,7 +67,7 @@ public static class S3TailEngine
         if (request.Workers is not null && request.Filter is { Spec: null })
             throw S3TailException.Usage("This run's line filter cannot travel to workers: only a GrepFilter can.");
 
-        // The last line known written, should the system end under the run.
+        // The last line the sequencer reported written: the result's bookmark, should the run end by a crash or the system end under it.
         Bookmarks.Bookmark? lastWritten = request.Bookmark;
         var moved = request.BookmarkMoved;
         request = request with { BookmarkMoved = b => { Volatile.Write(ref lastWritten, b); moved?.Invoke(b); } };
@@ -86,12 +86,15 @@ public static class S3TailEngine
         {
             // The system can end under the run (a host program terminating it): end the run, never hang.
             // A run spread over workers keeps Akka.Remote on a node of its own, which may end alone.
-            if (await Task.WhenAny(completion.Task, system.WhenTerminated).ConfigureAwait(false) != completion.Task)
-                return completion.Task.IsCompleted ? await completion.Task.ConfigureAwait(false)
-                    : new TailResult(Volatile.Read(ref lastWritten), StopReason.Failed, S3TailException.Runtime(
-                        $"The run's actor system stopped ({CoordinatedShutdown.Get(system).ShutdownReason?.ToString() ?? "no reason given"})."),
-                        new RunStatistics(0, 0, 0, fetcher.Downloads, fetcher.CacheHits, []));
-            return await completion.Task.ConfigureAwait(false);
+            await Task.WhenAny(completion.Task, system.WhenTerminated).ConfigureAwait(false);
+            if (completion.Task.IsCompletedSuccessfully) return completion.Task.Result;
+            // Once the run has begun it ends with a result, never an exception: the result names
+            // the last line the sequencer reported written, so a caller resumes exactly after a
+            // crash too, without tracking the bookmark itself.
+            var reason = completion.Task.IsFaulted ? completion.Task.Exception!.GetBaseException()
+                : S3TailException.Runtime($"The run's actor system stopped ({CoordinatedShutdown.Get(system).ShutdownReason?.ToString() ?? "no reason given"}).");
+            return new TailResult(Volatile.Read(ref lastWritten), StopReason.Failed, reason,
+                new RunStatistics(0, 0, 0, fetcher.Downloads, fetcher.CacheHits, []));
         }
         finally
         {

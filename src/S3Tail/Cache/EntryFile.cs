@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Text;
 using K4os.Compression.LZ4;
 using K4os.Compression.LZ4.Streams;
+using S3Tail.Interop;
 
 namespace S3Tail.Cache;
 

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using S3Tail.Storage;
+using S3Tail.Interop;
 
 namespace S3Tail.Cache;
 
@@ -151,7 +152,7 @@ public sealed class ObjectCache(string root, TimeSpan keep)
     /// <summary>An entry (64 lower-case hex digits) or one of our temporary files; a regular file, not a link.</summary>
     private static bool IsOurs(FileInfo file) =>
         file.LinkTarget is null && (file.Attributes & FileAttributes.ReparsePoint) == 0
-        && (Output.Posix.KindOf(file.FullName, followLinks: false) ?? Output.FileKind.Regular) == Output.FileKind.Regular
+        && (Posix.KindOf(file.FullName, followLinks: false) ?? FileKind.Regular) == FileKind.Regular
         && (file.Name.StartsWith(".tmp-", StringComparison.Ordinal) || (file.Name.Length == 64 && file.Name.All(IsLowerHex)));
 
     private static bool IsShardName(string name) => name.Length == 2 && name.All(IsLowerHex);

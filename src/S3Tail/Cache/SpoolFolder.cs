@@ -1,4 +1,5 @@
 using S3Tail.Storage;
+using S3Tail.Interop;
 
 namespace S3Tail.Cache;
 

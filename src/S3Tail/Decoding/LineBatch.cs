@@ -16,13 +16,13 @@ namespace S3Tail.Decoding;
 /// every line examined (<see cref="ExaminedThrough"/>), kept or not.</para>
 /// </summary>
 public sealed class LineBatch(byte[] buffer, int offset, int length, long firstLine, int newlines, bool startsMidLine = false,
-    Filtering.LineMap? map = null, long examinedThrough = 0)
+    Decoding.LineMap? map = null, long examinedThrough = 0)
 {
     private byte[]? _buffer = buffer;
     private readonly int _offset = offset;
 
     /// <summary>Kept line → source line, for a filtered object's batch; null otherwise.</summary>
-    public Filtering.LineMap? Map { get; } = map;
+    public Decoding.LineMap? Map { get; } = map;
 
     /// <summary>For a filtered object: the last source line its filter examined.</summary>
     public long ExaminedThrough { get; } = examinedThrough;
@@ -44,7 +44,7 @@ public sealed class LineBatch(byte[] buffer, int offset, int length, long firstL
         (_buffer ?? throw new ObjectDisposedException(nameof(LineBatch))).AsSpan(_offset, Length);
 
     /// <summary>The same bytes as a filtered object's batch (this one gives up its buffer to it).</summary>
-    public LineBatch Mapped(Filtering.LineMap map, long examinedThrough)
+    public LineBatch Mapped(Decoding.LineMap map, long examinedThrough)
     {
         var buffer = Interlocked.Exchange(ref _buffer, null) ?? throw new ObjectDisposedException(nameof(LineBatch));
         return new LineBatch(buffer, _offset, Length, FirstLine, Newlines, StartsMidLine, map, examinedThrough);
@@ -77,7 +77,7 @@ public sealed class LineBatch(byte[] buffer, int offset, int length, long firstL
     public long? LastLineWithin(long bytes)
     {
         int count = LinesWithin(bytes);
-        if (Map is { } map && bytes >= Length && LastLine == map.KeptLines) return ExaminedThrough;
+        if (Map is { } map && bytes >= Length && LastLine == map.KeptCount) return ExaminedThrough;
         return count == 0 ? null : LineNumber(count - 1);
     }
 

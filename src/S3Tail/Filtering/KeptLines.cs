@@ -1,5 +1,6 @@
 using System.Buffers;
 using S3Tail.Pipeline;
+using S3Tail.Contents;
 
 namespace S3Tail.Filtering;
 

@@ -1,6 +1,7 @@
 using System.Buffers;
 using S3Tail.Decoding;
 using S3Tail.Pipeline;
+using S3Tail.Contents;
 
 namespace S3Tail.Filtering;
 

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using S3Tail.Decoding;
 using S3Tail.Storage;
+using S3Tail.Contents;
 
 namespace S3Tail.Pipeline;
 

@@ -2,6 +2,7 @@ using S3Tail.Cache;
 using S3Tail.Decoding;
 using S3Tail.Logging;
 using S3Tail.Storage;
+using S3Tail.Contents;
 
 namespace S3Tail.Pipeline;
 
@@ -70,7 +71,7 @@ public sealed class ObjectReader(ObjectInfo info, ObjectContent content, long sk
     /// </summary>
     private LineBatch? NextFiltered(FilteredContent filtered)
     {
-        if (filtered.Map.KeptLines == 0)
+        if (filtered.Map.KeptCount == 0)
         {
             if (_emptyHandedOut) return null;
             _emptyHandedOut = true;

@@ -1,5 +1,5 @@
 using Microsoft.Win32.SafeHandles;
-using S3Tail.Output;
+using S3Tail.Interop;
 
 namespace S3Tail.Storage;
 

@@ -63,4 +63,8 @@ public sealed record S3Settings(string? Region = null, string? Profile = null, s
     }
 
     private static string? NonEmpty(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
+
+    /// <summary>AWS region names are lower-case words and numbers joined by dashes (us-west-2, us-gov-east-1).</summary>
+    public static bool IsRegionName(string text) =>
+        text.Length is > 0 and <= 64 && text.Split('-').All(part => part.Length > 0 && part.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c)));
 }

@@ -92,7 +92,7 @@ public sealed record Work(long Seq, SourceSpec Source, ObjectInfo Object, long S
 
 /// <summary>
 /// A worker → the run's dispatcher, before the chunks of a filtered object: which source line
-/// each kept line was (<see cref="Filtering.LineMap.ToRuns"/>) and the last line examined.
+/// each kept line was (<see cref="Decoding.LineMap.ToRuns"/>) and the last line examined.
 /// </summary>
 public sealed record WorkKept(long Seq, long[] MapRuns, long ExaminedThrough) : IFromWorker;
 

@@ -3,6 +3,7 @@ using S3Tail.Cache;
 using S3Tail.Logging;
 using S3Tail.Pipeline;
 using S3Tail.Storage;
+using S3Tail.Contents;
 
 namespace S3Tail.Workers;
 
@@ -109,7 +110,7 @@ public sealed class WorkDispatcherActor : ReceiveActor
         _ledger.Complete(id, chunk.Seq);
         var content = assembly.Finish();
         if (_kept.Remove(chunk.Seq, out var kept))
-            content = new FilteredContent(content, Filtering.LineMap.FromRuns(kept.MapRuns), kept.ExaminedThrough);
+            content = new FilteredContent(content, Decoding.LineMap.FromRuns(kept.MapRuns), kept.ExaminedThrough);
         else if (_filter is not null)
         {
             content.Release();

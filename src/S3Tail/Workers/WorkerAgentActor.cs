@@ -3,6 +3,7 @@ using S3Tail.Cache;
 using S3Tail.Logging;
 using S3Tail.Pipeline;
 using S3Tail.Storage;
+using S3Tail.Contents;
 
 namespace S3Tail.Workers;
 

@@ -1,4 +1,3 @@
-using S3Tail.Config;
 using S3Tail.Storage;
 
 namespace S3Tail.Workers;
@@ -49,7 +48,7 @@ public sealed record WorkerScope(IReadOnlyList<SourceUri> Locations, IReadOnlyLi
     public string? RefusalOf(SourceSpec source, string keyOrPrefix)
     {
         // The SDK builds AWS host names from the region: only a region name may go there.
-        if (source.Region is { } region && !ConfigOptions.Values.IsRegion(region))
+        if (source.Region is { } region && !S3Settings.IsRegionName(region))
             return $"'{region}' is not an AWS region name";
         if (source.Endpoint is { } endpoint)
         {

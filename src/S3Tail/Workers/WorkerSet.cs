@@ -1,5 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 using Akka.Actor;
+using S3Tail.Storage;
 
 namespace S3Tail.Workers;
 
@@ -14,4 +15,16 @@ namespace S3Tail.Workers;
 public sealed record WorkerSet(IReadOnlyList<string> Addresses, SourceSpec Source, X509Certificate2 Identity, Func<ActorSystem> MakeNode)
 {
     public WorkTally Tally { get; } = new(Addresses);
+
+    /// <summary>
+    /// The workers at <paramref name="addresses"/> (host:port each) sharing <paramref name="secret"/>,
+    /// reading <paramref name="bucket"/> as <paramref name="s3"/> says. Making the secret's
+    /// certificate is slow on purpose (a key derivation): start it beside other work.
+    /// </summary>
+    public static WorkerSet For(IReadOnlyList<string> addresses, string secret, string bucket, S3Settings s3) =>
+        For(addresses, ClusterIdentity.Certificate(secret), bucket, s3);
+
+    /// <summary>As <see cref="For(IReadOnlyList{string}, string, string, S3Settings)"/>, with the secret's certificate made by the caller.</summary>
+    public static WorkerSet For(IReadOnlyList<string> addresses, X509Certificate2 identity, string bucket, S3Settings s3) =>
+        new(addresses, SourceSpec.For(bucket, s3), identity, () => RunNode.Start(addresses, identity));
 }

@@ -1,5 +1,6 @@
 using S3Tail.Bookmarks;
-using S3Tail.Config;
+using S3Tail.Cli.Bookmarks;
+using S3Tail.Cli.Config;
 
 namespace S3Tail.Tests.Bookmarks;
 

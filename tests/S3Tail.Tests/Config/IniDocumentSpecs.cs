@@ -1,4 +1,5 @@
-using S3Tail.Config;
+using S3Tail.Cli.Config;
+
 
 namespace S3Tail.Tests.Config;
 

@@ -1,6 +1,6 @@
 using System.Text;
-using S3Tail.Config;
 using S3Tail.Tests.Support;
+using S3Tail.Cli.Config;
 using static S3Tail.Tests.Support.Objects;
 
 namespace S3Tail.Tests.EndToEnd;

@@ -1,6 +1,6 @@
-using S3Tail.Config;
 using S3Tail.Tests.Support;
 using S3Tail.Windowing;
+using S3Tail.Cli.Config;
 
 namespace S3Tail.Tests.EndToEnd;
 

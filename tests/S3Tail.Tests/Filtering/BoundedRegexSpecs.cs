@@ -1,6 +1,7 @@
 using System.Text;
 using S3Tail.Filtering;
 using S3Tail.Pipeline;
+using S3Tail.Contents;
 
 namespace S3Tail.Tests.Filtering;
 

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using S3Tail.Filtering;
 using S3Tail.Pipeline;
+using S3Tail.Contents;
 
 namespace S3Tail.Tests.Filtering;
 
@@ -108,7 +109,7 @@ public sealed class GrepBatchProperty
             using (var stream = filtered.Kept.OpenDecoded()) stream.CopyTo(kept);
             // Kept as ranges, an unterminated last line comes back without the '\n' the reader adds.
             if (kept.Length > 0 && kept.ToArray()[^1] != '\n') kept.WriteByte((byte)'\n');
-            var sources = Enumerable.Range(1, (int)filtered.Map.KeptLines).Select(k => filtered.Map.SourceLine(k)).ToList();
+            var sources = Enumerable.Range(1, (int)filtered.Map.KeptCount).Select(k => filtered.Map.SourceLine(k)).ToList();
 
             string what = $"trial {trial}{(linear ? " (linear engine)" : "")}: {(fixedStrings ? "-F " : "")}{(ignoreCase ? "-i " : "")}{(invert ? "-v " : "")}"
                 + string.Join(" ", patterns.Select(p => $"-e '{p}'")) + $", batches of {batchBytes}, from line {skip + 1}, object "

@@ -54,6 +54,20 @@ public sealed class EngineSpecs
     }
 
     [Fact]
+    public async Task Should_end_a_run_a_bug_crashes_with_a_failed_result_that_names_where_to_resume()
+    {
+        // A host's key filter that throws crashes the listing: the run ends with a result (never
+        // an exception), naming the bookmark it started from since nothing was written.
+        var result = await S3TailEngine.RunAsync(
+            new TailRequest { Source = Source(3, 2), Bookmark = new Bookmark("k000", 1), KeyFilter = _ => throw new InvalidOperationException("filter bug") },
+            (string key, long n, ReadOnlySpan<byte> line) => true);
+
+        Assert.Equal(StopReason.Failed, result.Reason);
+        Assert.Equal("filter bug", Assert.IsType<InvalidOperationException>(result.Error).Message);
+        Assert.Equal(new Bookmark("k000", 1), result.Bookmark);
+    }
+
+    [Fact]
     public async Task Should_refuse_a_host_programs_own_filter_with_workers_since_it_cannot_travel_and_fetch_nothing()
     {
         var source = Source(2, 2);

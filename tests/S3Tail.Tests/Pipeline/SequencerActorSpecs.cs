@@ -5,6 +5,7 @@ using S3Tail.Logging;
 using S3Tail.Pipeline;
 using S3Tail.Storage;
 using S3Tail.Tests.Support;
+using S3Tail.Contents;
 using static S3Tail.Tests.Support.Objects;
 
 namespace S3Tail.Tests.Pipeline;

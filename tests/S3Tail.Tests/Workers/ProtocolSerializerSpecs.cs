@@ -2,6 +2,7 @@ using Akka.Actor;
 using S3Tail.Filtering;
 using S3Tail.Storage;
 using S3Tail.Workers;
+using S3Tail.Decoding;
 
 namespace S3Tail.Tests.Workers;
 
@@ -78,7 +79,7 @@ public sealed class ProtocolSerializerSpecs : IAsyncLifetime
         var kept = RoundTrip(new WorkKept(5, map.ToRuns(), 120));
         var back = LineMap.FromRuns(kept.MapRuns);
 
-        Assert.Equal((5L, 120L, 5L), (kept.Seq, kept.ExaminedThrough, back.KeptLines));
+        Assert.Equal((5L, 120L, 5L), (kept.Seq, kept.ExaminedThrough, back.KeptCount));
         Assert.Equal(new long[] { 3, 4, 5, 9, 100 }, Enumerable.Range(1, 5).Select(k => back.SourceLine(k)));
         Assert.Equal(new WantWork(16), RoundTrip(new WantWork(16)));
         Assert.Equal(new ChunkAck(7), RoundTrip(new ChunkAck(7)));

@@ -4,6 +4,7 @@ using S3Tail.Logging;
 using S3Tail.Pipeline;
 using S3Tail.Storage;
 using S3Tail.Workers;
+using S3Tail.Contents;
 
 namespace S3Tail.Tests.Workers;
 
@@ -123,7 +124,7 @@ public sealed class WorkDispatcherActorSpecs : TestKit, IDisposable
         var work = worker.ExpectMsg<Work>();
         Assert.Equal(40, work.SkipLines);
         Assert.Equal(filter, work.Filter);
-        var map = new S3Tail.Filtering.LineMap();
+        var map = new S3Tail.Decoding.LineMap();
         map.Add(41);
         map.Add(44);
         dispatcher.Tell(new WorkKept(0, map.ToRuns(), 50), worker);

@@ -77,8 +77,8 @@ public sealed class WorkerAgentActorSpecs : TestKit, IDisposable
         do chunks.Add(dispatcher.ExpectMsg<WorkChunk>(TimeSpan.FromSeconds(10))); while (!chunks[^1].Last);
         var expected = Enumerable.Range(101, 4900).Where(i => i % 7 == 0).ToList();
         Assert.Equal(string.Concat(expected.Select(i => lines[i - 1])), System.Text.Encoding.UTF8.GetString(chunks.SelectMany(c => c.Bytes).ToArray()));
-        var map = S3Tail.Filtering.LineMap.FromRuns(kept.MapRuns);
-        Assert.Equal(expected.Count, map.KeptLines);
+        var map = S3Tail.Decoding.LineMap.FromRuns(kept.MapRuns);
+        Assert.Equal(expected.Count, map.KeptCount);
         Assert.Equal(expected.Select(i => (long)i), Enumerable.Range(1, expected.Count).Select(k => map.SourceLine(k)));
         Assert.Equal(5000, kept.ExaminedThrough);
     }

@@ -1,7 +1,9 @@
 using S3Tail.Cache;
-using S3Tail.Config;
+using S3Tail.Cli.Config;
+using S3Tail.Interop;
+using S3Tail.Bookmarks;
 
-namespace S3Tail.Bookmarks;
+namespace S3Tail.Cli.Bookmarks;
 
 /// <summary>
 /// Bookmarks kept by name in the config file's <c>[bookmarks]</c> section. A save never corrupts
@@ -69,22 +71,22 @@ public static class NamedBookmarks
         string? folder = Path.GetDirectoryName(Path.GetFullPath(target));
         if (folder is null || !Directory.Exists(folder))
             throw S3TailException.Runtime($"Cannot save the bookmark '{name}': the folder of the config file {shown} does not exist.");
-        var kind = Output.Posix.KindOf(target);
-        if (kind is not null and not Output.FileKind.Regular)
+        var kind = Posix.KindOf(target);
+        if (kind is not null and not FileKind.Regular)
             throw S3TailException.Runtime(
                 $"Cannot save the bookmark '{name}': the config file {shown} is not a regular file (it is a {Describe(kind.Value)}); pass a regular file with -c.");
         if (File.Exists(target) && !OperatingSystem.IsWindows()
-            && ((File.GetUnixFileMode(target) & UnixFileMode.UserWrite) == 0 || !Output.Posix.MayWrite(target)))
+            && ((File.GetUnixFileMode(target) & UnixFileMode.UserWrite) == 0 || !Posix.MayWrite(target)))
             throw S3TailException.Runtime($"Cannot save the bookmark '{name}': the config file {shown} is read-only; make it writable (chmod u+w) or pass another with -c.");
     }
 
-    private static string Describe(Output.FileKind kind) => kind switch
+    private static string Describe(FileKind kind) => kind switch
     {
-        Output.FileKind.Fifo => "FIFO or pipe",
-        Output.FileKind.CharacterDevice => "character device",
-        Output.FileKind.BlockDevice => "block device",
-        Output.FileKind.Directory => "folder",
-        Output.FileKind.Socket => "socket",
+        FileKind.Fifo => "FIFO or pipe",
+        FileKind.CharacterDevice => "character device",
+        FileKind.BlockDevice => "block device",
+        FileKind.Directory => "folder",
+        FileKind.Socket => "socket",
         _ => "special file",
     };
 

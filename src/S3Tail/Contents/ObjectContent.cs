@@ -2,7 +2,7 @@ using S3Tail.Cache;
 using S3Tail.Decoding;
 using S3Tail.Storage;
 
-namespace S3Tail.Pipeline;
+namespace S3Tail.Contents;
 
 /// <summary>
 /// Where a fetched object's decoded bytes wait to be written: a reference to a file, never the
@@ -124,7 +124,7 @@ public sealed record RangeContent(ObjectContent Original, IReadOnlyList<(long Of
 /// <see cref="Map"/> from kept line to source line; <see cref="ExaminedThrough"/> is the last
 /// source line the filter examined.
 /// </summary>
-public sealed record FilteredContent(ObjectContent Kept, Filtering.LineMap Map, long ExaminedThrough) : ObjectContent
+public sealed record FilteredContent(ObjectContent Kept, Decoding.LineMap Map, long ExaminedThrough) : ObjectContent
 {
     public override Stream OpenDecoded() => Kept.OpenDecoded();
 

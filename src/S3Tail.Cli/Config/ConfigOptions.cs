@@ -1,6 +1,7 @@
 using System.Globalization;
+using S3Tail.Storage;
 
-namespace S3Tail.Config;
+namespace S3Tail.Cli.Config;
 
 /// <summary>
 /// The <c>[options]</c> section: defaults that the command line overrides. Every value is
@@ -108,7 +109,6 @@ public sealed record ConfigOptions(
                 $"{where} '{text}' is not a duration: a number and a unit s, m, h, d or w, combinable (30s, 5m, 1h30m).");
 
         /// <summary>AWS region names are lower-case words and numbers joined by dashes (us-west-2, us-gov-east-1).</summary>
-        public static bool IsRegion(string text) =>
-            text.Length is > 0 and <= 64 && text.Split('-').All(part => part.Length > 0 && part.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c)));
+        public static bool IsRegion(string text) => S3Settings.IsRegionName(text);
     }
 }

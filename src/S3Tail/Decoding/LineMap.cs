@@ -1,4 +1,4 @@
-namespace S3Tail.Filtering;
+namespace S3Tail.Decoding;
 
 /// <summary>
 /// Which source line each kept line of a filtered object was: runs of consecutive source lines
@@ -11,16 +11,16 @@ public sealed class LineMap
     private readonly List<(long Kept, long Source, long Count)> _runs = [];
 
     /// <summary>Kept lines mapped so far.</summary>
-    public long KeptLines { get; private set; }
+    public long KeptCount { get; private set; }
 
     /// <summary>The next kept line is source line <paramref name="source"/>.</summary>
     public void Add(long source)
     {
-        KeptLines++;
-        if (_runs.Count > 0 && _runs[^1] is var last && last.Source + last.Count == source && last.Kept + last.Count == KeptLines)
+        KeptCount++;
+        if (_runs.Count > 0 && _runs[^1] is var last && last.Source + last.Count == source && last.Kept + last.Count == KeptCount)
             _runs[^1] = last with { Count = last.Count + 1 };
         else
-            _runs.Add((KeptLines, source, 1));
+            _runs.Add((KeptCount, source, 1));
     }
 
     /// <summary>The map as runs of (kept line, source line, count), three numbers a run: what travels from a worker.</summary>
@@ -34,7 +34,7 @@ public sealed class LineMap
         for (int i = 0; i < runs.Length; i += 3)
         {
             map._runs.Add((runs[i], runs[i + 1], runs[i + 2]));
-            map.KeptLines = runs[i] + runs[i + 2] - 1;
+            map.KeptCount = runs[i] + runs[i + 2] - 1;
         }
         return map;
     }

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace S3Tail.Config;
+namespace S3Tail.Cli.Config;
 
 /// <summary>
 /// An INI file as the original s3tail (Python's configparser) reads it: <c>[section]</c> headers,

@@ -2,8 +2,10 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using S3Tail.Cache;
+using S3Tail.Interop;
+using S3Tail.Following;
 
-namespace S3Tail.Following;
+namespace S3Tail.Cli.Following;
 
 /// <summary>
 /// Where a named bookmark keeps its <see cref="FollowState"/>: a private file (0600, in a 0700

@@ -1,6 +1,6 @@
 using S3Tail.Decoding;
 
-namespace S3Tail.Output;
+namespace S3Tail.Cli.Output;
 
 /// <summary>
 /// The CLI's sink: each batch goes to stdout through <see cref="FileDescriptorOutput"/>, which

@@ -1,7 +1,9 @@
 using S3Tail.Following;
 using S3Tail.Logging;
+using S3Tail.Cli.Following;
+using S3Tail.Bookmarks;
 
-namespace S3Tail.Bookmarks;
+namespace S3Tail.Cli.Bookmarks;
 
 /// <summary>
 /// Keeps a named bookmark saved while a run goes on: the engine reports each move

@@ -1,4 +1,6 @@
-namespace S3Tail.Bookmarks;
+using S3Tail.Bookmarks;
+
+namespace S3Tail.Cli.Bookmarks;
 
 /// <summary>
 /// A named bookmark saved while reading one prefix (a day) may be used with another (the month,

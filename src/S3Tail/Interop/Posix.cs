@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace S3Tail.Output;
+namespace S3Tail.Interop;
 
 /// <summary>
 /// The few POSIX calls the output needs, straight from libc: .NET's streams either keep a file

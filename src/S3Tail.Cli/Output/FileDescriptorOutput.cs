@@ -1,4 +1,6 @@
-namespace S3Tail.Output;
+using S3Tail.Interop;
+
+namespace S3Tail.Cli.Output;
 
 /// <summary>How a write to a file descriptor ended.</summary>
 public enum WriteStatus

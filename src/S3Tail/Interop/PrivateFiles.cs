@@ -1,6 +1,6 @@
 using System.Runtime.Versioning;
 
-namespace S3Tail.Cache;
+namespace S3Tail.Interop;
 
 /// <summary>
 /// Logs are often sensitive: every folder s3tail creates is 0700 and every file 0600, set at

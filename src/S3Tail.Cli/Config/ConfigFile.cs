@@ -1,4 +1,6 @@
-namespace S3Tail.Config;
+using S3Tail.Interop;
+
+namespace S3Tail.Cli.Config;
 
 /// <summary>Locating and reading the config file (<c>~/.s3tailrc</c> unless told otherwise).</summary>
 public static class ConfigFile
@@ -35,7 +37,7 @@ public static class ConfigFile
     {
         using var handle = OperatingSystem.IsWindows()
             ? File.OpenHandle(path)
-            : Output.Posix.OpenForReadingWithoutBlocking(path);
+            : Posix.OpenForReadingWithoutBlocking(path);
         using var stream = new FileStream(handle, FileAccess.Read, bufferSize: 0);
         var buffer = new MemoryStream();
         var chunk = new byte[64 * 1024];

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace S3Tail.Bookmarks;
+namespace S3Tail.Cli.Bookmarks;
 
 /// <summary>
 /// How a bookmark is written in the config file so that any key round-trips exactly. S3 keys may
