@@ -8,7 +8,7 @@ namespace S3Tail.Listing;
 /// Resuming from a bookmark: where the listing starts, the keys before the bookmark's own that a
 /// LIST still returns (dropped), and the lines of the bookmark's object already written.
 /// </summary>
-public static class BookmarkSkip
+internal static class BookmarkSkip
 {
     /// <summary>
     /// Where the listing starts for a run that resumes on <paramref name="firstKey"/>. StartAfter

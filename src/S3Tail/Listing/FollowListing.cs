@@ -11,7 +11,7 @@ namespace S3Tail.Listing;
 /// a look-back finds nothing), and one poll's counts for its log line. A plain type: the listing
 /// actor owns it, and is told by the sequencer as objects end.
 /// </summary>
-public sealed class FollowListing(FollowOptions options, string? startKey)
+internal sealed class FollowListing(FollowOptions options, string? startKey)
 {
     private bool _sawTimedKey, _firstLookBackDone;
     private int _newThisPoll, _lateThisPoll;

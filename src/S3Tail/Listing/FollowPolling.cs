@@ -10,7 +10,7 @@ namespace S3Tail.Listing;
 /// listing on from where the last one ran dry. When a poll is due is its owner's business (a
 /// timer), and so is the ledger: both belong to the listing actor.
 /// </summary>
-public sealed class FollowPolling(PageSource list, TimeSpan lookBack, TimeWindow? runWindow)
+internal sealed class FollowPolling(PageSource list, TimeSpan lookBack, TimeWindow? runWindow)
 {
     /// <summary>
     /// The window a poll at <paramref name="now"/> looks back over: the look-back, within the run's

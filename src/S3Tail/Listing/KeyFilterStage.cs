@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 namespace S3Tail.Listing;
 
 /// <summary>The library's key filter (<c>TailRequest.KeyFilter</c>) as a stage: the pages without the keys it refuses.</summary>
-public static class KeyFilterStage
+internal static class KeyFilterStage
 {
     public static async IAsyncEnumerable<KeyPage> WhereAsync(IAsyncEnumerable<KeyPage> pages, Func<string, bool>? keep,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)

@@ -14,7 +14,7 @@ namespace S3Tail.Listing;
 /// sequences are driven by one consumer, the listing actor, one page at a time; the stages' state
 /// (the window's scan above all) lives in them and in nothing else.
 /// </summary>
-public sealed class KeyListing
+internal sealed class KeyListing
 {
     private readonly Bookmark? _bookmark;
     private readonly Func<string, bool>? _keyFilter;

@@ -9,7 +9,7 @@ namespace S3Tail.Listing;
 /// on from there even once <see cref="More"/> says this listing is over). A page that says no more
 /// is the last of its sequence.
 /// </summary>
-public sealed record KeyPage(IReadOnlyList<ObjectInfo> Keys, string? After, bool More)
+internal sealed record KeyPage(IReadOnlyList<ObjectInfo> Keys, string? After, bool More)
 {
     /// <summary>Keys of this page the time window left out (outside it, or without a time).</summary>
     public long LeftOut { get; init; }
@@ -25,7 +25,7 @@ public sealed record KeyPage(IReadOnlyList<ObjectInfo> Keys, string? After, bool
 /// What a stage that sees whole LIST answers keeps of one (<see cref="Keys"/>) and where the next
 /// LIST should start: after <see cref="Next"/>, or nowhere (null) when the listing is over.
 /// </summary>
-public sealed record PageCut(IReadOnlyList<ObjectInfo> Keys, string? Next)
+internal sealed record PageCut(IReadOnlyList<ObjectInfo> Keys, string? Next)
 {
     public long LeftOut { get; init; }
 
@@ -37,7 +37,7 @@ public sealed record PageCut(IReadOnlyList<ObjectInfo> Keys, string? Next)
 }
 
 /// <summary>One LIST of the run's prefix, keys strictly after <c>startAfter</c> (retried as the run's policy says).</summary>
-public sealed class PageSource(Func<string?, CancellationToken, Task<ListPage>> list)
+internal sealed class PageSource(Func<string?, CancellationToken, Task<ListPage>> list)
 {
     public Task<ListPage> ListAsync(string? startAfter, CancellationToken cancellationToken) => list(startAfter, cancellationToken);
 }

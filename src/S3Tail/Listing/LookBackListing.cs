@@ -9,7 +9,7 @@ namespace S3Tail.Listing;
 /// listing finds). The listing is pushed down like any windowed one (<see cref="WindowStage"/>),
 /// so when nothing arrived it costs about two LISTs per log source under the prefix.
 /// </summary>
-public static class LookBackListing
+internal static class LookBackListing
 {
     public static async Task<List<ObjectInfo>> ListAsync(PageSource list, TimeWindow window, string? before, CancellationToken cancellationToken)
     {

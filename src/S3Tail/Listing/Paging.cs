@@ -9,7 +9,7 @@ namespace S3Tail.Listing;
 /// further on when a time window seeks past keys that cannot match (<see cref="WindowStage"/>).
 /// The sequence ends with the page after which there is nothing more to list.
 /// </summary>
-public static class Paging
+internal static class Paging
 {
     /// <param name="list">One LIST.</param>
     /// <param name="startAfter">The key the listing starts after (null: the prefix's first key).</param>

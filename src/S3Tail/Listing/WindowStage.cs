@@ -9,7 +9,7 @@ namespace S3Tail.Listing;
 /// (<see cref="WindowScan"/> holds the rules). It owns its scan, which remembers across pages
 /// (and across a follow's polls) how far it may skip; its counts leave with each page.
 /// </summary>
-public sealed class WindowStage(TimeWindow window)
+internal sealed class WindowStage(TimeWindow window)
 {
     private readonly WindowScan _scan = new(window);
 

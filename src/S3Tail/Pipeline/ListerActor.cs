@@ -98,9 +98,6 @@ public sealed class ListerActor : ReceiveActor, IWithTimers
     public static Props Props(PipelineSettings settings, IActorRef pool, IActorRef sequencer) =>
         Akka.Actor.Props.Create(() => new ListerActor(settings, pool, sequencer));
 
-    /// <summary>Where the listing starts for a run that resumes on <paramref name="firstKey"/> (<see cref="BookmarkSkip.StartAfter"/>).</summary>
-    public static string? InitialStartAfter(string? firstKey) => BookmarkSkip.StartAfter(firstKey);
-
     protected override void PreStart()
     {
         // A saved follow stopped inside a late object: finish that one first.

@@ -10,16 +10,16 @@ namespace S3Tail.Pipeline;
 /// Sequencer → lister (follow mode): the oldest objects handed out ended, in hand-out order;
 /// each is done when every line of it went out (or it was skipped).
 /// </summary>
-public sealed record FollowObjectsEnded(IReadOnlyList<bool> Done);
+internal sealed record FollowObjectsEnded(IReadOnlyList<bool> Done);
 
 /// <summary>Sequencer → lister (follow mode): line <see cref="Line"/> of late object <see cref="Key"/> went out.</summary>
-public sealed record FollowLateLine(string Key, long Line);
+internal sealed record FollowLateLine(string Key, long Line);
 
 /// <summary>Coordinator → lister, once the run is over: report what the listing kept.</summary>
-public sealed record ReportListing
+internal sealed record ReportListing
 {
     public static readonly ReportListing Instance = new();
 }
 
 /// <summary>Lister → coordinator: the time window's counts (null without one) and the follow's state (null without follow).</summary>
-public sealed record ListingReport(WindowCounts? Window, FollowProgress? Follow);
+internal sealed record ListingReport(WindowCounts? Window, FollowProgress? Follow);

@@ -5,7 +5,7 @@ namespace S3Tail.Windowing;
 /// names carry no time, and one of the latter for the warning. A value, so the actor that owns the
 /// <see cref="WindowScan"/> can report it to others.
 /// </summary>
-public sealed record WindowCounts(long OutsideWindow, long WithoutTime, string? ExampleWithoutTime)
+internal sealed record WindowCounts(long OutsideWindow, long WithoutTime, string? ExampleWithoutTime)
 {
     /// <summary>Every key left out, whatever the reason (the progress line's count).</summary>
     public long LeftOut => OutsideWindow + WithoutTime;

@@ -48,7 +48,7 @@ public sealed class WindowScan(TimeWindow window)
     public string? ExampleWithoutTime => _exampleWithoutTime;
 
     /// <summary>The counts so far, as a value another actor may be told.</summary>
-    public WindowCounts Counts => new(_outside, _withoutTime, _exampleWithoutTime);
+    internal WindowCounts Counts => new(_outside, _withoutTime, _exampleWithoutTime);
 
     /// <summary>
     /// The page's keys inside the window, and where the listing goes on: after this key (a seek
