@@ -18,13 +18,12 @@ public static class FollowSoakRunner
     {
         var lookBack = TimeSpan.FromSeconds(20);
         using var source = new GrowingSource();
-        var ledger = new FollowLedger();
         long lines = 0;
         using var stop = new CancellationTokenSource();
         var request = new TailRequest
         {
             Source = source, Prefix = "logs/", Prefetch = 8,
-            Follow = new FollowOptions(TimeSpan.FromMilliseconds(2), lookBack, ledger),
+            Follow = new FollowOptions(TimeSpan.FromMilliseconds(2), lookBack),
         };
         var run = S3TailEngine.RunAsync(request, (string key, long n, ReadOnlySpan<byte> line) => { Interlocked.Increment(ref lines); return true; },
             stop.Token);
@@ -55,7 +54,7 @@ public static class FollowSoakRunner
         Console.WriteLine($"follow soak: {duration.TotalSeconds:0} s, poll every 2 ms, look-back {lookBack.TotalSeconds:0} s");
         Console.WriteLine($"  {polls} LIST requests (about {polls / Math.Max(1, duration.TotalSeconds):0} a second), {put} objects put ({late} late), " +
                           $"{result.Statistics.ObjectsWritten} written, {lines} lines (expected {2L * put})");
-        Console.WriteLine($"  ledger: {ledger.KnownCount} objects known in the look-back window");
+        Console.WriteLine($"  ledger: {result.Follow?.KnownCount ?? 0} objects known in the look-back window");
         if (early is { } e)
             Console.WriteLine($"  memory at 10 s: RSS {e.Rss / 1048576.0:0.0} MB, managed heap {e.Heap / 1048576.0:0.0} MB");
         Console.WriteLine($"  memory at end:  RSS {end.Rss / 1048576.0:0.0} MB, managed heap {end.Heap / 1048576.0:0.0} MB");

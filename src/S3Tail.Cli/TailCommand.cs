@@ -105,7 +105,7 @@ public static class TailCommand
             }
             written = result.Bookmark;
             S3TailException? saveError = null;
-            try { checkpointer?.Finish(result.Bookmark); }
+            try { checkpointer?.Finish(result.Bookmark, result.Follow); }
             catch (S3TailException e) { saveError = e; }
             return Report(result, saveError, settings, signals, clock.Elapsed, log, stderr, debug);
         }
@@ -146,11 +146,10 @@ public static class TailCommand
             saved = file.Load();
             log.Debug(saved is null ? $"no follow state in '{file.Path}' yet"
                 : $"follow state '{file.Path}': {saved.Known.Count} known objects{(saved.Partial is { } p ? $", resuming late '{p.Key}' after line {p.Line}" : "")}");
-            var ledger = new FollowLedger(saved);
-            checkpointer!.Follow(file, ledger, () => DateTime.UtcNow - follow.LookBack);
-            return new FollowOptions(follow.Poll, follow.LookBack, ledger);
+            checkpointer!.Follow(file, () => DateTime.UtcNow - follow.LookBack);
+            return new FollowOptions(follow.Poll, follow.LookBack, saved) { Changed = checkpointer.FollowChanged };
         }
-        return new FollowOptions(follow.Poll, follow.LookBack, new FollowLedger());
+        return new FollowOptions(follow.Poll, follow.LookBack);
     }
 
     /// <summary>stdout, written through write(2) where the shell's file position is.</summary>

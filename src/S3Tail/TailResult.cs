@@ -49,4 +49,11 @@ public sealed record RunStatistics(long ObjectsWritten, long LinesWritten, long 
 /// The end of a run. <see cref="Bookmark"/> names the last line whose write completed (or the
 /// bookmark the run started from, when it wrote nothing); resuming from it continues exactly.
 /// </summary>
-public sealed record TailResult(Bookmark? Bookmark, StopReason Reason, Exception? Error, RunStatistics Statistics);
+public sealed record TailResult(Bookmark? Bookmark, StopReason Reason, Exception? Error, RunStatistics Statistics)
+{
+    /// <summary>
+    /// In follow mode, what the follow is done with at the end (save it beside the bookmark and
+    /// give it back as <see cref="Following.FollowOptions.Saved"/> to resume); null otherwise.
+    /// </summary>
+    public Following.FollowProgress? Follow { get; init; }
+}

@@ -11,7 +11,8 @@ namespace S3Tail.Cli.Bookmarks;
 /// <see cref="Interval"/> when it changed, and <see cref="Finish"/> saves the final one. So a
 /// `kill -9` or a power cut loses at most a few seconds of progress (lines written again on
 /// resume), never the file. In follow mode it keeps the bookmark's <see cref="FollowState"/>
-/// the same way, saved before the bookmark so the two never claim more than was written.
+/// the same way, from what the run reports (<see cref="FollowChanged"/>), saved before the
+/// bookmark so the two never claim more than was written.
 /// </summary>
 public sealed class BookmarkCheckpointer : IDisposable
 {
@@ -24,7 +25,8 @@ public sealed class BookmarkCheckpointer : IDisposable
     private readonly Timer _timer;
     private Bookmark? _latest;
     private Bookmark? _saved;
-    private (FollowStateFile File, FollowLedger Ledger, Func<DateTime> Floor)? _follow;
+    private (FollowStateFile File, Func<DateTime> Floor)? _follow;
+    private FollowProgress? _followLatest;
     private long _savedVersion = -1;
 
     public BookmarkCheckpointer(string configPath, string name, Bookmark? start, ILog log)
@@ -38,16 +40,23 @@ public sealed class BookmarkCheckpointer : IDisposable
 
     public void Moved(Bookmark bookmark) => Volatile.Write(ref _latest, bookmark);
 
-    /// <summary>Also keeps <paramref name="ledger"/>'s state in <paramref name="file"/>, bounded by the look-back window's floor.</summary>
-    public void Follow(FollowStateFile file, FollowLedger ledger, Func<DateTime> floor)
+    /// <summary>Also keeps the follow's state, as reported, in <paramref name="file"/>, bounded by the look-back window's floor.</summary>
+    public void Follow(FollowStateFile file, Func<DateTime> floor)
     {
-        lock (_gate) _follow = (file, ledger, floor);
+        lock (_gate) _follow = (file, floor);
     }
 
-    /// <summary>Saves the final position (whatever ended the run) and stops checkpointing.</summary>
-    public void Finish(Bookmark? final)
+    /// <summary>The follow's state changed (cheap, any thread: it is an immutable value).</summary>
+    public void FollowChanged(FollowProgress progress) => Volatile.Write(ref _followLatest, progress);
+
+    /// <summary>
+    /// Saves the final position (whatever ended the run) and the follow's final state, if the run
+    /// reported one, and stops checkpointing.
+    /// </summary>
+    public void Finish(Bookmark? final, FollowProgress? followFinal = null)
     {
         _timer.Dispose();
+        if (followFinal is not null) FollowChanged(followFinal);
         lock (_gate)
         {
             // A state that cannot be saved must not keep the bookmark from being saved.
@@ -86,11 +95,10 @@ public sealed class BookmarkCheckpointer : IDisposable
 
     private void SaveFollowState()
     {
-        if (_follow is not { } f) return;
-        long version = f.Ledger.Version;
-        if (version == _savedVersion) return;
-        f.File.Save(f.Ledger.Snapshot(f.Floor()));
-        _savedVersion = version;
+        if (_follow is not { } f || Volatile.Read(ref _followLatest) is not { } progress) return;
+        if (progress.Version == _savedVersion) return;
+        f.File.Save(progress.ToState(f.Floor()));
+        _savedVersion = progress.Version;
     }
 
     public void Dispose() => _timer.Dispose();

@@ -38,7 +38,7 @@ public static class S3TailEngine
     public static Task<ListPage> StartListing(IObjectSource source, string prefix, Bookmarks.Bookmark? bookmark,
         RetryPolicy? retry = null, CancellationToken cancellationToken = default) =>
         (retry ?? RetryPolicy.Default).WithinStallTimeout(
-            ct => source.ListAsync(prefix, ListerActor.InitialStartAfter(bookmark?.Key), 1000, ct), cancellationToken);
+            ct => source.ListAsync(prefix, Listing.BookmarkSkip.StartAfter(bookmark?.Key), 1000, ct), cancellationToken);
 
     /// <summary>Runs in an ActorSystem of its own, made for this run and ended with it.</summary>
     public static async Task<TailResult> RunAsync(TailRequest request, ILineSink sink, CancellationToken cancellationToken = default)

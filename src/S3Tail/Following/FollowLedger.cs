@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using S3Tail.Storage;
 using S3Tail.Windowing;
 
@@ -7,26 +8,24 @@ namespace S3Tail.Following;
 /// What a follow remembers so that it writes every object exactly once: the objects done with
 /// inside the look-back window (<see cref="KnownObject"/>, by key and ETag), the objects handed
 /// out and not yet ended (in hand-out order, which is the order they end in), and the late
-/// object whose lines are being written. The lister hands objects out; the sequencer ends them
-/// (as it ends them, so a run that stops right after still knows) and reports a late object's
-/// lines; a checkpointer takes <see cref="Snapshot"/>s. Each on its own thread: every member
-/// takes one lock.
+/// object whose lines are being written. It has one owner, the listing actor: it hands objects
+/// out, and hears from the sequencer by message as objects end and late lines are written. Others
+/// see it through the immutable <see cref="Progress"/> it reports.
 /// </summary>
 public sealed class FollowLedger
 {
-    private readonly Lock _gate = new();
-    private readonly Dictionary<string, KnownObject> _known = new(StringComparer.Ordinal);
+    // Immutable, so a Progress costs nothing to take however many objects are known.
+    private ImmutableDictionary<string, KnownObject> _known = ImmutableDictionary.Create<string, KnownObject>(StringComparer.Ordinal);
     private readonly Queue<ObjectInfo> _handed = new();
     private readonly Dictionary<string, ObjectInfo> _inFlight = new(StringComparer.Ordinal);
     private PartialObject? _partial;
     private PartialObject? _resume;
-    private long _version;
 
     /// <summary>A ledger for a new follow, or one resuming from <paramref name="saved"/>.</summary>
     public FollowLedger(FollowState? saved = null)
     {
         Resumed = saved is not null;
-        foreach (var k in saved?.Known ?? []) _known[k.Key] = k;
+        _known = _known.SetItems((saved?.Known ?? []).Select(k => KeyValuePair.Create(k.Key, k)));
         _resume = saved?.Partial;
     }
 
@@ -38,46 +37,37 @@ public sealed class FollowLedger
     public bool Resumed { get; }
 
     /// <summary>Changes with every change a snapshot would show.</summary>
-    public long Version { get { lock (_gate) return _version; } }
+    public long Version { get; private set; }
 
     /// <summary>Objects known done, inside the window.</summary>
-    public int KnownCount { get { lock (_gate) return _known.Count; } }
+    public int KnownCount => _known.Count;
+
+    /// <summary>What it knows now, as a value others may keep.</summary>
+    public FollowProgress Progress => new(_known, _partial ?? _resume, Version);
 
     /// <summary>The late object a saved follow stopped in, once: the lister hands it out first.</summary>
     public PartialObject? TakeResume()
     {
-        lock (_gate)
-        {
-            var resume = _resume;
-            _resume = null;
-            return resume;
-        }
+        var resume = _resume;
+        _resume = null;
+        return resume;
     }
 
     /// <summary>True when this object (same key and ETag) was handed out already, or is done with.</summary>
-    public bool IsDone(ObjectInfo info)
-    {
-        lock (_gate)
-            return (_known.TryGetValue(info.Key, out var k) && k.ETag == info.ETag)
-                   || (_inFlight.TryGetValue(info.Key, out var f) && f.ETag == info.ETag);
-    }
+    public bool IsDone(ObjectInfo info) =>
+        (_known.TryGetValue(info.Key, out var k) && k.ETag == info.ETag)
+        || (_inFlight.TryGetValue(info.Key, out var f) && f.ETag == info.ETag);
 
     /// <summary>The object goes to the pipeline; it ends in the order it was handed out.</summary>
     public void Handed(ObjectInfo info)
     {
-        lock (_gate)
-        {
-            _handed.Enqueue(info);
-            _inFlight[info.Key] = info;
-            _version++;
-        }
+        _handed.Enqueue(info);
+        _inFlight[info.Key] = info;
+        Version++;
     }
 
     /// <summary>An object there before a new follow's start: done with, never written.</summary>
-    public void PassedOver(ObjectInfo info)
-    {
-        lock (_gate) Remember(info);
-    }
+    public void PassedOver(ObjectInfo info) => Remember(info);
 
     /// <summary>
     /// The oldest object handed out ended: <paramref name="done"/> when every line of it went
@@ -86,55 +76,38 @@ public sealed class FollowLedger
     /// </summary>
     public void Ended(bool done)
     {
-        lock (_gate)
-        {
-            if (!_handed.TryDequeue(out var info)) return;
-            _inFlight.Remove(info.Key);
-            if (!done) return;
-            Remember(info);
-            if (_partial?.Key == info.Key) _partial = null;
-        }
+        if (!_handed.TryDequeue(out var info)) return;
+        _inFlight.Remove(info.Key);
+        if (!done) return;
+        Remember(info);
+        if (_partial?.Key == info.Key) _partial = null;
     }
 
-    /// <summary>A line of a late object went out (the sequencer calls this as the writer acknowledges).</summary>
+    /// <summary>A line of a late object went out (the writer acknowledged it).</summary>
     public void LateLineWritten(string key, long line)
     {
-        lock (_gate)
-        {
-            if (!_inFlight.TryGetValue(key, out var info)) return;
-            _partial = new PartialObject(key, info.ETag, info.Size, line);
-            _version++;
-        }
+        if (!_inFlight.TryGetValue(key, out var info)) return;
+        _partial = new PartialObject(key, info.ETag, info.Size, line);
+        Version++;
     }
 
     /// <summary>Drops what the look-back window no longer reaches: periods that ended at or before <paramref name="floor"/>.</summary>
     public void Forget(DateTime floor)
     {
-        lock (_gate)
-        {
-            foreach (var key in _known.Where(k => k.Value.End is not { } end || end <= floor).Select(k => k.Key).ToList())
-            {
-                _known.Remove(key);
-                _version++;
-            }
-        }
+        var gone = _known.Where(k => k.Value.End is not { } end || end <= floor).Select(k => k.Key).ToList();
+        if (gone.Count == 0) return;
+        _known = _known.RemoveRange(gone);
+        Version += gone.Count;
     }
 
     /// <summary>What to save for a restart, without what ended at or before <paramref name="floor"/>.</summary>
-    public FollowState Snapshot(DateTime floor)
-    {
-        lock (_gate)
-        {
-            var known = _known.Values.Where(k => k.End > floor).OrderBy(k => k.Key, Utf8Order.Instance).ToList();
-            return new FollowState(known, _partial ?? _resume);
-        }
-    }
+    public FollowState Snapshot(DateTime floor) => Progress.ToState(floor);
 
     private void Remember(ObjectInfo info)
     {
         // A key without a time is never listed again by a look-back: key order covers it.
         if (KeyTime.PeriodOf(info.Key) is not { } period) return;
-        _known[info.Key] = new KnownObject(info.Key, info.ETag, period.End);
-        _version++;
+        _known = _known.SetItem(info.Key, new KnownObject(info.Key, info.ETag, period.End));
+        Version++;
     }
 }

@@ -1,5 +1,3 @@
-using S3Tail.Windowing;
-
 namespace S3Tail.Pipeline;
 
 /// <summary>
@@ -11,7 +9,4 @@ public sealed record PipelineSettings(TailRequest Request, ObjectFetcher Fetcher
 {
     /// <summary>The prefetch window (fixed, or adapting with --prefetch auto): the fetcher's, which hears of failures.</summary>
     public PrefetchController Prefetch => Fetcher.Prefetch;
-
-    /// <summary>The run's time window and its listing state (null: every key is read).</summary>
-    public WindowScan? Window { get; init; }
 }

@@ -1,13 +1,13 @@
 using Akka.Actor;
 using S3Tail.Logging;
-using S3Tail.Windowing;
 
 namespace S3Tail.Pipeline;
 
 /// <summary>
 /// Builds one run's pipeline — writer, sequencer, downloader pool, lister — and ends it: a stop
 /// from outside goes to the sequencer, which drains the writer and reports the result; the
-/// coordinator completes the run's task with it. A crash of the lister, sequencer or writer is a
+/// coordinator asks the lister for what it alone knows (the time window's counts, the follow's
+/// state) and completes the run's task with both. A crash of the lister, sequencer or writer is a
 /// bug; it fails the run instead of hanging it. A crashed downloader is restarted alone.
 /// </summary>
 public sealed class RunCoordinatorActor : ReceiveActor
@@ -17,8 +17,9 @@ public sealed class RunCoordinatorActor : ReceiveActor
     private readonly ObjectFetcher _fetcher;
     private readonly CancellationTokenSource _stopping;
     private readonly TaskCompletionSource<TailResult> _completion;
-    private readonly WindowScan? _window;
     private IActorRef _sequencer = ActorRefs.Nobody;
+    private IActorRef? _lister;               // null once it stopped
+    private TailResult? _finished;            // the sequencer's result, waiting for the lister's report
     private IActorRef _dispatcher = ActorRefs.Nobody;
     private ActorSystem? _node;
     private bool _ending;
@@ -31,7 +32,6 @@ public sealed class RunCoordinatorActor : ReceiveActor
         _fetcher = fetcher;
         _stopping = stopping;
         _completion = completion;
-        _window = request.Window is { } w ? new WindowScan(w) : null;
 
         Receive<StopRun>(m => _sequencer.Forward(m));
         Receive<OutputGone>(m => _sequencer.Forward(m));
@@ -45,16 +45,33 @@ public sealed class RunCoordinatorActor : ReceiveActor
         });
         Receive<RunFinished>(m =>
         {
-            var stats = m.Result.Statistics with
-            {
-                Downloads = _fetcher.Downloads, CacheHits = _fetcher.CacheHits, PrefetchWindow = _fetcher.Prefetch.Limit,
-                OutsideWindow = _window?.OutsideWindow ?? 0, WithoutTime = _window?.WithoutTime ?? 0,
-                ExampleWithoutTime = _window?.ExampleWithoutTime,
-                FetchedBy = _request.Workers?.Tally.Counts(),
-            };
-            _completion.TrySetResult(m.Result with { Statistics = stats });
-            Context.Stop(Self);
+            // The sequencer told the lister of every end before this: its report includes them.
+            _finished = m.Result;
+            if (_lister is null) Complete(null);
+            else _lister.Tell(ReportListing.Instance);
         });
+        Receive<ListingReport>(Complete);
+        Receive<Terminated>(m =>
+        {
+            if (m.ActorRef != _lister) return;
+            _lister = null;
+            if (_finished is not null) Complete(null);
+        });
+    }
+
+    private void Complete(ListingReport? listing)
+    {
+        var result = _finished!;
+        var window = listing?.Window;
+        var stats = result.Statistics with
+        {
+            Downloads = _fetcher.Downloads, CacheHits = _fetcher.CacheHits, PrefetchWindow = _fetcher.Prefetch.Limit,
+            OutsideWindow = window?.OutsideWindow ?? 0, WithoutTime = window?.WithoutTime ?? 0,
+            ExampleWithoutTime = window?.ExampleWithoutTime,
+            FetchedBy = _request.Workers?.Tally.Counts(),
+        };
+        _completion.TrySetResult(result with { Statistics = stats, Follow = listing?.Follow });
+        Context.Stop(Self);
     }
 
     public static Props Props(TailRequest request, ILineSink sink, ObjectFetcher fetcher,
@@ -63,7 +80,7 @@ public sealed class RunCoordinatorActor : ReceiveActor
 
     protected override void PreStart()
     {
-        var settings = new PipelineSettings(_request, _fetcher, _stopping) { Window = _window };
+        var settings = new PipelineSettings(_request, _fetcher, _stopping);
         var writer = Context.ActorOf(WriterActor.Props(_sink, _stopping.Token, watchOutput: _request.Follow is not null, _request.MaxLines), "stdout-writer");
         _sequencer = Context.ActorOf(SequencerActor.Props(settings, writer), "sequencer");
         IActorRef keysTo;
@@ -85,6 +102,7 @@ public sealed class RunCoordinatorActor : ReceiveActor
             keysTo = Downloaders(settings, reportTo: _sequencer);
         }
         var lister = Context.ActorOf(ListerActor.Props(settings, keysTo, _sequencer), "key-lister");
+        _lister = Context.Watch(lister);
         _sequencer.Tell(new AttachLister(lister));
     }
 

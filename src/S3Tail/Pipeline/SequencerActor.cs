@@ -168,10 +168,7 @@ public sealed class SequencerActor : ReceiveActor
         delivery.Written += ack.Bytes;
         if (_window.BatchAcknowledged(ack.Seq, ack.Key, ack.LastLineWritten))
         {
-            if (delivery.Late)
-            {
-                _request.Follow?.Ledger.LateLineWritten(ack.Key, _window.Bookmark!.Line);
-            }
+            if (delivery.Late) _lister?.Tell(new FollowLateLine(ack.Key, _window.Bookmark!.Line));   // only a follow finds objects late
             else
             {
                 _frontier = _window.Bookmark!;
@@ -219,15 +216,17 @@ public sealed class SequencerActor : ReceiveActor
     {
         var ended = _window.TakeEnded();
         if (ended.Count == 0) return;
+        var done = new List<bool>(ended.Count);
         foreach (var e in ended)
         {
-            // Told here, not when the lister hears of it: a run that stops now still knows.
             _released.Remove(e.Seq, out var delivery);
-            _request.Follow?.Ledger.Ended(done: e.Skipped || delivery is null || delivery.Sent == delivery.Written);
+            done.Add(e.Skipped || delivery is null || delivery.Sent == delivery.Written);
             if (e.Skipped) continue;
             _objects++;
             _request.Progress?.Written();
         }
+        // The follow's ledger is the lister's: told even as the run stops (its last report follows).
+        if (_request.Follow is not null) _lister?.Tell(new FollowObjectsEnded(done));
         GiveCredit(ended.Count);
     }
 

@@ -28,7 +28,7 @@ namespace S3Tail.Windowing;
 /// holds that day's objects (a name right under it may be the next day's: S3's partitioned
 /// logs name an object by its delivery and file it by its events).</para>
 ///
-/// <para>Counters may be read from any thread while the lister runs.</para>
+/// <para>A scan has one owner (the listing's window stage): it is not safe to share.</para>
 /// </summary>
 public sealed class WindowScan(TimeWindow window)
 {
@@ -39,13 +39,16 @@ public sealed class WindowScan(TimeWindow window)
     public TimeWindow Window { get; } = window;
 
     /// <summary>Listed keys left out because their time is outside the window.</summary>
-    public long OutsideWindow => Interlocked.Read(ref _outside);
+    public long OutsideWindow => _outside;
 
     /// <summary>Listed keys left out because their names carry no time.</summary>
-    public long WithoutTime => Interlocked.Read(ref _withoutTime);
+    public long WithoutTime => _withoutTime;
 
     /// <summary>The first listed key whose name carries no time (for the warning).</summary>
-    public string? ExampleWithoutTime => Volatile.Read(ref _exampleWithoutTime);
+    public string? ExampleWithoutTime => _exampleWithoutTime;
+
+    /// <summary>The counts so far, as a value another actor may be told.</summary>
+    internal WindowCounts Counts => new(_outside, _withoutTime, _exampleWithoutTime);
 
     /// <summary>
     /// The page's keys inside the window, and where the listing goes on: after this key (a seek
@@ -58,14 +61,14 @@ public sealed class WindowScan(TimeWindow window)
         {
             if (_skipThrough is not null && Utf8Order.Instance.Compare(info.Key, _skipThrough) <= 0)
             {
-                Interlocked.Increment(ref _outside);
+                _outside++;
                 continue;
             }
             var marks = KeyTime.Marks(info.Key);
             if (marks.Count == 0)
             {
-                Interlocked.Increment(ref _withoutTime);
-                Interlocked.CompareExchange(ref _exampleWithoutTime, info.Key, null);
+                _withoutTime++;
+                _exampleWithoutTime ??= info.Key;
                 continue;
             }
             var own = marks[^1];
@@ -74,7 +77,7 @@ public sealed class WindowScan(TimeWindow window)
                 kept.Add(info);
                 continue;
             }
-            Interlocked.Increment(ref _outside);
+            _outside++;
             if (SeekFrom(info.Key, marks) is { } target && Utf8Order.Instance.Compare(target, info.Key) > 0)
                 _skipThrough = target;
         }

@@ -54,12 +54,11 @@ public sealed class FollowProperty() : TestKit(PipelineConfig.Hocon)
                 arrivals = [];
 
                 bool last = later.Count == 0 && run > 0 && random.Next(3) == 0 || run == 39;
-                var ledger = new FollowLedger(saved);
                 using var stop = new CancellationTokenSource();
                 var request = new TailRequest
                 {
                     Source = source, Bookmark = bookmark, Prefetch = random.Next(1, 6),
-                    Follow = new FollowOptions(TimeSpan.FromMilliseconds(15), LookBack, ledger),
+                    Follow = new FollowOptions(TimeSpan.FromMilliseconds(15), LookBack, saved),
                 };
                 int stopAfterLines = last ? int.MaxValue : random.Next(1, 30);
                 int lines = 0;
@@ -81,7 +80,7 @@ public sealed class FollowProperty() : TestKit(PipelineConfig.Hocon)
                 var result = await running;
                 Assert.True(result.Reason is StopReason.Cancelled, $"seed {seed} run {run}: {result.Reason} {result.Error}");
                 bookmark = result.Bookmark;
-                saved = ledger.Snapshot(DateTime.UtcNow - LookBack);
+                saved = result.Follow!.ToState(DateTime.UtcNow - LookBack);
                 if (last) break;
             }
 

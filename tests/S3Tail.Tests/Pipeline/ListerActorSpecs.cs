@@ -1,10 +1,12 @@
 using Akka.Actor;
 using Akka.TestKit.Xunit2;
 using S3Tail.Cache;
+using S3Tail.Following;
 using S3Tail.Logging;
 using S3Tail.Pipeline;
 using S3Tail.Storage;
 using S3Tail.Tests.Support;
+using S3Tail.Windowing;
 using static S3Tail.Tests.Support.Objects;
 
 namespace S3Tail.Tests.Pipeline;
@@ -66,5 +68,51 @@ public sealed class ListerActorSpecs : TestKit, IDisposable
 
         for (int i = 0; i < 16; i++) Assert.Equal(i, pool.ExpectMsg<FetchObject>().Seq);
         pool.ExpectNoMsg(Quiet);
+    }
+
+    /// <summary>A lister over these keys with a request made by <paramref name="with"/>, handing keys to a probe pool and telling a probe sequencer.</summary>
+    private (IActorRef Lister, Akka.TestKit.TestProbe Pool, Akka.TestKit.TestProbe Sequencer) Lister(string[] keys, Func<TailRequest, TailRequest> with)
+    {
+        var source = new MemorySource(keys.Select(k => (k, Text("x\n"))));
+        var fetcher = new ObjectFetcher(source, null, _spool, RetryPolicy.Default, NullLog.Instance, null, PrefetchController.For(16));
+        var request = with(new TailRequest { Source = source, Prefetch = 16, ListPageSize = 2 });
+        var settings = new PipelineSettings(request, fetcher, new CancellationTokenSource());
+        var pool = CreateTestProbe();
+        var sequencer = CreateTestProbe();
+        return (Sys.ActorOf(ListerActor.Props(settings, pool, sequencer)), pool, sequencer);
+    }
+
+    [Fact]
+    public void Should_report_the_time_windows_counts_when_asked_and_no_one_else_keeps_them()
+    {
+        string[] keys = ["logs/readme", "logs/web-2016-09-10-00-00-00-A", "logs/web-2016-09-11-00-00-00-A", "logs/web-2016-09-12-00-00-00-A"];
+        var window = new TimeWindow(new DateTime(2016, 9, 11, 0, 0, 0, DateTimeKind.Utc), new DateTime(2016, 9, 12, 0, 0, 0, DateTimeKind.Utc));
+        var (lister, pool, sequencer) = Lister(keys, r => r with { Window = window });
+
+        Assert.Equal("logs/web-2016-09-11-00-00-00-A", pool.ExpectMsg<FetchObject>().Object.Key);
+        Assert.Equal(1, sequencer.ExpectMsg<ListingCompleted>().ObjectCount);
+        lister.Tell(ReportListing.Instance, TestActor);
+
+        var report = ExpectMsg<ListingReport>();
+        Assert.Equal(new WindowCounts(2, 1, "logs/readme"), report.Window);
+        Assert.Null(report.Follow);
+    }
+
+    [Fact]
+    public void Should_keep_the_follows_ledger_and_report_it_as_the_sequencer_tells_of_ends()
+    {
+        string[] keys = ["logs/web-2016-09-11-00-00-00-A", "logs/web-2016-09-11-00-01-00-A"];
+        var reported = new List<FollowProgress>();
+        var follow = new FollowOptions(TimeSpan.FromHours(1), TimeSpan.FromDays(3650)) { Changed = p => { lock (reported) reported.Add(p); } };
+        var (lister, pool, _) = Lister(keys, r => r with { Follow = follow });
+
+        Assert.Equal(keys, new[] { pool.ExpectMsg<FetchObject>().Object.Key, pool.ExpectMsg<FetchObject>().Object.Key });
+        lister.Tell(new FollowObjectsEnded([true, false]));   // the second stopped with lines unwritten
+        lister.Tell(ReportListing.Instance, TestActor);
+
+        var report = ExpectMsg<ListingReport>();
+        Assert.Equal([keys[0]], report.Follow!.ToState(DateTime.MinValue).Known.Select(k => k.Key));
+        Assert.Null(report.Window);
+        lock (reported) Assert.Equal(1, reported[^1].KnownCount);
     }
 }
