@@ -1,5 +1,4 @@
 using S3Tail.Tests.Support;
-using S3Tail.Windowing;
 using static S3Tail.Tests.Support.Objects;
 
 namespace S3Tail.Tests.EndToEnd;
@@ -13,7 +12,7 @@ public sealed class FollowSpecs(S3ServerFixture fixture)
 
     /// <summary>An access-log key named <paramref name="minutesAgo"/> minutes before the test started.</summary>
     private string Key(double minutesAgo) =>
-        $"logs/web-{KeyTime.Format(TimeForm.AccessLog, _now.AddMinutes(-minutesAgo))}-{(int)(minutesAgo * 60):X16}";
+        $"logs/web-{AccessLogTime.Of(_now.AddMinutes(-minutesAgo))}-{(int)(minutesAgo * 60):X16}";
 
     private static string Line(string key) => $"{key} 1\n";
 
