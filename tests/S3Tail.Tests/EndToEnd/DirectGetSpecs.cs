@@ -11,8 +11,7 @@ namespace S3Tail.Tests.EndToEnd;
 /// which the SDK's GETs pass too), and counts GETs by User-Agent, so these specs see which path
 /// a GET took and that its signature held.
 /// </summary>
-[Collection(S3ServerCollection.Name)]
-public sealed class DirectGetSpecs(S3ServerFixture fixture)
+public sealed class DirectGetSpecs(S3ServerFixture fixture) : IClassFixture<S3ServerFixture>
 {
     private readonly S3TestServer _server = fixture.Server;
 

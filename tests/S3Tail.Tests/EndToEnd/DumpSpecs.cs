@@ -5,8 +5,7 @@ using static S3Tail.Tests.Support.Objects;
 namespace S3Tail.Tests.EndToEnd;
 
 /// <summary>The CLI as a process against the S3 test server: the whole stdout, byte for byte.</summary>
-[Collection(S3ServerCollection.Name)]
-public sealed class DumpSpecs(S3ServerFixture fixture)
+public sealed class DumpSpecs(S3ServerFixture fixture) : IClassFixture<S3ServerFixture>
 {
     private readonly S3TestServer _server = fixture.Server;
 

@@ -4,8 +4,7 @@ using static S3Tail.Tests.Support.Objects;
 namespace S3Tail.Tests.EndToEnd;
 
 /// <summary>-f against the S3 test server: new objects, late ones, stops while waiting, restarts.</summary>
-[Collection(S3ServerCollection.Name)]
-public sealed class FollowSpecs(S3ServerFixture fixture)
+public sealed class FollowSpecs(S3ServerFixture fixture) : IClassFixture<S3ServerFixture>
 {
     private readonly S3TestServer _server = fixture.Server;
     private readonly DateTime _now = DateTime.UtcNow;

@@ -8,8 +8,7 @@ namespace S3Tail.Tests.EndToEnd;
 /// Every way a run ends keeps the exact-resume promise: the output of the stopped run, followed
 /// by the output of a run resumed from its bookmark, is exactly the full output.
 /// </summary>
-[Collection(S3ServerCollection.Name)]
-public sealed class ResumeSpecs(S3ServerFixture fixture)
+public sealed class ResumeSpecs(S3ServerFixture fixture) : IClassFixture<S3ServerFixture>
 {
     private readonly S3TestServer _server = fixture.Server;
 

@@ -4,8 +4,7 @@ using S3Tail.Tests.Support;
 namespace S3Tail.Tests.EndToEnd;
 
 /// <summary>--since and --until against the S3 test server: every layout, the edges, the LIST count.</summary>
-[Collection(S3ServerCollection.Name)]
-public sealed class TimeWindowSpecs(S3ServerFixture fixture)
+public sealed class TimeWindowSpecs(S3ServerFixture fixture) : IClassFixture<S3ServerFixture>
 {
     private readonly S3TestServer _server = fixture.Server;
 

@@ -5,8 +5,7 @@ using static S3Tail.Tests.Support.Objects;
 namespace S3Tail.Tests.Tooling;
 
 /// <summary>The status line: on a terminal only (unless told), never on stdout, gone at the end.</summary>
-[Collection(S3ServerCollection.Name)]
-public sealed class ProgressSpecs(S3ServerFixture fixture)
+public sealed class ProgressSpecs(S3ServerFixture fixture) : IClassFixture<S3ServerFixture>
 {
     private readonly S3TestServer _server = fixture.Server;
 
