@@ -10,8 +10,7 @@ namespace S3Tail.Tests.EndToEnd;
 /// --skip-errors always ends normally (even when an object breaks after part of it was written),
 /// and memory stays bounded whatever the line lengths.
 /// </summary>
-[Collection(S3ServerCollection.Name)]
-public sealed class BrokenObjectSpecs(S3ServerFixture fixture) : IDisposable
+public sealed class BrokenObjectSpecs(S3ServerFixture fixture) : IClassFixture<S3ServerFixture>, IDisposable
 {
     private readonly S3TestServer _server = fixture.Server;
     private readonly string _root = Directory.CreateTempSubdirectory("s3tail-broken-").FullName;

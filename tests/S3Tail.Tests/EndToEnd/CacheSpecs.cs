@@ -6,8 +6,7 @@ using static S3Tail.Tests.Support.Objects;
 namespace S3Tail.Tests.EndToEnd;
 
 /// <summary>The LZ4 object cache, proven with the test server's request counter.</summary>
-[Collection(S3ServerCollection.Name)]
-public sealed class CacheSpecs(S3ServerFixture fixture)
+public sealed class CacheSpecs(S3ServerFixture fixture) : IClassFixture<S3ServerFixture>
 {
     private readonly S3TestServer _server = fixture.Server;
 

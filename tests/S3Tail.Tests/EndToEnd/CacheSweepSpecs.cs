@@ -8,8 +8,7 @@ namespace S3Tail.Tests.EndToEnd;
 /// deletes only expired entries that s3tail wrote, follows no symlink, and changes no mode it did
 /// not set; --cache-lookup touches nothing at all.
 /// </summary>
-[Collection(S3ServerCollection.Name)]
-public sealed class CacheSweepSpecs(S3ServerFixture fixture) : IDisposable
+public sealed class CacheSweepSpecs(S3ServerFixture fixture) : IClassFixture<S3ServerFixture>, IDisposable
 {
     private const string Hex64 = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
     private readonly S3TestServer _server = fixture.Server;

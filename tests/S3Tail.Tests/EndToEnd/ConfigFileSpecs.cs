@@ -4,8 +4,7 @@ using static S3Tail.Tests.Support.Objects;
 namespace S3Tail.Tests.EndToEnd;
 
 /// <summary>The config file's [options] are defaults; the command line wins.</summary>
-[Collection(S3ServerCollection.Name)]
-public sealed class ConfigFileSpecs(S3ServerFixture fixture)
+public sealed class ConfigFileSpecs(S3ServerFixture fixture) : IClassFixture<S3ServerFixture>
 {
     private readonly S3TestServer _server = fixture.Server;
 

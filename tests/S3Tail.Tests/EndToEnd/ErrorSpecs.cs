@@ -6,8 +6,7 @@ using static S3Tail.Tests.Support.Objects;
 namespace S3Tail.Tests.EndToEnd;
 
 /// <summary>Each failure gives one clear line on stderr and the documented exit code; no stack trace.</summary>
-[Collection(S3ServerCollection.Name)]
-public sealed class ErrorSpecs(S3ServerFixture fixture)
+public sealed class ErrorSpecs(S3ServerFixture fixture) : IClassFixture<S3ServerFixture>
 {
     private readonly S3TestServer _server = fixture.Server;
 

@@ -5,8 +5,7 @@ using static S3Tail.Tests.Support.Objects;
 namespace S3Tail.Tests.EndToEnd;
 
 /// <summary>S3 and the network misbehaving: nothing lost, nothing duplicated, every error clear.</summary>
-[Collection(S3ServerCollection.Name)]
-public sealed class FaultSpecs(S3ServerFixture fixture)
+public sealed class FaultSpecs(S3ServerFixture fixture) : IClassFixture<S3ServerFixture>
 {
     private readonly S3TestServer _server = fixture.Server;
 

@@ -1,19 +1,17 @@
 using S3Tail.Tests.Support;
-using S3Tail.Windowing;
 using static S3Tail.Tests.Support.Objects;
 
 namespace S3Tail.Tests.EndToEnd;
 
 /// <summary>-f against the S3 test server: new objects, late ones, stops while waiting, restarts.</summary>
-[Collection(S3ServerCollection.Name)]
-public sealed class FollowSpecs(S3ServerFixture fixture)
+public sealed class FollowSpecs(S3ServerFixture fixture) : IClassFixture<S3ServerFixture>
 {
     private readonly S3TestServer _server = fixture.Server;
     private readonly DateTime _now = DateTime.UtcNow;
 
     /// <summary>An access-log key named <paramref name="minutesAgo"/> minutes before the test started.</summary>
     private string Key(double minutesAgo) =>
-        $"logs/web-{KeyTime.Format(TimeForm.AccessLog, _now.AddMinutes(-minutesAgo))}-{(int)(minutesAgo * 60):X16}";
+        $"logs/web-{AccessLogTime.Of(_now.AddMinutes(-minutesAgo))}-{(int)(minutesAgo * 60):X16}";
 
     private static string Line(string key) => $"{key} 1\n";
 
@@ -28,6 +26,20 @@ public sealed class FollowSpecs(S3ServerFixture fixture)
 
     private string[] Args(string bucket, params string[] more) =>
         ["-f", "--poll", "1s", .. more, "--endpoint-url", _server.Endpoint, $"s3://{bucket}/logs/"];
+
+    /// <summary>How many polls the run has ended (with -l info it says "poll: …" after each).</summary>
+    private static int Polls(RunningCli run) => run.StderrText.Split('\n').Count(l => l.Contains("info: poll: "));
+
+    /// <summary>Waits until the run has ended <paramref name="count"/> polls: it has listed again and acted on what it saw.</summary>
+    private static async Task WaitForPolls(RunningCli run, int count)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (Polls(run) < count)
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"fewer than {count} polls; s3tail said:\n{run.StderrText}");
+            await Task.Delay(50);
+        }
+    }
 
     [Fact]
     public async Task Should_write_objects_put_while_following_in_key_order_and_end_on_SIGTERM_with_an_exact_bookmark()
@@ -57,7 +69,7 @@ public sealed class FollowSpecs(S3ServerFixture fixture)
 
         await Put(bucket, Key(20));   // sorts between two objects already written
         await run.WaitForTextAsync(Line(Key(20)), TimeSpan.FromSeconds(15));
-        await Task.Delay(3000);       // three more polls see it again
+        await WaitForPolls(run, Polls(run) + 3);   // three more polls see it again
         run.Signal(RunningCli.SIGINT);
         var result = await run.WaitAsync();
 
@@ -74,12 +86,12 @@ public sealed class FollowSpecs(S3ServerFixture fixture)
     {
         var bucket = await BucketWith(Key(40), Key(30));
         var cli = new CliProcess();
-        string[] args = Args(bucket, "-b", "web");
+        string[] args = Args(bucket, "-b", "web", "-l", "info");
 
         using (var first = new RunningCli(cli, args))
         {
             await first.WaitForTextAsync(Line(Key(30)));
-            await Task.Delay(1500);   // a poll, so that the state is saved with something in it
+            await WaitForPolls(first, 1);   // a poll, so that the state is saved with something in it
             first.Signal(RunningCli.SIGTERM);
             var stopped = await first.WaitAsync();
             Assert.Equal(143, stopped.ExitCode);
@@ -95,7 +107,7 @@ public sealed class FollowSpecs(S3ServerFixture fixture)
             await second.WaitForTextAsync(Line(Key(35)), TimeSpan.FromSeconds(15));
             await second.WaitForTextAsync(Line(Key(50)), TimeSpan.FromSeconds(15));
             await second.WaitForTextAsync(Line(Key(2)), TimeSpan.FromSeconds(15));
-            await Task.Delay(2500);
+            await WaitForPolls(second, Polls(second) + 2);
             second.Signal(RunningCli.SIGTERM);
             var resumed = await second.WaitAsync();
             Assert.Equal(143, resumed.ExitCode);
@@ -111,7 +123,7 @@ public sealed class FollowSpecs(S3ServerFixture fixture)
 
         // Nothing new: a third run writes nothing.
         using var third = new RunningCli(cli, args);
-        await Task.Delay(2500);
+        await WaitForPolls(third, 2);   // it has listed three times
         third.Signal(RunningCli.SIGTERM);
         var idle = await third.WaitAsync();
         Assert.Equal(143, idle.ExitCode);
@@ -173,8 +185,8 @@ public sealed class FollowSpecs(S3ServerFixture fixture)
     public async Task Should_search_what_arrives_while_following()
     {
         var bucket = await BucketWith(Key(30));
-        using var run = new RunningCli(new CliProcess(), Args(bucket, "-F", "-e", "404"));
-        await Task.Delay(1500);
+        using var run = new RunningCli(new CliProcess(), Args(bucket, "-F", "-e", "404", "-l", "info"));
+        await WaitForPolls(run, 1);   // what follows arrives while it follows
         await _server.PutAsync(bucket, Key(3), Text($"{Key(3)} 200\n{Key(3)} 404\n"));
         await _server.PutAsync(bucket, Key(20), Text($"{Key(20)} 404\n"));
         await run.WaitForTextAsync($"{Key(3)} 404\n", TimeSpan.FromSeconds(15));

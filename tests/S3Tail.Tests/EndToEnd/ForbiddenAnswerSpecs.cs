@@ -9,8 +9,7 @@ namespace S3Tail.Tests.EndToEnd;
 /// clock too far from S3's (RequestTimeTooSkewed). Each gets its own message or its cure, on both
 /// GET paths, and one object's error never turns s3tail's own GETs off for the rest of the run.
 /// </summary>
-[Collection(S3ServerCollection.Name)]
-public sealed class ForbiddenAnswerSpecs(S3ServerFixture fixture)
+public sealed class ForbiddenAnswerSpecs(S3ServerFixture fixture) : IClassFixture<S3ServerFixture>
 {
     private readonly S3TestServer _server = fixture.Server;
 

@@ -6,8 +6,7 @@ using static S3Tail.Tests.Support.Objects;
 namespace S3Tail.Tests.EndToEnd;
 
 /// <summary>--grep end to end: the same bytes as a pipe to grep -a, bookmarks over source lines, -m, the cache.</summary>
-[Collection(S3ServerCollection.Name)]
-public sealed class GrepSpecs(S3ServerFixture fixture)
+public sealed class GrepSpecs(S3ServerFixture fixture) : IClassFixture<S3ServerFixture>
 {
     private readonly S3TestServer _server = fixture.Server;
 

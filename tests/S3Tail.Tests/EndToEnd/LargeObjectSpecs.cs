@@ -6,8 +6,7 @@ using static S3Tail.Tests.Support.Objects;
 namespace S3Tail.Tests.EndToEnd;
 
 /// <summary>Objects above 16 MiB come as parallel ranged GETs, pinned to their ETag and put back in order.</summary>
-[Collection(S3ServerCollection.Name)]
-public sealed class LargeObjectSpecs(S3ServerFixture fixture)
+public sealed class LargeObjectSpecs(S3ServerFixture fixture) : IClassFixture<S3ServerFixture>
 {
     private readonly S3TestServer _server = fixture.Server;
 

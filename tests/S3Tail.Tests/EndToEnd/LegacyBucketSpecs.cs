@@ -7,8 +7,7 @@ namespace S3Tail.Tests.EndToEnd;
 /// servers allow. s3rver's own PUT Bucket refuses them, so the test server makes the bucket
 /// straight in its store; listing and GETs then go through s3rver as for any bucket.
 /// </summary>
-[Collection(S3ServerCollection.Name)]
-public sealed class LegacyBucketSpecs(S3ServerFixture fixture)
+public sealed class LegacyBucketSpecs(S3ServerFixture fixture) : IClassFixture<S3ServerFixture>
 {
     private readonly S3TestServer _server = fixture.Server;
 

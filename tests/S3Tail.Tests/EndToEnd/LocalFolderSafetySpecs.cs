@@ -85,9 +85,12 @@ public sealed class LocalFolderSafetySpecs : IDisposable
         using var p = Process.Start(psi)!;
         p.StandardInput.Close();
         var stderr = p.StandardError.ReadToEndAsync();
-        await Task.Delay(1000);
+        // The first bytes of "a" are out: the folder has been listed, and "a" fills the pipe.
+        var first = new byte[1];
+        Assert.Equal(1, await p.StandardOutput.BaseStream.ReadAsync(first).AsTask().WaitAsync(TimeSpan.FromSeconds(60)));
         File.Delete(Path.Combine(_logs, "b"));
         var stdout = new MemoryStream();
+        stdout.Write(first);
         await p.StandardOutput.BaseStream.CopyToAsync(stdout);
         await p.WaitForExitAsync();
         var r = new CliResult(p.ExitCode, stdout.ToArray(), await stderr);

@@ -5,8 +5,7 @@ using static S3Tail.Tests.Support.Objects;
 namespace S3Tail.Tests.EndToEnd;
 
 /// <summary>Named bookmarks (-b NAME) kept in the config file's [bookmarks] section.</summary>
-[Collection(S3ServerCollection.Name)]
-public sealed class NamedBookmarkSpecs(S3ServerFixture fixture)
+public sealed class NamedBookmarkSpecs(S3ServerFixture fixture) : IClassFixture<S3ServerFixture>
 {
     private readonly S3TestServer _server = fixture.Server;
 

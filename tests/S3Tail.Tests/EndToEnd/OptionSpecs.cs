@@ -4,8 +4,7 @@ using static S3Tail.Tests.Support.Objects;
 namespace S3Tail.Tests.EndToEnd;
 
 /// <summary>Options around the engine: credentials by profile, the log file, quiet.</summary>
-[Collection(S3ServerCollection.Name)]
-public sealed class OptionSpecs(S3ServerFixture fixture)
+public sealed class OptionSpecs(S3ServerFixture fixture) : IClassFixture<S3ServerFixture>
 {
     private readonly S3TestServer _server = fixture.Server;
 

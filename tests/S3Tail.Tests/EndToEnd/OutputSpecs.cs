@@ -13,6 +13,7 @@ namespace S3Tail.Tests.EndToEnd;
 /// a FIFO, a socket, a terminal, /dev/null — and the content must land whole, in order, where
 /// the shell's file position is, around what the shell itself writes.
 /// </summary>
+[Collection(AloneCollection.Name)]   // a stop within a second, measured
 public sealed class OutputSpecs : IDisposable
 {
     private readonly string _root = Directory.CreateTempSubdirectory("s3tail-out-").FullName;

@@ -9,8 +9,7 @@ namespace S3Tail.Tests.EndToEnd;
 /// the whole body. s3tail asks for ranges for the parts of a large object and to continue a cut
 /// body; whatever the answer, the output is the object, byte for byte, on both GET paths.
 /// </summary>
-[Collection(S3ServerCollection.Name)]
-public sealed class RangeIgnoredSpecs(S3ServerFixture fixture)
+public sealed class RangeIgnoredSpecs(S3ServerFixture fixture) : IClassFixture<S3ServerFixture>
 {
     private readonly S3TestServer _server = fixture.Server;
 

@@ -8,8 +8,7 @@ namespace S3Tail.Tests.EndToEnd;
 /// us-east-1 only when none says. The test server records the region of every request's SigV4
 /// scope, LIST and GET, the SDK's and the direct GET path's.
 /// </summary>
-[Collection(S3ServerCollection.Name)]
-public sealed class RegionSpecs(S3ServerFixture fixture)
+public sealed class RegionSpecs(S3ServerFixture fixture) : IClassFixture<S3ServerFixture>
 {
     private readonly S3TestServer _server = fixture.Server;
 

@@ -9,8 +9,7 @@ namespace S3Tail.Tests.EndToEnd;
 /// --request-payer (or request_payer = requester in the config file) says so on every listing
 /// and GET, on both GET paths; without it, the refusal says to add it.
 /// </summary>
-[Collection(S3ServerCollection.Name)]
-public sealed class RequesterPaysSpecs(S3ServerFixture fixture)
+public sealed class RequesterPaysSpecs(S3ServerFixture fixture) : IClassFixture<S3ServerFixture>
 {
     private readonly S3TestServer _server = fixture.Server;
 

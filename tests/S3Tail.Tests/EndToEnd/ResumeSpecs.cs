@@ -8,8 +8,7 @@ namespace S3Tail.Tests.EndToEnd;
 /// Every way a run ends keeps the exact-resume promise: the output of the stopped run, followed
 /// by the output of a run resumed from its bookmark, is exactly the full output.
 /// </summary>
-[Collection(S3ServerCollection.Name)]
-public sealed class ResumeSpecs(S3ServerFixture fixture)
+public sealed class ResumeSpecs(S3ServerFixture fixture) : IClassFixture<S3ServerFixture>
 {
     private readonly S3TestServer _server = fixture.Server;
 
@@ -93,7 +92,7 @@ public sealed class ResumeSpecs(S3ServerFixture fixture)
     public async Task Should_keep_an_exact_bookmark_when_an_error_ends_the_run()
     {
         var (bucket, objects) = await SlowBucket(objects: 30, delayMs: 1);
-        var failing = objects.OrderBy(o => o.Key, S3Tail.Storage.Utf8Order.Instance).ElementAt(17).Key;
+        var failing = objects.OrderBy(o => o.Key, ByteOrder.Instance).ElementAt(17).Key;
         await _server.SetRulesAsync(bucket, new { op = "getObject", key = $"^{failing}$", status = 403, code = "AccessDenied" });
         var cli = NewCli(out _);
         string[] args = ["--endpoint-url", _server.Endpoint, "-p", "4", $"s3://{bucket}/logs/"];

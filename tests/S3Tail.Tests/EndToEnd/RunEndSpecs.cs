@@ -98,16 +98,26 @@ public sealed class RunEndSpecs : IDisposable
         var objects = new List<(string Key, byte[] Decoded)> { ("a", AccessLog(1, 50)), ("b", AccessLog(2, 3000)) };
         foreach (var (key, content) in objects) File.WriteAllBytes(Path.Combine(logs, key), content);
         var lockFile = new FileStream(rc + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-        // stdout goes to a pipe read only after 7 s: the run lasts past the first checkpoint (5 s).
-        var psi = StartInfo(_cli, $"s3tail -c {Q(rc)} -b daily {Q(logs)}/ | (sleep 7; cat)");
+        // stdout goes to a pipe read only once the test says so: the run lasts past the first checkpoint (5 s).
+        var go = Path.Combine(_root, "go");
+        var psi = StartInfo(_cli, $"s3tail -c {Q(rc)} -b daily {Q(logs)}/ | (while [ ! -e {Q(go)} ]; do sleep 0.1; done; cat)");
         using var p = Process.Start(psi)!;
         p.StandardInput.Close();
         var stdout = new MemoryStream();
         var copy = p.StandardOutput.BaseStream.CopyToAsync(stdout);
-        var stderr = p.StandardError.ReadToEndAsync();
-        // The checkpoint at 5 s waits 10 s for the lock and gives up; the final save then gets it.
-        await Task.Delay(TimeSpan.FromSeconds(16));
+        var stderrSoFar = new System.Text.StringBuilder();
+        var stderr = Task.Run(async () =>
+        {
+            while (await p.StandardError.ReadLineAsync() is { } line)
+                lock (stderrSoFar) stderrSoFar.Append(line).Append('\n');
+            lock (stderrSoFar) return stderrSoFar.ToString();
+        });
+        // The checkpoint at 5 s waits 10 s for the lock and gives up (it says so); the final save then gets it.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (!Said(stderrSoFar, "checkpoint of bookmark 'daily' failed") && DateTime.UtcNow < deadline && !p.HasExited)
+            await Task.Delay(50);
         lockFile.Dispose();
+        File.WriteAllText(go, "");
         using (var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60))) await p.WaitForExitAsync(cts.Token);
         await copy;
         var r = new CliResult(p.ExitCode, stdout.ToArray(), await stderr);
@@ -117,6 +127,11 @@ public sealed class RunEndSpecs : IDisposable
         Assert.Contains(r.StderrLines, l => l.StartsWith("s3tail: warning: checkpoint of bookmark 'daily' failed"));
         Assert.Equal("Bookmark: b:3000", r.StderrLines[^1]);
         Assert.Contains("daily = b:3000", File.ReadAllText(rc));
+    }
+
+    private static bool Said(System.Text.StringBuilder stderr, string text)
+    {
+        lock (stderr) return stderr.ToString().Contains(text, StringComparison.Ordinal);
     }
 
     /// <summary>

@@ -4,8 +4,7 @@ using static S3Tail.Tests.Support.Objects;
 namespace S3Tail.Tests.EndToEnd;
 
 /// <summary>Credentials and signatures never reach a log, at any level, whatever goes wrong.</summary>
-[Collection(S3ServerCollection.Name)]
-public sealed class SecretSpecs(S3ServerFixture fixture)
+public sealed class SecretSpecs(S3ServerFixture fixture) : IClassFixture<S3ServerFixture>
 {
     private readonly S3TestServer _server = fixture.Server;
 

@@ -8,8 +8,7 @@ namespace S3Tail.Tests.EndToEnd;
 /// mid-way, failed listings), several prefetch values: the output is byte-exact every time.
 /// The suite runs 600 objects; S3TAIL_SOAK_OBJECTS=5000 makes the long soak (see README).
 /// </summary>
-[Collection(S3ServerCollection.Name)]
-public sealed class SoakSpecs(S3ServerFixture fixture)
+public sealed class SoakSpecs(S3ServerFixture fixture) : IClassFixture<S3ServerFixture>
 {
     private readonly S3TestServer _server = fixture.Server;
 

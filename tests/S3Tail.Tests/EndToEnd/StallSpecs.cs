@@ -11,8 +11,7 @@ namespace S3Tail.Tests.EndToEnd;
 /// A peer that stops answering is a transient failure after --timeout, retried like a 503 — never
 /// a hang — and a GET reads only the version of an object that was listed.
 /// </summary>
-[Collection(S3ServerCollection.Name)]
-public sealed class StallSpecs(S3ServerFixture fixture)
+public sealed class StallSpecs(S3ServerFixture fixture) : IClassFixture<S3ServerFixture>
 {
     private readonly S3TestServer _server = fixture.Server;
 

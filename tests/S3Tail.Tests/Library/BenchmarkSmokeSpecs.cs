@@ -6,9 +6,11 @@ namespace S3Tail.Tests.Library;
 /// <summary>The benchmarks are not part of the suite, but they must keep building and running.</summary>
 public sealed class BenchmarkSmokeSpecs
 {
-    [Fact]
+    [SkippableFact]
+    [Trait(SlowCheck.Trait, SlowCheck.Value)]
     public async Task Should_build_and_run_one_tiny_scenario()
     {
+        SlowCheck.SkipUnlessAsked();
         var project = Path.Combine(RepoPaths.Root, "benchmarks", "S3Tail.Benchmarks", "S3Tail.Benchmarks.csproj");
         var psi = new ProcessStartInfo("dotnet", ["run", "--project", project, "--", "smoke"])
         {

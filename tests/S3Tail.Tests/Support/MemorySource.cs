@@ -9,7 +9,7 @@ namespace S3Tail.Tests.Support;
 /// </summary>
 public sealed class MemorySource(IEnumerable<(string Key, byte[] Content)> objects) : IObjectSource
 {
-    private readonly SortedDictionary<string, byte[]> _objects = new(objects.ToDictionary(o => o.Key, o => o.Content), Utf8Order.Instance);
+    private readonly SortedDictionary<string, byte[]> _objects = new(objects.ToDictionary(o => o.Key, o => o.Content), ByteOrder.Instance);
 
     public ConcurrentDictionary<string, int> Opens { get; } = new();
 
@@ -56,7 +56,7 @@ public sealed class MemorySource(IEnumerable<(string Key, byte[] Content)> objec
     {
         var keys = _objects
             .Where(o => o.Key.StartsWith(prefix, StringComparison.Ordinal)
-                        && (startAfter is null || Utf8Order.Instance.Compare(o.Key, startAfter) > 0))
+                        && (startAfter is null || ByteOrder.Instance.Compare(o.Key, startAfter) > 0))
             .Take(maxKeys + 1)
             .Select(o => new ObjectInfo(o.Key, $"\"{o.Value.Length}\"", ListedSizes.TryGetValue(o.Key, out long size) ? size : o.Value.Length))
             .ToList();

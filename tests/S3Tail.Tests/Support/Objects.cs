@@ -26,7 +26,7 @@ public static class Objects
     public static byte[] ExpectedOutput(IEnumerable<(string Key, byte[] Decoded)> objects)
     {
         var output = new MemoryStream();
-        foreach (var (_, decoded) in objects.OrderBy(o => o.Key, Utf8Order.Instance))
+        foreach (var (_, decoded) in objects.OrderBy(o => o.Key, ByteOrder.Instance))
         {
             output.Write(decoded);
             if (decoded.Length > 0 && decoded[^1] != '\n') output.WriteByte((byte)'\n');
@@ -61,9 +61,9 @@ public static class Resume
         if (bookmark is null) return Objects.ExpectedOutput(objects);
         var b = S3Tail.Bookmarks.Bookmark.Parse(bookmark);
         var output = new MemoryStream();
-        foreach (var (key, decoded) in objects.OrderBy(o => o.Key, Utf8Order.Instance))
+        foreach (var (key, decoded) in objects.OrderBy(o => o.Key, ByteOrder.Instance))
         {
-            int order = Utf8Order.Instance.Compare(key, b.Key);
+            int order = ByteOrder.Instance.Compare(key, b.Key);
             if (order < 0) continue;
             var text = Objects.ExpectedOutput([(key, decoded)]);
             int start = 0;

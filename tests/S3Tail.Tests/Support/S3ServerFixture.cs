@@ -1,10 +1,10 @@
 namespace S3Tail.Tests.Support;
 
 /// <summary>
-/// The test run's one S3 server, for every test class that asks for it — whether through the
-/// serial collection below or as a class fixture of its own, so that classes run in parallel
-/// share it too (each test uses buckets of its own). It starts with the first class that needs
-/// it and ends with the test process.
+/// The test run's one S3 server, for every test class that asks for it as a class fixture
+/// (IClassFixture): classes run in parallel and share it, each test with buckets of its own
+/// (rules and counters are per bucket). It starts with the first class that needs it and ends
+/// with the test process.
 /// </summary>
 public sealed class S3ServerFixture : IAsyncLifetime
 {
@@ -37,14 +37,4 @@ public sealed class S3ServerFixture : IAsyncLifetime
             try { Directory.Delete(folder, true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         }
     }
-}
-
-/// <summary>
-/// The classes that run one after another, apart from the rest: those whose specs measure time
-/// or hold the machine (workers, stalls, soaks, follow), which a busy neighbour would disturb.
-/// </summary>
-[CollectionDefinition(Name)]
-public sealed class S3ServerCollection : ICollectionFixture<S3ServerFixture>
-{
-    public const string Name = "s3 server";
 }

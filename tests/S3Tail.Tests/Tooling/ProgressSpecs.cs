@@ -1,12 +1,12 @@
 using System.Diagnostics;
+using System.Text.RegularExpressions;
 using S3Tail.Tests.Support;
 using static S3Tail.Tests.Support.Objects;
 
 namespace S3Tail.Tests.Tooling;
 
 /// <summary>The status line: on a terminal only (unless told), never on stdout, gone at the end.</summary>
-[Collection(S3ServerCollection.Name)]
-public sealed class ProgressSpecs(S3ServerFixture fixture)
+public sealed class ProgressSpecs(S3ServerFixture fixture) : IClassFixture<S3ServerFixture>
 {
     private readonly S3TestServer _server = fixture.Server;
 
@@ -77,32 +77,47 @@ public sealed class ProgressSpecs(S3ServerFixture fixture)
         Assert.Matches(@"s3tail: \d+/\d+ objects, \d+ of \d+ lines kept, ", terminal);
     }
 
+    private const string Waiting = @"s3tail: 30 objects \(0 late\), [\d.]+ [KMG]?B; waiting for new objects, last poll \d\d:\d\d:\d\d";
+
     [Fact]
     public async Task Should_say_a_follow_is_waiting_and_when_it_last_polled()
     {
         var (bucket, _) = await SlowBucket();
         var cli = new CliProcess();
         var output = Path.Combine(cli.Home, "out");
-        // stderr on a terminal; the follow is stopped after three seconds of polling.
-        string command = $"timeout --foreground -s TERM 3 '{CliProcess.Executable}' -f --poll 1s --endpoint-url '{_server.Endpoint}' 's3://{bucket}/logs/' > '{output}'; true";
+        var pidFile = Path.Combine(cli.Home, "pid");
+        // stderr on a terminal; the follow is stopped once the terminal shows it waiting (the shell's
+        // pid becomes s3tail's with exec, so the test can signal it).
+        string command = $"echo $$ > '{pidFile}'; exec '{CliProcess.Executable}' -f --poll 1s --endpoint-url '{_server.Endpoint}' 's3://{bucket}/logs/' > '{output}'";
         var psi = cli.StartInfo(["-q", "-e", "-c", command, "/dev/null"]);
         psi.FileName = "script";
         psi.Environment["COLUMNS"] = "160";
         using var p = Process.Start(psi)!;
         p.StandardInput.Close();
-        var reading = p.StandardOutput.ReadToEndAsync();
+        var seen = new System.Text.StringBuilder();
+        var reading = Task.Run(async () =>
+        {
+            var buffer = new char[4096];
+            int n;
+            while ((n = await p.StandardOutput.ReadAsync(buffer)) > 0)
+                lock (seen) seen.Append(buffer, 0, n);
+        });
+        string Seen() { lock (seen) return seen.ToString(); }
         using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         try
         {
+            while (!Regex.IsMatch(Seen(), Waiting) && !p.HasExited) await Task.Delay(50, limit.Token);
+            Assert.Equal(0, RunningCli.Kill(int.Parse(File.ReadAllText(pidFile).Trim()), RunningCli.SIGTERM));
             await p.WaitForExitAsync(limit.Token);
         }
         finally
         {
             if (!p.HasExited) p.Kill(entireProcessTree: true);
         }
-        var terminal = await reading;
+        await reading;
+        var terminal = Seen();
 
-        Assert.Matches(@"s3tail: 30 objects \(0 late\), [\d.]+ [KMG]?B; waiting for new objects, last poll \d\d:\d\d:\d\d", terminal);
+        Assert.Matches(Waiting, terminal);
         Assert.Contains("Bookmark: logs/29:30", terminal);
     }
 

@@ -12,8 +12,7 @@ namespace S3Tail.Tests.Tooling;
 /// dotnet-suggest, echo >> ~/.bashrc) are covered by ToolInstallSpecs, BenchmarkSmokeSpecs and
 /// the first-screen test below, or change the machine, and are left out by name.
 /// </summary>
-[Collection(S3ServerCollection.Name)]
-public sealed partial class ReadmeSpecs(S3ServerFixture fixture)
+public sealed partial class ReadmeSpecs(S3ServerFixture fixture) : IClassFixture<S3ServerFixture>
 {
     private readonly S3TestServer _server = fixture.Server;
 

@@ -10,9 +10,11 @@ namespace S3Tail.Tests.Tooling;
 /// </summary>
 public sealed class ToolInstallSpecs
 {
-    [Fact]
+    [SkippableFact]
+    [Trait(SlowCheck.Trait, SlowCheck.Value)]
     public async Task Should_pack_a_dotnet_tool_that_installs_and_answers_its_version()
     {
+        SlowCheck.SkipUnlessAsked();
         var root = Directory.CreateTempSubdirectory("s3tail-tool-").FullName;
         try
         {
