@@ -22,8 +22,12 @@ public sealed class ListerActorSpecs : TestKit, IDisposable
         var objects = listedSizes.Select((_, i) => (Key: $"k{i:D3}", Content: Text("x\n"))).ToList();
         var source = new MemorySource(objects);
         for (int i = 0; i < listedSizes.Length; i++) source.ListedSizes[objects[i].Key] = listedSizes[i];
-        var fetcher = new ObjectFetcher(source, null, _spool, RetryPolicy.Default, NullLog.Instance, null, PrefetchController.For(prefetch));
-        var settings = new PipelineSettings(new TailRequest { Source = source, Prefetch = prefetch }, fetcher, new CancellationTokenSource());
+        var fetcher = new ObjectFetcher(source, null, _spool, RetryPolicy.Default, NullLog.Instance);
+        // The lister's credit as a window of its own (in a run it is a fixed one, and the dispatcher's window is the bound).
+        var settings = new PipelineSettings(new TailRequest { Source = source, Prefetch = prefetch }, fetcher, new CancellationTokenSource())
+        {
+            Prefetch = PrefetchController.For(prefetch),
+        };
         var pool = CreateTestProbe();
         var lister = Sys.ActorOf(ListerActor.Props(settings, pool, CreateTestProbe()));
         return (lister, pool);
