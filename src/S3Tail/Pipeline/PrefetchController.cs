@@ -68,7 +68,7 @@ public sealed class PrefetchController
 
     public const long AutoBytesInFlight = 256L * 1024 * 1024;
 
-    /// <summary>The largest the window can ever be (the downloader pool is made this big).</summary>
+    /// <summary>The largest the window can ever be (the dispatcher makes this many downloaders).</summary>
     public int Ceiling => _fixed ?? Max;
 
     /// <summary><paramref name="count"/> objects were written out.</summary>
