@@ -28,6 +28,7 @@ public sealed class DispatcherActor : ReceiveActor
     private int _made;
     private int _reportedLimit;
     private int _creditOwed;   // credit for the lister that came before the lister was attached
+    private readonly Dictionary<long, int> _stops = new();   // objects whose downloader stopped, and how often
 
     public DispatcherActor(DispatchSettings settings)
     {
@@ -88,6 +89,7 @@ public sealed class DispatcherActor : ReceiveActor
         Receive<Terminated>(m =>
         {
             if (!_downloaders.Remove(m.ActorRef)) return;
+            GiveUpOnRepeatedStops(WorkerId(m.ActorRef));
             Lose(WorkerId(m.ActorRef), local: true);
             if (!settings.Stopping.IsCancellationRequested) StartDownloader();
         });
@@ -130,6 +132,24 @@ public sealed class DispatcherActor : ReceiveActor
         if (outcome is ObjectFetched) _settings.Workers?.Tally.Fetched(WorkTally.Here);
         _settings.Sequencer.Tell(outcome);
     }
+
+    /// <summary>
+    /// An object whose downloader stopped <see cref="MostStops"/> times is failed rather than
+    /// given out again: a bug that crashes on that object would otherwise take every downloader in
+    /// turn, forever. A downloader stopped from outside (once) only costs the object a second fetch.
+    /// </summary>
+    private void GiveUpOnRepeatedStops(string id)
+    {
+        foreach (long seq in _ledger.HeldBy(id).ToList())
+        {
+            int stops = _stops[seq] = _stops.GetValueOrDefault(seq) + 1;
+            if (stops < MostStops || !_ledger.Complete(id, seq, out var fetch)) continue;
+            _settings.Sequencer.Tell(new FetchFailed(seq, fetch.Object,
+                S3TailException.Runtime($"internal error: the downloader fetching '{fetch.Object.Key}' stopped {stops} times"), fetch.Placement));
+        }
+    }
+
+    public const int MostStops = 3;
 
     /// <summary>A fetcher is gone: what it held waits to be given out again.</summary>
     private void Lose(string id, bool local)

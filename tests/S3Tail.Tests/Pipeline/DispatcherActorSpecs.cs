@@ -29,10 +29,10 @@ public sealed class DispatcherActorSpecs : TestKit, IDisposable
     /// downloaders are puppets that pass what they are given to <paramref name="local"/>, and its answers back.
     /// </summary>
     private IActorRef Dispatcher(IActorRef sequencer, IRemoteFetchers? workers = null, int window = 16, int downloaders = 0,
-        IActorRef? local = null, S3Tail.Filtering.GrepSpec? filter = null, PrefetchController? prefetch = null) =>
+        IActorRef? local = null, S3Tail.Filtering.GrepSpec? filter = null, PrefetchController? prefetch = null, long crashOn = -1) =>
         Sys.ActorOf(DispatcherActor.Props(new DispatchSettings(sequencer, prefetch ?? new PrefetchController(window), NullLog.Instance)
         {
-            Downloader = local is null ? null : Props.Create(() => new PuppetDownloader(local)),
+            Downloader = local is null ? null : Props.Create(() => new PuppetDownloader(local, crashOn)),
             Downloaders = downloaders,
             Workers = workers,
             Filter = filter,
@@ -165,6 +165,25 @@ public sealed class DispatcherActorSpecs : TestKit, IDisposable
         local.Reply(new ObjectFetched(0, Fetch(0).Object, new InMemoryContent(Bytes("a\n"))));
         Assert.Equal(0, sequencer.ExpectMsg<ObjectFetched>().Seq);
         Assert.Equal(1, local.ExpectMsg<FetchObject>().Seq);
+        sequencer.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+    }
+
+    /// <summary>An object every downloader crashes on is failed after a few tries, not given out forever.</summary>
+    [Fact]
+    public void Should_fail_an_object_its_downloaders_keep_crashing_on_and_go_on_with_the_others()
+    {
+        var sequencer = CreateTestProbe();
+        var local = CreateTestProbe();
+        var dispatcher = Dispatcher(sequencer, downloaders: 1, local: local, crashOn: 0);
+        dispatcher.Tell(Fetch(0));
+        dispatcher.Tell(Fetch(1));
+
+        var failed = sequencer.ExpectMsg<FetchFailed>(TimeSpan.FromSeconds(5));
+        Assert.Equal(0, failed.Seq);
+        Assert.Contains($"stopped {DispatcherActor.MostStops} times", failed.Reason.Message);
+        Assert.Equal(1, local.ExpectMsg<FetchObject>().Seq);
+        local.Reply(new ObjectFetched(1, Fetch(1).Object, new InMemoryContent(Bytes("b\n"))));
+        Assert.Equal(1, sequencer.ExpectMsg<ObjectFetched>().Seq);
         sequencer.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
     }
 
@@ -338,13 +357,17 @@ public sealed class DispatcherActorSpecs : TestKit, IDisposable
     /// <summary>
     /// Stands in for a downloader: asks its parent for one object at a time like a real one, tells
     /// <paramref name="probe"/> what it was given (as its sender, so the probe's reply comes back
-    /// here), and passes the reply on to the dispatcher.
+    /// here), and passes the reply on to the dispatcher. It crashes on object <paramref name="crashOn"/>.
     /// </summary>
     private sealed class PuppetDownloader : ReceiveActor
     {
-        public PuppetDownloader(IActorRef probe)
+        public PuppetDownloader(IActorRef probe, long crashOn)
         {
-            Receive<FetchObject>(m => probe.Tell(m, Self));
+            Receive<FetchObject>(m =>
+            {
+                if (m.Seq == crashOn) throw new InvalidOperationException($"a bug that crashes on object {crashOn}");
+                probe.Tell(m, Self);
+            });
             Receive<object>(m =>
             {
                 Context.Parent.Tell(m);
