@@ -53,10 +53,10 @@ public sealed record WorkerLost(string Worker);
 /// A downloader → the dispatcher, from the download's own thread: a request was throttled or
 /// failed transiently, so the prefetch window backs off (at once, not when the object ends).
 /// </summary>
-public sealed record FetchThrottled
+internal sealed record FetchThrottled
 {
     public static readonly FetchThrottled Instance = new();
 }
 
 /// <summary>Dispatcher → coordinator: the prefetch window is now this wide (for the run's summary).</summary>
-public sealed record PrefetchWindowChanged(int Limit);
+internal sealed record PrefetchWindowChanged(int Limit);

@@ -9,7 +9,7 @@ namespace S3Tail.Pipeline;
 /// it owns, this machine's downloaders (as many as the window can ever hold), and the workers,
 /// if the run is spread over some.
 /// </summary>
-public sealed record DispatchSettings(IActorRef Sequencer, PrefetchController Prefetch, ILog Log)
+internal sealed record DispatchSettings(IActorRef Sequencer, PrefetchController Prefetch, ILog Log)
 {
     /// <summary>This machine's downloaders (null: none, as in specs of workers alone).</summary>
     public Props? Downloader { get; init; }

@@ -10,7 +10,7 @@ namespace S3Tail.Pipeline;
 /// object is always let out alone however large. The sequencer writes objects in sequence order,
 /// so the objects a <see cref="Written"/> counts are the lowest ones out.
 /// </summary>
-public sealed class DispatchWindow(PrefetchController prefetch)
+internal sealed class DispatchWindow(PrefetchController prefetch)
 {
     private readonly SortedDictionary<long, long> _out = new();   // seq → stored size
     private long _bytesOut;

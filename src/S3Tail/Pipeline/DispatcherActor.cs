@@ -15,7 +15,7 @@ namespace S3Tail.Pipeline;
 /// With workers, nothing is given out, to anyone, before they are checked
 /// (<see cref="WorkersChecked"/>): a run a worker refuses must fail having fetched nothing.
 /// </summary>
-public sealed class DispatcherActor : ReceiveActor
+internal sealed class DispatcherActor : ReceiveActor
 {
     private readonly DispatchSettings _settings;
     private readonly WorkLedger<FetchObject> _ledger = new();

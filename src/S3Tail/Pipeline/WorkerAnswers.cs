@@ -9,7 +9,7 @@ namespace S3Tail.Pipeline;
 /// answer counts only from the worker the <see cref="WorkLedger{TWork}"/> says holds the object
 /// now; any other is dropped. Owned by one <see cref="DispatcherActor"/>.
 /// </summary>
-public sealed class WorkerAnswers(DispatchSettings settings, WorkLedger<FetchObject> ledger) : IDisposable
+internal sealed class WorkerAnswers(DispatchSettings settings, WorkLedger<FetchObject> ledger) : IDisposable
 {
     private readonly Dictionary<long, ObjectAssembly> _assembling = new();
     private readonly Dictionary<long, WorkKept> _kept = new();

@@ -11,7 +11,7 @@ namespace S3Tail.Workers;
 /// stops a node whose TLS handshake failed), every worker is lost with it: the dispatcher is told
 /// and a new node is made. The node ends with the run.
 /// </summary>
-public sealed class WorkerGatewayActor : ReceiveActor
+internal sealed class WorkerGatewayActor : ReceiveActor
 {
     private readonly WorkerSet _workers;
     private readonly IActorRef _dispatcher;
