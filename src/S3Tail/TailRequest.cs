@@ -31,10 +31,10 @@ public sealed record TailRequest
 
     /// <summary>
     /// Spread the fetching over these workers as well as this process (null: this process alone).
-    /// The run makes its own cluster node to reach them (<see cref="Workers.WorkerSet.MakeNode"/>);
+    /// A <c>Workers.WorkerSet</c> makes the run's own cluster node to reach them;
     /// its <see cref="Filter"/>, if any, must be a <see cref="Filtering.GrepFilter"/>, which can travel.
     /// </summary>
-    public Workers.WorkerSet? Workers { get; init; }
+    public Pipeline.IRemoteFetchers? Workers { get; init; }
 
     /// <summary>Only keys starting with this are read.</summary>
     public string Prefix { get; init; } = "";

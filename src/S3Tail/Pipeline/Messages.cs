@@ -17,7 +17,7 @@ namespace S3Tail.Pipeline;
 /// </summary>
 public readonly record struct Placement(long SkipLines = 0, bool Late = false);
 
-/// <summary>Lister → downloader pool: fetch this object.</summary>
+/// <summary>Lister → dispatcher → a downloader (a worker gets it as <c>Workers.Work</c>): fetch this object.</summary>
 public sealed record FetchObject(long Seq, ObjectInfo Object, Placement Placement = default);
 
 /// <summary>Downloader → sequencer: the object's decoded bytes wait in <see cref="Content"/>.</summary>
@@ -32,7 +32,7 @@ public sealed record ListingCompleted(long ObjectCount);
 /// <summary>Lister → sequencer: listing failed after <see cref="ObjectCount"/> objects were handed out.</summary>
 public sealed record ListingFailed(long ObjectCount, Exception Reason);
 
-/// <summary>Sequencer → lister: objects were written out; that much room opened in the prefetch window.</summary>
+/// <summary>Sequencer → dispatcher → lister: objects were written out; that much room opened in the prefetch window and the lister's credit.</summary>
 public sealed record ObjectsWritten(int Count);
 
 /// <summary>Sequencer → writer: write this batch of object <see cref="Key"/>.</summary>
@@ -49,7 +49,7 @@ public sealed record LinesWritten(long Seq, string Key, long? LastLineWritten, l
 public sealed record OutputGone;
 
 /// <summary>Coordinator → sequencer: who gets window credit.</summary>
-public sealed record AttachLister(IActorRef Lister);
+public sealed record AttachLister(IActorRef Lister, IActorRef? CreditTo = null);
 
 /// <summary>Why the writer stopped taking lines.</summary>
 public abstract record WriterStop

@@ -19,11 +19,8 @@ namespace S3Tail.Pipeline;
 /// The downloader actors run this; it is a plain class so it can be used and tested alone.
 /// </summary>
 public sealed class ObjectFetcher(IObjectSource source, ObjectCache? cache, SpoolFolder? spool, RetryPolicy retry, ILog log,
-    RunProgress? progress = null, PrefetchController? prefetch = null)
+    RunProgress? progress = null)
 {
-    /// <summary>The run's prefetch window, told of every transient failure so that auto backs off.</summary>
-    public PrefetchController Prefetch { get; } = prefetch ?? PrefetchController.For(TailRequest.DefaultPrefetch);
-
     /// <summary>Counts GETs made and cache hits, for the summary and the tests.</summary>
     public long Downloads => Interlocked.Read(ref _downloads);
     public long CacheHits => Interlocked.Read(ref _cacheHits);
@@ -40,7 +37,8 @@ public sealed class ObjectFetcher(IObjectSource source, ObjectCache? cache, Spoo
     /// </summary>
     public Task WhenIdle() => Volatile.Read(ref _idle).Task;
 
-    public async Task<ObjectContent> FetchAsync(ObjectInfo info, bool bypassCache, CancellationToken cancellationToken)
+    /// <param name="throttled">called, on the download's thread, each time a request is throttled or fails transiently.</param>
+    public async Task<ObjectContent> FetchAsync(ObjectInfo info, bool bypassCache, CancellationToken cancellationToken, Action? throttled = null)
     {
         lock (_gate)
         {
@@ -48,7 +46,7 @@ public sealed class ObjectFetcher(IObjectSource source, ObjectCache? cache, Spoo
         }
         try
         {
-            return await FetchCoreAsync(info, bypassCache, cancellationToken).ConfigureAwait(false);
+            return await FetchCoreAsync(info, bypassCache, throttled, cancellationToken).ConfigureAwait(false);
         }
         catch (FileNotFoundException e) when (Path.GetFileName(e.FileName ?? "").StartsWith(".tmp-", StringComparison.Ordinal)
                                               && !cancellationToken.IsCancellationRequested)
@@ -58,7 +56,7 @@ public sealed class ObjectFetcher(IObjectSource source, ObjectCache? cache, Spoo
             // exact. (Seen in runs once: writers racing the making of a fresh shard folder, which
             // ObjectCache.CreateEntry now waits for.)
             log.Warn($"the cache entry being written for '{info.Key}' was removed before it was complete ({e.FileName}); fetching it again.");
-            return await FetchCoreAsync(info, bypassCache: true, cancellationToken).ConfigureAwait(false);
+            return await FetchCoreAsync(info, bypassCache: true, throttled, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -76,9 +74,9 @@ public sealed class ObjectFetcher(IObjectSource source, ObjectCache? cache, Spoo
     /// downloads nothing. A cache entry found corrupt while filtering is fetched afresh.
     /// </summary>
     public async Task<ObjectContent> FetchFilteredAsync(ObjectInfo info, long skipLines, Filtering.LineFilter filter,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, Action? throttled = null)
     {
-        var content = await FetchAsync(info, bypassCache: false, cancellationToken).ConfigureAwait(false);
+        var content = await FetchAsync(info, bypassCache: false, cancellationToken, throttled).ConfigureAwait(false);
         FilteredContent? filtered = null;
         Task<FilteredContent> Filter() =>
             Task.Run(() => Filtering.ObjectFilter.Apply(content, skipLines, filter, cancellationToken), cancellationToken);
@@ -92,7 +90,7 @@ public sealed class ObjectFetcher(IObjectSource source, ObjectCache? cache, Spoo
             {
                 log.Warn($"{e.Message} Fetching '{info.Key}' again.");
                 content.Release();
-                content = await RefetchAsync(info, e.EntryPath, cancellationToken).ConfigureAwait(false);
+                content = await RefetchAsync(info, e.EntryPath, cancellationToken, throttled).ConfigureAwait(false);
                 filtered = await Filter().ConfigureAwait(false);
             }
             return filtered;
@@ -109,10 +107,10 @@ public sealed class ObjectFetcher(IObjectSource source, ObjectCache? cache, Spoo
     }
 
     /// <summary>A cache entry failed its checks while being read: delete it and fetch the object afresh.</summary>
-    public Task<ObjectContent> RefetchAsync(ObjectInfo info, string corruptEntryPath, CancellationToken cancellationToken)
+    public Task<ObjectContent> RefetchAsync(ObjectInfo info, string corruptEntryPath, CancellationToken cancellationToken, Action? throttled = null)
     {
         cache?.Remove(corruptEntryPath);
-        return FetchAsync(info, bypassCache: true, cancellationToken);
+        return FetchAsync(info, bypassCache: true, cancellationToken, throttled);
     }
 
     private static TaskCompletionSource CompletedIdle()
@@ -122,7 +120,7 @@ public sealed class ObjectFetcher(IObjectSource source, ObjectCache? cache, Spoo
         return done;
     }
 
-    private async Task<ObjectContent> FetchCoreAsync(ObjectInfo info, bool bypassCache, CancellationToken cancellationToken)
+    private async Task<ObjectContent> FetchCoreAsync(ObjectInfo info, bool bypassCache, Action? throttled, CancellationToken cancellationToken)
     {
         if (source.ReadsInPlace)
         {
@@ -158,7 +156,7 @@ public sealed class ObjectFetcher(IObjectSource source, ObjectCache? cache, Spoo
         progress?.Downloaded();
         void OnRetry(string message)
         {
-            Prefetch.Throttled();
+            throttled?.Invoke();
             log.Warn(message);
         }
         // A large object comes as parallel ranged GETs, each pinned to its ETag, put back in order.

@@ -7,6 +7,14 @@ namespace S3Tail.Pipeline;
 /// </summary>
 public sealed record PipelineSettings(TailRequest Request, ObjectFetcher Fetcher, CancellationTokenSource Stopping)
 {
-    /// <summary>The prefetch window (fixed, or adapting with --prefetch auto): the fetcher's, which hears of failures.</summary>
-    public PrefetchController Prefetch => Fetcher.Prefetch;
+    /// <summary>
+    /// The lister's credit: how many objects it may hand the dispatcher that are not written
+    /// yet. The prefetch window itself (fixed, or adapting with --prefetch auto) is the
+    /// dispatcher's; the run gives the lister a fixed credit as wide as that window can grow
+    /// (<see cref="ListingCredit"/>), so the lister never holds back what the window would let out.
+    /// </summary>
+    public PrefetchController Prefetch { get; init; } = ListingCredit(Request.Prefetch);
+
+    /// <summary>The lister's credit in a run with this --prefetch: a fixed window at its ceiling.</summary>
+    public static PrefetchController ListingCredit(int prefetch) => new(PrefetchController.For(prefetch).Ceiling);
 }

@@ -14,7 +14,8 @@ namespace S3Tail.Pipeline;
 /// answered requests made before the halving. The window stays within [<see cref="Min"/>, <see cref="Max"/>] and starts at
 /// <see cref="Start"/>: from 16 (the knee for fixed values at 20 ms) the ramp to 256 took four
 /// rounds and cost 15–19% of a 10,000-object run at 20 and 80 ms; from 64 it takes two.
-/// Thread-safe: the lister reads and feeds it, downloads report failures from any thread.
+/// One owner, no lock: the run's dispatcher (<see cref="DispatchWindow"/>) feeds it the objects
+/// written and the throttles its downloaders report by message, and reads it.
 /// </summary>
 public sealed class PrefetchController
 {
@@ -26,7 +27,6 @@ public sealed class PrefetchController
     /// <summary>The shortest round: GC pauses and scheduling make a 5 ms round's rate meaningless.</summary>
     public static readonly TimeSpan MinRound = TimeSpan.FromMilliseconds(50);
 
-    private readonly Lock _gate = new();
     private readonly Func<TimeSpan> _clock;
     private readonly int? _fixed;
     private int _limit;
@@ -56,7 +56,7 @@ public sealed class PrefetchController
     public static PrefetchController For(int prefetch) => new(prefetch == TailRequest.AutoPrefetch ? null : prefetch);
 
     /// <summary>The most objects that may be fetched and not yet written, now.</summary>
-    public int Limit { get { lock (_gate) return _limit; } }
+    public int Limit => _limit;
 
     /// <summary>
     /// With auto, the stored bytes of the objects in the window stay under this (256 MiB), so a
@@ -68,57 +68,51 @@ public sealed class PrefetchController
 
     public const long AutoBytesInFlight = 256L * 1024 * 1024;
 
-    /// <summary>The largest the window can ever be (the downloader pool is made this big).</summary>
+    /// <summary>The largest the window can ever be (the dispatcher makes this many downloaders).</summary>
     public int Ceiling => _fixed ?? Max;
 
     /// <summary><paramref name="count"/> objects were written out.</summary>
     public void Completed(int count)
     {
         if (_fixed is not null) return;
-        lock (_gate)
+        _roundDone += count;
+        if (_roundDone < _limit) return;
+        var now = _clock();
+        if (now - _roundStart < MinRound) return;
+        double seconds = (now - _roundStart).TotalSeconds;
+        double rate = seconds > 0 ? _roundDone / seconds : double.MaxValue;
+        if (rate > _lastRate * (1 + Gain))
         {
-            _roundDone += count;
-            if (_roundDone < _limit) return;
-            var now = _clock();
-            if (now - _roundStart < MinRound) return;
-            double seconds = (now - _roundStart).TotalSeconds;
-            double rate = seconds > 0 ? _roundDone / seconds : double.MaxValue;
-            if (rate > _lastRate * (1 + Gain))
-            {
-                (_beforeWidening, _rateBeforeWidening, _onTrial) = (_limit, rate, true);
-                _limit = Math.Min(Max, _doubling ? _limit * 2 : _limit + Math.Max(1, _limit / 4));
-                _lastRate = rate;
-            }
-            else
-            {
-                _doubling = false;
-                if (_onTrial)
-                {
-                    (_limit, _lastRate, _onTrial) = (_beforeWidening, Math.Max(rate, _rateBeforeWidening), false);
-                }
-                else _lastRate = rate;
-            }
-            _roundStart = now;
-            _roundDone = 0;
-            _backedOffThisRound = false;
+            (_beforeWidening, _rateBeforeWidening, _onTrial) = (_limit, rate, true);
+            _limit = Math.Min(Max, _doubling ? _limit * 2 : _limit + Math.Max(1, _limit / 4));
+            _lastRate = rate;
         }
+        else
+        {
+            _doubling = false;
+            if (_onTrial)
+            {
+                (_limit, _lastRate, _onTrial) = (_beforeWidening, Math.Max(rate, _rateBeforeWidening), false);
+            }
+            else _lastRate = rate;
+        }
+        _roundStart = now;
+        _roundDone = 0;
+        _backedOffThisRound = false;
     }
 
     /// <summary>A request was throttled or failed transiently: back off.</summary>
     public void Throttled()
     {
         if (_fixed is not null) return;
-        lock (_gate)
-        {
-            if (_backedOffThisRound) return;
-            _backedOffThisRound = true;
-            _limit = Math.Max(Min, _limit / 2);
-            _doubling = false;
-            _onTrial = false;
-            // The next round measures the narrower window afresh.
-            _lastRate = 0;
-            _roundStart = _clock();
-            _roundDone = 0;
-        }
+        if (_backedOffThisRound) return;
+        _backedOffThisRound = true;
+        _limit = Math.Max(Min, _limit / 2);
+        _doubling = false;
+        _onTrial = false;
+        // The next round measures the narrower window afresh.
+        _lastRate = 0;
+        _roundStart = _clock();
+        _roundDone = 0;
     }
 }

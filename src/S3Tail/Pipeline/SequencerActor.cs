@@ -42,7 +42,8 @@ public sealed class SequencerActor : ReceiveActor
     private readonly Dictionary<long, Delivery> _released = new();   // objects read, until they end
     private long _examined;
     private Bookmark? _frontier;                 // the key-order bookmark: late objects do not move it
-    private IActorRef? _lister;
+    private IActorRef? _lister;                  // told of follow's ends, directly: its report must include them
+    private IActorRef? _creditTo;                // the dispatcher, which passes credit on to the lister
     private int _creditOwed;
 
     private ObjectReader? _reader;          // the object being read
@@ -65,6 +66,7 @@ public sealed class SequencerActor : ReceiveActor
         Receive<AttachLister>(m =>
         {
             _lister = m.Lister;
+            _creditTo = m.CreditTo ?? m.Lister;
             GiveCredit(0);
         });
         Receive<ObjectFetched>(m => Arrive(m.Seq, m));
@@ -233,8 +235,8 @@ public sealed class SequencerActor : ReceiveActor
     private void GiveCredit(int count)
     {
         _creditOwed += count;
-        if (_lister is null || _creditOwed == 0 || _stop is not null) return;
-        _lister.Tell(new ObjectsWritten(_creditOwed));
+        if (_creditTo is null || _creditOwed == 0 || _stop is not null) return;
+        _creditTo.Tell(new ObjectsWritten(_creditOwed));
         _creditOwed = 0;
     }
 

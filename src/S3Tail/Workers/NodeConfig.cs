@@ -30,7 +30,7 @@ public static class NodeConfig
             akka {
               actor.provider = cluster
               actor.serializers.s3tail-workers = "S3Tail.Workers.ProtocolSerializer, S3Tail.Engine"
-              actor.serialization-bindings { "S3Tail.Workers.IWorkerProtocol, S3Tail.Engine" = s3tail-workers }
+              actor.serialization-bindings { "S3Tail.Pipeline.IWorkerProtocol, S3Tail.Engine" = s3tail-workers }
               # A worker not up yet (or restarting between runs) is tried again within a second, not five.
               remote.retry-gate-closed-for = 1 s
               # Behind the secret's TLS, still take no system messages from a peer (no remote

@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.Serialization;
 using K4os.Compression.LZ4;
 using S3Tail.Filtering;
+using S3Tail.Pipeline;
 using S3Tail.Storage;
 
 namespace S3Tail.Workers;

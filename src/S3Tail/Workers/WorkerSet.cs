@@ -1,6 +1,7 @@
 using System.Security.Cryptography.X509Certificates;
 using Akka.Actor;
 using S3Tail.Storage;
+using S3Tail.Pipeline;
 
 namespace S3Tail.Workers;
 
@@ -11,8 +12,10 @@ namespace S3Tail.Workers;
 /// killed mid-handshake), and then the run goes on and makes another. <see cref="Identity"/> is
 /// the secret's certificate, which the run checks each worker presents before dialing it
 /// (<see cref="IdentityProbe"/>). <see cref="Tally"/> counts what each fetched, for the summary.
+/// To the pipeline it is only <see cref="IRemoteFetchers"/>.
 /// </summary>
 public sealed record WorkerSet(IReadOnlyList<string> Addresses, SourceSpec Source, X509Certificate2 Identity, Func<ActorSystem> MakeNode)
+    : IRemoteFetchers
 {
     public WorkTally Tally { get; } = new(Addresses);
 
@@ -27,4 +30,10 @@ public sealed record WorkerSet(IReadOnlyList<string> Addresses, SourceSpec Sourc
     /// <summary>As <see cref="For(IReadOnlyList{string}, string, string, S3Settings)"/>, with the secret's certificate made by the caller.</summary>
     internal static WorkerSet For(IReadOnlyList<string> addresses, X509Certificate2 identity, string bucket, S3Settings s3) =>
         new(addresses, SourceSpec.For(bucket, s3), identity, () => RunNode.Start(addresses, identity));
+
+    public Props Gateway(IActorRef dispatcher, IActorRef coordinator, TailRequest request) =>
+        WorkerGatewayActor.Props(this, dispatcher, coordinator, request);
+
+    public object WorkFor(FetchObject fetch, Filtering.GrepSpec? filter) =>
+        new Work(fetch.Seq, Source, fetch.Object, fetch.Placement.SkipLines, filter);
 }

@@ -24,8 +24,12 @@ public sealed class ListerActorSpecs : TestKit, IDisposable
         var objects = listedSizes.Select((_, i) => (Key: $"k{i:D3}", Content: Text("x\n"))).ToList();
         var source = new MemorySource(objects);
         for (int i = 0; i < listedSizes.Length; i++) source.ListedSizes[objects[i].Key] = listedSizes[i];
-        var fetcher = new ObjectFetcher(source, null, _spool, RetryPolicy.Default, NullLog.Instance, null, PrefetchController.For(prefetch));
-        var settings = new PipelineSettings(new TailRequest { Source = source, Prefetch = prefetch }, fetcher, new CancellationTokenSource());
+        var fetcher = new ObjectFetcher(source, null, _spool, RetryPolicy.Default, NullLog.Instance);
+        // The lister's credit as a window of its own (in a run it is a fixed one, and the dispatcher's window is the bound).
+        var settings = new PipelineSettings(new TailRequest { Source = source, Prefetch = prefetch }, fetcher, new CancellationTokenSource())
+        {
+            Prefetch = PrefetchController.For(prefetch),
+        };
         var pool = CreateTestProbe();
         var lister = Sys.ActorOf(ListerActor.Props(settings, pool, CreateTestProbe()));
         return (lister, pool);
@@ -74,9 +78,9 @@ public sealed class ListerActorSpecs : TestKit, IDisposable
     private (IActorRef Lister, Akka.TestKit.TestProbe Pool, Akka.TestKit.TestProbe Sequencer) Lister(string[] keys, Func<TailRequest, TailRequest> with)
     {
         var source = new MemorySource(keys.Select(k => (k, Text("x\n"))));
-        var fetcher = new ObjectFetcher(source, null, _spool, RetryPolicy.Default, NullLog.Instance, null, PrefetchController.For(16));
+        var fetcher = new ObjectFetcher(source, null, _spool, RetryPolicy.Default, NullLog.Instance);
         var request = with(new TailRequest { Source = source, Prefetch = 16, ListPageSize = 2 });
-        var settings = new PipelineSettings(request, fetcher, new CancellationTokenSource());
+        var settings = new PipelineSettings(request, fetcher, new CancellationTokenSource()) { Prefetch = PrefetchController.For(16) };
         var pool = CreateTestProbe();
         var sequencer = CreateTestProbe();
         return (Sys.ActorOf(ListerActor.Props(settings, pool, sequencer)), pool, sequencer);

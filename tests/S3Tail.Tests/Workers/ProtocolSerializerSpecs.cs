@@ -1,4 +1,5 @@
 using Akka.Actor;
+using S3Tail.Pipeline;
 using S3Tail.Filtering;
 using S3Tail.Storage;
 using S3Tail.Workers;

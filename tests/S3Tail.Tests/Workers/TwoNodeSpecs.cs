@@ -44,7 +44,12 @@ public sealed class TwoNodeSpecs : IAsyncLifetime
         _worker.ActorOf(WorkerDoorActor.Props(4, _ => bucket, null, _spool, NullLog.Instance, runEnded), "door");
 
         var sequencer = new TestKit(_run).CreateTestProbe();
-        var dispatcher = _run.ActorOf(WorkDispatcherActor.Props(sequencer, new SourceSpec("b", null, null, null), null, localSlots: 0, _spool, NullLog.Instance), "dispatcher");
+        var workers = new WorkerSet([], new SourceSpec("b", null, null, null), null!, () => throw new InvalidOperationException("the spec made the node"));
+        var dispatcher = _run.ActorOf(DispatcherActor.Props(new DispatchSettings(sequencer, new PrefetchController(16), NullLog.Instance)
+        {
+            Workers = workers,
+            Spool = _spool,
+        }), "dispatcher");
         // The run's node finds the door by its address, as it would a remote worker's.
         var remoteDoor = await _run.ActorSelection($"{NodeConfig.AddressOf(_worker)}/user/door").ResolveOne(TimeSpan.FromSeconds(5));
         dispatcher.Tell(new WorkersChecked());

@@ -1,4 +1,5 @@
 using Akka.TestKit.Xunit2;
+using S3Tail.Pipeline;
 using S3Tail.Cache;
 using S3Tail.Logging;
 using S3Tail.Storage;

@@ -1,9 +1,8 @@
 using S3Tail.Cache;
-using S3Tail.Pipeline;
 using S3Tail.Storage;
 using S3Tail.Contents;
 
-namespace S3Tail.Workers;
+namespace S3Tail.Pipeline;
 
 /// <summary>
 /// One object's decoded bytes (or kept lines) as they arrive from a worker, chunk by chunk: held

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace S3Tail.Workers;
+namespace S3Tail.Pipeline;
 
 /// <summary>
 /// How many objects each worker of a run fetched, and this machine's downloaders, for the run's

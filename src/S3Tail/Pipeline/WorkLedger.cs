@@ -1,12 +1,12 @@
 using System.Diagnostics.CodeAnalysis;
 
-namespace S3Tail.Workers;
+namespace S3Tail.Pipeline;
 
 /// <summary>
-/// Who holds which piece of work in a run spread over workers, as a plain type with no I/O and
-/// no actor: the run's node feeds it events and does what it says, and property tests drive it
-/// through random interleavings. Akka.NET has no ready work-pulling delivery; this is the whole
-/// of the protocol's state.
+/// Who holds which piece of work in a run — this machine's downloaders and any workers alike —
+/// as a plain type with no I/O and no actor: the run's dispatcher feeds it events and does what
+/// it says, and property tests drive it through random interleavings. Akka.NET has no ready
+/// work-pulling delivery; this is the whole of the protocol's state.
 ///
 /// <list type="bullet">
 /// <item>Work arrives in sequence order (<see cref="Add"/>) and waits until a worker asks.</item>
@@ -16,14 +16,15 @@ namespace S3Tail.Workers;
 /// a worker that was given up for lost and answers late is ignored, so no piece is written twice.</item>
 /// <item>A worker that dies or leaves (<see cref="Lost"/>) gives back everything it held; those
 /// pieces go to the front of the queue, to be taken by whoever asks next — the run's own
-/// downloaders included, so a run whose workers are all gone still finishes.</item>
+/// downloaders included, so a run whose workers are all gone still finishes. A downloader that
+/// stops is lost the same way.</item>
 /// </list>
 /// Every piece added is completed exactly once, whatever the order of events.
 /// </summary>
 public sealed class WorkLedger<TWork>
 {
     private readonly SortedDictionary<long, TWork> _waiting = new();
-    private readonly Dictionary<long, (string Worker, TWork Work)> _held = new();
+    private readonly Dictionary<long, (string Worker, TWork Piece)> _held = new();
     private readonly Dictionary<string, SortedSet<long>> _byWorker = new();
 
     /// <summary>Pieces waiting for a worker to ask.</summary>
@@ -36,6 +37,15 @@ public sealed class WorkLedger<TWork>
     public IReadOnlyCollection<long> HeldBy(string worker) =>
         _byWorker.TryGetValue(worker, out var seqs) ? seqs : [];
 
+    /// <summary>The lowest waiting piece, which <see cref="Take"/> would give next.</summary>
+    public bool TryPeek([MaybeNullWhen(false)] out TWork work)
+    {
+        work = default;
+        if (_waiting.Count == 0) return false;
+        work = _waiting.First().Value;
+        return true;
+    }
+
     /// <summary>New work, numbered <paramref name="seq"/> (each number once).</summary>
     public void Add(long seq, TWork work)
     {
@@ -44,7 +54,7 @@ public sealed class WorkLedger<TWork>
     }
 
     /// <summary>Gives <paramref name="worker"/> up to <paramref name="count"/> waiting pieces, lowest first.</summary>
-    public IReadOnlyList<(long Seq, TWork Work)> Take(string worker, int count)
+    public IReadOnlyList<(long Seq, TWork Piece)> Take(string worker, int count)
     {
         var taken = new List<(long, TWork)>(Math.Min(count, _waiting.Count));
         while (taken.Count < count && _waiting.Count > 0)
@@ -78,7 +88,7 @@ public sealed class WorkLedger<TWork>
     {
         work = default;
         if (!_held.TryGetValue(seq, out var holder) || holder.Worker != worker) return false;
-        work = holder.Work;
+        work = holder.Piece;
         return true;
     }
 
@@ -91,7 +101,7 @@ public sealed class WorkLedger<TWork>
         if (!_byWorker.Remove(worker, out var seqs)) return [];
         foreach (long seq in seqs)
         {
-            _waiting.Add(seq, _held[seq].Work);
+            _waiting.Add(seq, _held[seq].Piece);
             _held.Remove(seq);
         }
         return [.. seqs];

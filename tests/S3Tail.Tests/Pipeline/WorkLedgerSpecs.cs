@@ -1,6 +1,6 @@
-using S3Tail.Workers;
+using S3Tail.Pipeline;
 
-namespace S3Tail.Tests.Workers;
+namespace S3Tail.Tests.Pipeline;
 
 public sealed class WorkLedgerSpecs
 {
@@ -73,7 +73,7 @@ public sealed class WorkLedgerSpecs
                         var expected = waitingModel.Take(ask).ToList();
                         var taken = ledger.Take(worker, ask);
                         Assert.Equal(expected, taken.Select(t => t.Seq));
-                        Assert.All(taken, t => Assert.Equal(t.Seq, t.Work));
+                        Assert.All(taken, t => Assert.Equal(t.Seq, t.Piece));
                         foreach (var (seq, _) in taken) { waitingModel.Remove(seq); holders[seq] = worker; }
                         break;
                     }

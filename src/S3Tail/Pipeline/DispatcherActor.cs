@@ -1,0 +1,225 @@
+using Akka.Actor;
+using S3Tail.Logging;
+
+namespace S3Tail.Pipeline;
+
+/// <summary>
+/// The one way objects go out, in every run: the lister hands it <see cref="FetchObject"/>s under
+/// its credit, and it gives them, lowest first, to whoever pulls (<see cref="WantWork"/>) — this
+/// machine's downloaders, its children, and the agents of any workers — while the prefetch window
+/// (<see cref="DispatchWindow"/>, which it alone owns) has room. Outcomes come back here and go
+/// on to the sequencer: a downloader's as they are, a worker's chunks put together
+/// (<see cref="WorkerAnswers"/>). A <see cref="WorkLedger{TWork}"/> keeps who holds what: a
+/// downloader that stops (it is watched) or a worker declared lost gives its objects back to be
+/// given out again, and a late answer from it is dropped, so no line is lost or repeated.
+/// With workers, nothing is given out, to anyone, before they are checked
+/// (<see cref="WorkersChecked"/>): a run a worker refuses must fail having fetched nothing.
+/// </summary>
+internal sealed class DispatcherActor : ReceiveActor
+{
+    private readonly DispatchSettings _settings;
+    private readonly WorkLedger<FetchObject> _ledger = new();
+    private readonly DispatchWindow _window;
+    private readonly WorkerAnswers _answers;
+    private readonly Dictionary<string, Puller> _pullers = new();
+    private readonly HashSet<IActorRef> _downloaders = new();
+    private IActorRef _lister = ActorRefs.Nobody;
+    private bool _checked;
+    private int _made;
+    private int _reportedLimit;
+    private int _creditOwed;   // credit for the lister that came before the lister was attached
+    private readonly Dictionary<long, int> _stops = new();   // objects whose downloader stopped, and how often
+
+    public DispatcherActor(DispatchSettings settings)
+    {
+        _settings = settings;
+        _window = new DispatchWindow(settings.Prefetch);
+        _answers = new WorkerAnswers(settings, _ledger);
+        _checked = settings.Workers is null;
+        _reportedLimit = _window.Limit;
+
+        Receive<WorkersChecked>(_ => { _checked = true; Dispatch(); });
+        Receive<AttachLister>(m =>
+        {
+            _lister = m.Lister;
+            if (_creditOwed > 0) _lister.Tell(new ObjectsWritten(_creditOwed));
+            _creditOwed = 0;
+        });
+        Receive<FetchObject>(m => { _ledger.Add(m.Seq, m); Dispatch(); });
+        Receive<ObjectsWritten>(m =>
+        {
+            _window.Written(m.Count);
+            ReportWindow();
+            if (_lister.IsNobody()) _creditOwed += m.Count;
+            else _lister.Tell(m);
+            Dispatch();
+        });
+        Receive<FetchThrottled>(_ => { _window.Throttled(); ReportWindow(); });
+        Receive<ObjectFetched>(m => DownloaderDone(m.Seq, m));
+        Receive<FetchFailed>(m => DownloaderDone(m.Seq, m));
+        Receive<WantWork>(m =>
+        {
+            string id = WorkerId(Sender);
+            bool local = _downloaders.Contains(Sender);
+            if (!local && Sender.Path.Parent.Equals(Self.Path)) return;   // a downloader that has stopped since
+            if (!_pullers.TryGetValue(id, out var puller))
+            {
+                if (!local) settings.Log.Info($"worker {Sender.Path.Address} joined the run");
+                puller = new Puller(Sender, 0, local);
+            }
+            _pullers[id] = puller with { Demand = puller.Demand + m.Count };
+            Dispatch();
+        });
+        Receive<WorkKept>(m => _answers.Kept(WorkerId(Sender), m));
+        Receive<WorkChunk>(m =>
+        {
+            // Every chunk is acknowledged, kept or not: the worker sends the next ones as these arrive.
+            Sender.Tell(new ChunkAck(m.Seq));
+            _answers.Chunk(WorkerId(Sender), m);
+        });
+        Receive<WorkFailed>(m => _answers.Failed(WorkerId(Sender), m));
+        Receive<WorkerLost>(m =>
+        {
+            foreach (var id in _pullers.Where(p => !p.Value.Local && OnNode(p.Key, m.Worker)).Select(p => p.Key).ToList()) Lose(id, local: false);
+        });
+        Receive<AllWorkersLost>(_ =>
+        {
+            foreach (var id in _pullers.Where(p => !p.Value.Local).Select(p => p.Key).ToList()) Lose(id, local: false);
+        });
+        Receive<Terminated>(m =>
+        {
+            if (!_downloaders.Remove(m.ActorRef)) return;
+            GiveUpOnRepeatedStops(WorkerId(m.ActorRef));
+            Lose(WorkerId(m.ActorRef), local: true);
+            if (!settings.Stopping.IsCancellationRequested) StartDownloader();
+        });
+    }
+
+    public static Props Props(DispatchSettings settings) => Akka.Actor.Props.Create(() => new DispatcherActor(settings));
+
+    /// <summary>A fetcher's name in the ledger: its path, which for a worker's agent starts with its node's address.</summary>
+    public static string WorkerId(IActorRef fetcher) => fetcher.Path.ToString();
+
+    /// <summary>Whether the worker <paramref name="id"/> is on the node <paramref name="node"/> (an address, or an id itself).</summary>
+    private static bool OnNode(string id, string node) => id == node || id.StartsWith(node.TrimEnd('/') + "/", StringComparison.Ordinal);
+
+    /// <summary>A worker's node, for messages: the address part of its id.</summary>
+    private static string NodeOf(string id) => ActorPath.TryParse(id, out var path) ? path.Address.ToString() : id;
+
+    protected override void PreStart()
+    {
+        if (_settings.Downloader is null) return;
+        for (int i = 0; i < _settings.Downloaders; i++) StartDownloader();
+    }
+
+    private void StartDownloader()
+    {
+        var downloader = Context.ActorOf(_settings.Downloader!, $"downloader-{_made++}");
+        Context.Watch(downloader);
+        _downloaders.Add(downloader);
+    }
+
+    /// <summary>A crashed downloader is not restarted in place: it stops, and <see cref="Terminated"/> gives its object back.</summary>
+    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
+
+    private void DownloaderDone(long seq, object outcome)
+    {
+        if (!_ledger.Complete(WorkerId(Sender), seq))
+        {
+            (outcome as ObjectFetched)?.Content.Release();   // a late answer: the object went to another
+            return;
+        }
+        if (outcome is ObjectFetched) _settings.Workers?.Tally.Fetched(WorkTally.Here);
+        _settings.Sequencer.Tell(outcome);
+    }
+
+    /// <summary>
+    /// An object whose downloader stopped <see cref="MostStops"/> times is failed rather than
+    /// given out again: a bug that crashes on that object would otherwise take every downloader in
+    /// turn, forever. A downloader stopped from outside (once) only costs the object a second fetch.
+    /// </summary>
+    private void GiveUpOnRepeatedStops(string id)
+    {
+        foreach (long seq in _ledger.HeldBy(id).ToList())
+        {
+            int stops = _stops[seq] = _stops.GetValueOrDefault(seq) + 1;
+            if (stops < MostStops || !_ledger.Complete(id, seq, out var fetch)) continue;
+            _settings.Sequencer.Tell(new FetchFailed(seq, fetch.Object,
+                S3TailException.Runtime($"internal error: the downloader fetching '{fetch.Object.Key}' stopped {stops} times"), fetch.Placement));
+        }
+    }
+
+    public const int MostStops = 3;
+
+    /// <summary>A fetcher is gone: what it held waits to be given out again.</summary>
+    private void Lose(string id, bool local)
+    {
+        if (!_pullers.Remove(id) && !local) return;   // a worker given up already
+        var back = _ledger.Lost(id);
+        foreach (long seq in back)
+        {
+            _answers.Abandon(seq);
+            _window.Returned(seq);
+        }
+        if (local)
+        {
+            if (back.Count > 0) _settings.Log.Warn($"a downloader stopped holding {back.Count} object(s); fetching them again");
+        }
+        else
+        {
+            _settings.Log.Warn(back.Count == 0
+                ? $"worker {NodeOf(id)} left the run"
+                : $"worker {NodeOf(id)} left the run holding {back.Count} object(s); fetching them again elsewhere");
+            if (!_pullers.Values.Any(p => !p.Local))
+                _settings.Log.Warn("no worker is left: the run goes on with this machine's downloaders alone");
+        }
+        Dispatch();
+    }
+
+    /// <summary>Gives waiting objects, lowest first, to whoever asked while the window has room: workers first (they asked), then downloaders.</summary>
+    private void Dispatch()
+    {
+        if (!_checked || _settings.Stopping.IsCancellationRequested) return;
+        while (_ledger.TryPeek(out var next) && _window.Admits(next.Object.Size) && NextPuller() is { } id)
+        {
+            var puller = _pullers[id];
+            var (seq, fetch) = _ledger.Take(id, 1)[0];
+            puller.Ref.Tell(puller.Local ? fetch : _settings.Workers!.WorkFor(fetch, _settings.Filter));
+            _pullers[id] = puller with { Demand = puller.Demand - 1 };
+            _window.Given(seq, fetch.Object.Size);
+        }
+    }
+
+    /// <summary>
+    /// Who gets the next object: of the workers, the one with the most free slots (so when the
+    /// window is smaller than their slots none is left idle behind the first to join); else a free downloader.
+    /// </summary>
+    private string? NextPuller()
+    {
+        string? best = null, local = null;
+        int most = 0;
+        foreach (var (id, p) in _pullers)
+        {
+            if (p.Demand <= 0) continue;
+            if (p.Local) local ??= id;
+            else if (p.Demand > most) (best, most) = (id, p.Demand);
+        }
+        return best ?? local;
+    }
+
+    private void ReportWindow()
+    {
+        if (_window.Limit == _reportedLimit) return;
+        _reportedLimit = _window.Limit;
+        Context.Parent.Tell(new PrefetchWindowChanged(_reportedLimit));
+    }
+
+    protected override void PostStop()
+    {
+        _answers.Dispose();
+        base.PostStop();
+    }
+
+    /// <summary>One that pulls: how many more objects it asked for, and whether it is one of this machine's downloaders.</summary>
+    private readonly record struct Puller(IActorRef Ref, int Demand, bool Local);
+}

@@ -1,0 +1,27 @@
+using Akka.Actor;
+
+namespace S3Tail.Pipeline;
+
+/// <summary>
+/// Fetchers on other machines that a run spreads its objects over (the Workers folder's
+/// <c>WorkerSet</c>), as the pipeline sees them: they pull from the run's dispatcher with
+/// <see cref="WantWork"/> and answer with <see cref="WorkChunk"/>s or <see cref="WorkFailed"/>,
+/// like this machine's downloaders pull and answer. The pipeline knows nothing else of them.
+/// </summary>
+public interface IRemoteFetchers
+{
+    /// <summary>
+    /// The actor that reaches them, made by the run's coordinator. It tells
+    /// <paramref name="dispatcher"/> <see cref="WorkersChecked"/> once no worker can refuse the
+    /// run any more (nothing is given out before), <see cref="WorkerLost"/> or
+    /// <see cref="AllWorkersLost"/> as they go, and forwards what the workers send; a worker that
+    /// refuses the run is a <see cref="FailRun"/> to <paramref name="coordinator"/>.
+    /// </summary>
+    Props Gateway(IActorRef dispatcher, IActorRef coordinator, TailRequest request);
+
+    /// <summary>The message a worker is sent to fetch <paramref name="fetch"/> (filtering with <paramref name="filter"/>, if any).</summary>
+    object WorkFor(FetchObject fetch, Filtering.GrepSpec? filter);
+
+    /// <summary>How many objects each fetched, for the run's summary; the dispatcher counts.</summary>
+    WorkTally Tally { get; }
+}
