@@ -14,6 +14,7 @@ public static class PipelineConfig
           loglevel = WARNING
           loggers = ["S3Tail.Logging.SilentLogger, S3Tail.Engine"]
           stdout-loglevel = OFF
+          stdout-logger-class = "S3Tail.Logging.SilentStdoutLogger, S3Tail.Engine"
           log-config-on-start = off
           log-dead-letters = off
           log-dead-letters-during-shutdown = off

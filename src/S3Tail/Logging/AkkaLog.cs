@@ -75,3 +75,14 @@ internal sealed class SilentLogger : ReceiveActor, IRequiresMessageQueue<ILogger
         ReceiveAny(_ => { });
     }
 }
+
+/// <summary>
+/// Akka's stand-in for its loggers before they start and after they stop (akka.stdout-logger-class).
+/// The default one writes to Console.Out, which is fd 1 — the lines' stream: at DEBUG it printed
+/// "[DEBUG] … StandardOutLogger started" there now and then, whatever akka.stdout-loglevel said.
+/// This one writes nothing: what Akka publishes reaches the run's log through <see cref="AkkaLog"/>.
+/// </summary>
+internal sealed class SilentStdoutLogger : MinimalLogger
+{
+    protected override void Log(object message) { }
+}
