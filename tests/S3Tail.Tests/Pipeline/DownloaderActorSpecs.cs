@@ -100,14 +100,16 @@ public sealed class DownloaderActorSpecs : TestKit, IDisposable
     public void Should_still_deliver_every_object_when_a_downloader_crashes_mid_fetch()
     {
         var objects = Enumerable.Range(0, 3).Select(i => (Key: $"k{i}", Content: Text($"object {i}\n"))).ToList();
-        var source = new MemorySource(objects) { OpenDelay = TimeSpan.FromMilliseconds(500) };
+        // Opens long enough that the kill lands inside k0's, however busy the machine (at 500 ms it
+        // came after k0 was done now and then, and nothing was fetched twice).
+        var source = new MemorySource(objects) { OpenDelay = TimeSpan.FromSeconds(2) };
         var fetcher = new ObjectFetcher(source, null, _spool, RetryPolicy.Default, NullLog.Instance);
         var sequencer = CreateTestProbe();
         Dispatcher(source, fetcher, sequencer, downloaders: 1);
         var dispatcher = Sys.ActorSelection("/user/dispatcher");
 
         for (int i = 0; i < objects.Count; i++) dispatcher.Tell(new FetchObject(i, new ObjectInfo(objects[i].Key, "e", objects[i].Content.Length)));
-        AwaitCondition(() => source.Opens.ContainsKey("k0"), TimeSpan.FromSeconds(5));
+        AwaitCondition(() => source.Opens.ContainsKey("k0"), TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(10));
         Sys.ActorSelection("/user/dispatcher/downloader-*").Tell(Kill.Instance);   // the one downloader crashes while k0 is being opened
 
         var seqs = Enumerable.Range(0, objects.Count).Select(_ => sequencer.ExpectMsg<ObjectFetched>(TimeSpan.FromSeconds(10)).Seq).Order().ToList();
