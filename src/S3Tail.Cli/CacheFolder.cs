@@ -5,7 +5,7 @@ using S3Tail.Interop;
 namespace S3Tail.Cli;
 
 /// <summary>Whether a cache folder can be used: made if missing, and a file can be made in it.</summary>
-public static class CacheFolder
+internal static class CacheFolder
 {
     /// <summary>True when <paramref name="cache"/>'s folder is usable; otherwise a warning, and the caller goes on without the cache.</summary>
     public static bool Usable(ObjectCache cache, ILog log)

@@ -5,7 +5,7 @@ using S3Tail.Windowing;
 namespace S3Tail.Cli;
 
 /// <summary><c>--cache-lookup</c>: for each key under the URI (and in the time window), where its cache entry is; downloads nothing.</summary>
-public static class CacheLookupCommand
+internal static class CacheLookupCommand
 {
     public static async Task<ExitCode> RunAsync(IObjectSource source, string prefix, TimeWindow? window, ObjectCache? cache,
         TextWriter output, RetryPolicy retry, CancellationToken cancellationToken)

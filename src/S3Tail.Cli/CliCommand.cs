@@ -6,7 +6,7 @@ using S3Tail.Bookmarks;
 namespace S3Tail.Cli;
 
 /// <summary>The command line: options, their descriptions, and the action that calls <see cref="TailCommand"/>.</summary>
-public static class CliCommand
+internal static class CliCommand
 {
     public static readonly Argument<string> Uri = new("URI")
     {

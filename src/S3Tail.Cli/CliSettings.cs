@@ -4,7 +4,7 @@ using S3Tail.Bookmarks;
 namespace S3Tail.Cli;
 
 /// <summary>What the command line said, typed; null where it said nothing (config or default applies).</summary>
-public sealed record CliSettings(
+internal sealed record CliSettings(
     string Uri,
     string? ConfigFile = null,
     string? Region = null,

@@ -8,7 +8,7 @@ namespace S3Tail.Cli;
 /// the worker's credentials, so, as ssh does with keys, a secret file others may read or write is
 /// refused, and so is a secret too short to be out of reach of guessing.
 /// </summary>
-public static class ClusterSecret
+internal static class ClusterSecret
 {
     /// <summary>The strength asked of a secret, by <see cref="Bits"/>.</summary>
     public const int MinimumBits = 128;

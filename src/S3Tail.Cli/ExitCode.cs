@@ -1,7 +1,7 @@
 namespace S3Tail.Cli;
 
 /// <summary>The exit codes design.md promises.</summary>
-public enum ExitCode
+internal enum ExitCode
 {
     /// <summary>All done, or the reader closed stdout.</summary>
     Ok = 0,
@@ -17,7 +17,7 @@ public enum ExitCode
     Terminated = 143,
 }
 
-public static class ExitCodes
+internal static class ExitCodes
 {
     /// <summary>The exit code for a run stopped by <paramref name="signal"/>.</summary>
     public static ExitCode For(System.Runtime.InteropServices.PosixSignal? signal) => signal switch

@@ -4,7 +4,7 @@ using S3Tail.Cli.Config;
 namespace S3Tail.Cli;
 
 /// <summary>-f, --poll and --look-back, checked.</summary>
-public sealed record FollowSettings(TimeSpan Poll, TimeSpan LookBack)
+internal sealed record FollowSettings(TimeSpan Poll, TimeSpan LookBack)
 {
     /// <summary>
     /// The follow settings, or null without -f: the command line's, else the config file's

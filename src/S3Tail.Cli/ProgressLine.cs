@@ -9,7 +9,7 @@ namespace S3Tail.Cli;
 /// erased for good at the end, so what remains on the terminal is the log and the bookmark.
 /// stdout is never touched.
 /// </summary>
-public sealed class ProgressLine : IDisposable
+internal sealed class ProgressLine : IDisposable
 {
     private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(250);
 

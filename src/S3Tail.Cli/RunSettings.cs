@@ -12,7 +12,7 @@ namespace S3Tail.Cli;
 /// The settings of one run after merging: the command line beats the config file's [options],
 /// which beats the built-in defaults. Everything is checked here, before any work starts.
 /// </summary>
-public sealed record RunSettings(
+internal sealed record RunSettings(
     SourceUri Source,
     Bookmark? Bookmark,
     string? BookmarkName,

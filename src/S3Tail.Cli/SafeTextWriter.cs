@@ -7,7 +7,7 @@ namespace S3Tail.Cli;
 /// full disk — without taking the run down: the first failure makes it silent, and the run ends
 /// as it would have, bookmark saved. The content on stdout matters more than the log.
 /// </summary>
-public sealed class SafeTextWriter(TextWriter inner) : TextWriter
+internal sealed class SafeTextWriter(TextWriter inner) : TextWriter
 {
     private volatile bool _broken;   // a write failed: nothing written here arrives any more
 

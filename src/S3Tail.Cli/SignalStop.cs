@@ -8,7 +8,7 @@ namespace S3Tail.Cli;
 /// for the exit code. The default handling (killing the process) is cancelled; a second Ctrl-C
 /// also goes to the run, which is already stopping.
 /// </summary>
-public sealed class SignalStop : IDisposable
+internal sealed class SignalStop : IDisposable
 {
     private readonly CancellationTokenSource _cts = new();
     private readonly PosixSignalRegistration[] _registrations;

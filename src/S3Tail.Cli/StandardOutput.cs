@@ -7,7 +7,7 @@ namespace S3Tail.Cli;
 /// usable here: on Unix it swallows EPIPE and reports success, so a run piped into `head` would
 /// read and "write" everything to the end and print a bookmark past what anyone saw.
 /// </summary>
-public static class StandardOutput
+internal static class StandardOutput
 {
     public static Stream Open() =>
         OperatingSystem.IsWindows()

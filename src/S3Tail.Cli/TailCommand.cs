@@ -12,7 +12,7 @@ using S3Tail.Cli.Output;
 namespace S3Tail.Cli;
 
 /// <summary>One run of s3tail: settings → source → engine → bookmark line and exit code.</summary>
-public static class TailCommand
+internal static class TailCommand
 {
     public static async Task<ExitCode> RunAsync(CliSettings cli, TextWriter stderr, CancellationToken cancellationToken)
     {
@@ -147,7 +147,7 @@ public static class TailCommand
             log.Debug(saved is null ? $"no follow state in '{file.Path}' yet"
                 : $"follow state '{file.Path}': {saved.Known.Count} known objects{(saved.Partial is { } p ? $", resuming late '{p.Key}' after line {p.Line}" : "")}");
             checkpointer!.Follow(file, () => DateTime.UtcNow - follow.LookBack);
-            return new FollowOptions(follow.Poll, follow.LookBack, saved) { Changed = checkpointer.FollowChanged };
+            return new FollowOptions(follow.Poll, follow.LookBack) { Saved = saved, Changed = checkpointer.FollowChanged };
         }
         return new FollowOptions(follow.Poll, follow.LookBack);
     }

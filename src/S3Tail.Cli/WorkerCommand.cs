@@ -7,7 +7,7 @@ using S3Tail.Cli.Config;
 namespace S3Tail.Cli;
 
 /// <summary><c>s3tail worker</c>: serves runs started elsewhere with --workers until SIGINT, SIGTERM or SIGHUP.</summary>
-public static class WorkerCommand
+internal static class WorkerCommand
 {
     public static async Task<ExitCode> RunAsync(string? listen, string? secretFile, string? logLevel, double? cacheHours, string? cachePath,
         TextWriter stderr, CancellationToken cancellationToken, string? allow = null, string? allowEndpoints = null, string? newSecret = null)

@@ -50,7 +50,7 @@ public delegate bool LineHandler(string key, long lineNumber, ReadOnlySpan<byte>
 /// in several batches (longer than a batch) is put together first: the handler always sees
 /// whole lines, so this sink holds the longest line in memory.
 /// </summary>
-public sealed class HandlerLineSink(LineHandler handler) : ILineSink
+internal sealed class HandlerLineSink(LineHandler handler) : ILineSink
 {
     private readonly ArrayBufferWriter<byte> _pending = new();
 

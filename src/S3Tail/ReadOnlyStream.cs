@@ -5,7 +5,7 @@ namespace S3Tail;
 /// download, checked cache entry…), which only implement <see cref="Read(Span{byte})"/> and, where
 /// they do I/O, <see cref="ReadAsync(Memory{byte}, CancellationToken)"/>.
 /// </summary>
-public abstract class ReadOnlyStream : Stream
+internal abstract class ReadOnlyStream : Stream
 {
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 

@@ -31,10 +31,13 @@ public sealed record TailRequest
 
     /// <summary>
     /// Spread the fetching over these workers as well as this process (null: this process alone).
-    /// A <c>Workers.WorkerSet</c> makes the run's own cluster node to reach them;
-    /// its <see cref="Filter"/>, if any, must be a <see cref="Filtering.GrepFilter"/>, which can travel.
+    /// The set makes the run's own cluster node to reach them (<see cref="Workers.WorkerSet.For"/>);
+    /// the run's <see cref="Filter"/>, if any, must be a <see cref="Filtering.GrepFilter"/>, which can travel.
     /// </summary>
-    public Pipeline.IRemoteFetchers? Workers { get; init; }
+    public Workers.WorkerSet? Workers { get; init; }
+
+    /// <summary>The workers as the pipeline sees them: fetchers that pull from its dispatcher.</summary>
+    internal Pipeline.IRemoteFetchers? Remote => Workers;
 
     /// <summary>Only keys starting with this are read.</summary>
     public string Prefix { get; init; } = "";
@@ -77,7 +80,8 @@ public sealed record TailRequest
     /// <summary>Warn about an object that cannot be read and go on with the next.</summary>
     public bool SkipErrors { get; init; }
 
-    public RetryPolicy Retry { get; init; } = RetryPolicy.Default;
+    /// <summary>Retries and the stall timeout (the CLI's --stall-timeout); the defaults suit S3.</summary>
+    internal RetryPolicy Retry { get; init; } = RetryPolicy.Default;
 
     /// <summary>
     /// Called (on an actor's thread; keep it quick) each time the bookmark moves, i.e. each time
@@ -91,7 +95,7 @@ public sealed record TailRequest
     /// The first page of the listing when the caller has already asked for it (see
     /// <see cref="S3TailEngine.StartListing"/>), so the request overlaps the actor system's start-up.
     /// </summary>
-    public Task<ListPage>? FirstPage { get; init; }
+    internal Task<ListPage>? FirstPage { get; init; }
 
     /// <summary>Live counters for a progress display (optional).</summary>
     public RunProgress? Progress { get; init; }

@@ -55,5 +55,5 @@ public sealed record TailResult(Bookmark? Bookmark, StopReason Reason, Exception
     /// In follow mode, what the follow is done with at the end (save it beside the bookmark and
     /// give it back as <see cref="Following.FollowOptions.Saved"/> to resume); null otherwise.
     /// </summary>
-    public Following.FollowProgress? Follow { get; init; }
+    internal Following.FollowProgress? Follow { get; init; }
 }

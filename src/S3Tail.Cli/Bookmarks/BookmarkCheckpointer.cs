@@ -14,7 +14,7 @@ namespace S3Tail.Cli.Bookmarks;
 /// the same way, from what the run reports (<see cref="FollowChanged"/>), saved before the
 /// bookmark so the two never claim more than was written.
 /// </summary>
-public sealed class BookmarkCheckpointer : IDisposable
+internal sealed class BookmarkCheckpointer : IDisposable
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
 

@@ -12,7 +12,7 @@ namespace S3Tail.Cli.Bookmarks;
 /// beside it (same mode) and renames that over the original. Every other section, key and
 /// comment is kept, and so is whatever another s3tail saved in the meantime.
 /// </summary>
-public static class NamedBookmarks
+internal static class NamedBookmarks
 {
     public const string Section = "bookmarks";
 

@@ -7,7 +7,7 @@ namespace S3Tail.Cli.Bookmarks;
 /// or the next day). When its key is outside the given prefix, the run reads from the common
 /// prefix of the two instead, so it continues exactly where the bookmark left off.
 /// </summary>
-public static class PrefixWidening
+internal static class PrefixWidening
 {
     /// <summary>The prefix to list: <paramref name="prefix"/>, or its common prefix with the key.</summary>
     public static string For(string prefix, Bookmark bookmark, string name, out string? warning)

@@ -10,7 +10,7 @@ namespace S3Tail.Cli.Bookmarks;
 /// is written in double quotes with backslash escapes (<c>\n \r \t \\ \" \uXXXX</c>), which a
 /// reader tells apart because no plain value starts with a quote.
 /// </summary>
-public static class StoredValue
+internal static class StoredValue
 {
     public static string Encode(string value) => IsPlain(value) ? value : Quote(value);
 

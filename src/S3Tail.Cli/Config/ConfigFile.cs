@@ -3,7 +3,7 @@ using S3Tail.Interop;
 namespace S3Tail.Cli.Config;
 
 /// <summary>Locating and reading the config file (<c>~/.s3tailrc</c> unless told otherwise).</summary>
-public static class ConfigFile
+internal static class ConfigFile
 {
     public static string DefaultPath =>
         Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".s3tailrc");

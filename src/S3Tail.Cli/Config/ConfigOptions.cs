@@ -7,7 +7,7 @@ namespace S3Tail.Cli.Config;
 /// The <c>[options]</c> section: defaults that the command line overrides. Every value is
 /// checked here, and a bad one is reported with the file and line it is on.
 /// </summary>
-public sealed record ConfigOptions(
+internal sealed record ConfigOptions(
     double? CacheHours, string? CachePath, string? LogLevel, string? LogFile,
     string? Region, int? Prefetch, string? EndpointUrl, string? Profile, double? TimeoutSeconds = null,
     TimeSpan? Poll = null, TimeSpan? LookBack = null, bool RequesterPays = false)

@@ -11,7 +11,7 @@ namespace S3Tail.Cli.Config;
 /// Latin-1 comment stays Latin-1), its line end (CRLF stays CRLF), a BOM — so changing one value
 /// rewrites only that line, and a line added uses the file's own line end.
 /// </summary>
-public sealed class IniDocument
+internal sealed class IniDocument
 {
     private static readonly byte[] Bom = [0xEF, 0xBB, 0xBF];
     private static readonly Encoding StrictUtf8 = new UTF8Encoding(false, throwOnInvalidBytes: true);

@@ -13,7 +13,7 @@ namespace S3Tail.Cli.Following;
 /// named after the bookmark and the config file that holds it. Saved whole to a temporary file
 /// and renamed over, so a reader sees the old state or the new, never half of one.
 /// </summary>
-public sealed class FollowStateFile(string path)
+internal sealed class FollowStateFile(string path)
 {
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
 

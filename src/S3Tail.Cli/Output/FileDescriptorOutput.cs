@@ -3,7 +3,7 @@ using S3Tail.Interop;
 namespace S3Tail.Cli.Output;
 
 /// <summary>How a write to a file descriptor ended.</summary>
-public enum WriteStatus
+internal enum WriteStatus
 {
     /// <summary>Every byte went out.</summary>
     Done,
@@ -16,7 +16,7 @@ public enum WriteStatus
 }
 
 /// <summary>What one write did: how many bytes went out, whatever ended it.</summary>
-public readonly record struct WriteOutcome(long Written, WriteStatus Status, string? Error = null);
+internal readonly record struct WriteOutcome(long Written, WriteStatus Status, string? Error = null);
 
 /// <summary>
 /// Writes to a file descriptor it does not own (stdout) the way a shell command must:
@@ -34,7 +34,7 @@ public readonly record struct WriteOutcome(long Written, WriteStatus Status, str
 /// a socket is written with send(MSG_DONTWAIT). Files and devices that can seek never block for
 /// long and are written directly.
 /// </summary>
-public sealed unsafe class FileDescriptorOutput : IDisposable
+internal sealed unsafe class FileDescriptorOutput : IDisposable
 {
     /// <summary>How long one wait for room lasts before the stop token is looked at again.</summary>
     private const int PollSliceMilliseconds = 50;

@@ -7,7 +7,7 @@ namespace S3Tail.Cli.Output;
 /// writes at the shared file position, never blocks past a stop, and counts every byte that
 /// went out — so the bookmark names exactly the last line delivered whole.
 /// </summary>
-public sealed class FileDescriptorSink(FileDescriptorOutput output) : ILineSink
+internal sealed class FileDescriptorSink(FileDescriptorOutput output) : ILineSink
 {
     public SinkResult Write(string key, LineBatch batch, CancellationToken stopping)
     {

@@ -7,10 +7,10 @@ using S3Tail.Interop;
 namespace S3Tail.Cache;
 
 /// <summary>The header of an entry: which object version it holds and how long its parts are.</summary>
-public sealed record EntryHeader(string ETag, long StoredSize, long DecodedLength, long CompressedLength);
+internal sealed record EntryHeader(string ETag, long StoredSize, long DecodedLength, long CompressedLength);
 
 /// <summary>The entry is cut short, has a wrong header, or failed a checksum.</summary>
-public sealed class CorruptEntryException(string path, string reason, Exception? inner = null)
+internal sealed class CorruptEntryException(string path, string reason, Exception? inner = null)
     : IOException($"The cache entry '{path}' is corrupt: {reason}.", inner)
 {
     public string EntryPath { get; } = path;
@@ -27,7 +27,7 @@ public sealed class CorruptEntryException(string path, string reason, Exception?
 /// them LZ4 decodes garbage silently). 1 MiB blocks decode ~2.8 GB/s a core against ~1 GB/s for
 /// 64 KiB ones, and L00_FAST encodes ~440 MB/s, faster than any download.
 /// </summary>
-public static class EntryFile
+internal static class EntryFile
 {
     private static readonly byte[] Magic = "S3TLZ4\0\u0001"u8.ToArray();
     private const int FixedHeader = 8 + 8 + 8 + 4; // compressed, decoded, stored sizes; ETag length

@@ -4,7 +4,7 @@ namespace S3Tail.Cache;
 /// An entry being written to a temporary file. <see cref="Commit"/> completes it and renames it
 /// into place, so a reader never sees a partial entry; disposing an uncommitted writer deletes it.
 /// </summary>
-public sealed class EntryWriter : IDisposable
+internal sealed class EntryWriter : IDisposable
 {
     private readonly FileStream _file;
     private readonly string _etag;

@@ -6,7 +6,7 @@ using S3Tail.Interop;
 namespace S3Tail.Cache;
 
 /// <summary>What the cache holds for one version of an object.</summary>
-public enum EntryState
+internal enum EntryState
 {
     /// <summary>No entry.</summary>
     Missing,

@@ -8,7 +8,7 @@ namespace S3Tail.Cache;
 /// out, then are deleted; the folder itself goes at the end of the run. The folder is made at
 /// the first use: a run that spools nothing (plain local files) leaves no trace.
 /// </summary>
-public sealed class SpoolFolder(string? parent = null) : IDisposable
+internal sealed class SpoolFolder(string? parent = null) : IDisposable
 {
     private long _next;
     private readonly Lazy<string> _folder = new(() =>

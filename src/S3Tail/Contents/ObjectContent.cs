@@ -8,7 +8,7 @@ namespace S3Tail.Contents;
 /// Where a fetched object's decoded bytes wait to be written: a reference to a file, never the
 /// bytes themselves, so a message stays small whatever the object's size.
 /// </summary>
-public abstract record ObjectContent
+internal abstract record ObjectContent
 {
     /// <summary>Opens the decoded bytes from the start.</summary>
     public abstract Stream OpenDecoded();
@@ -18,13 +18,13 @@ public abstract record ObjectContent
 }
 
 /// <summary>A cache entry: stays after use.</summary>
-public sealed record CachedContent(string EntryPath) : ObjectContent
+internal sealed record CachedContent(string EntryPath) : ObjectContent
 {
     public override Stream OpenDecoded() => EntryFile.OpenDecoded(EntryPath);
 }
 
 /// <summary>A spool file (cache off): deleted once written out.</summary>
-public sealed record SpooledContent(string SpoolPath) : ObjectContent
+internal sealed record SpooledContent(string SpoolPath) : ObjectContent
 {
     public override Stream OpenDecoded() => EntryFile.OpenDecoded(SpoolPath);
 
@@ -39,14 +39,14 @@ public sealed record SpooledContent(string SpoolPath) : ObjectContent
 /// with its checks (never blocking on a FIFO) — and read up to the size it had when listed: a
 /// file still growing is read as the snapshot the listing saw (see docs/errors.md, "Local folders").
 /// </summary>
-public sealed record InPlaceContent(IObjectSource Source, ObjectInfo Info) : ObjectContent
+internal sealed record InPlaceContent(IObjectSource Source, ObjectInfo Info) : ObjectContent
 {
     public override Stream OpenDecoded() =>
         new LimitedStream(Source.OpenReadAsync(Info, 0, CancellationToken.None).GetAwaiter().GetResult(), Info.Size);
 }
 
 /// <summary>A small object's decoded bytes, held in memory (see <see cref="ObjectFetcher.SmallStoredBytes"/>).</summary>
-public sealed record InMemoryContent(ReadOnlyMemory<byte> Decoded) : ObjectContent
+internal sealed record InMemoryContent(ReadOnlyMemory<byte> Decoded) : ObjectContent
 {
     public override Stream OpenDecoded() => new MemoryReadStream(Decoded);
 
@@ -72,7 +72,7 @@ public sealed record InMemoryContent(ReadOnlyMemory<byte> Decoded) : ObjectConte
 /// <see cref="Filtering.KeptLines"/>), read in order, what lies between read and dropped. It owns
 /// the content it reads (a spool file is deleted when this is released).
 /// </summary>
-public sealed record RangeContent(ObjectContent Original, IReadOnlyList<(long Offset, long Length)> Ranges) : ObjectContent
+internal sealed record RangeContent(ObjectContent Original, IReadOnlyList<(long Offset, long Length)> Ranges) : ObjectContent
 {
     public override Stream OpenDecoded() => new RangeStream(Original.OpenDecoded(), Ranges);
 
@@ -124,7 +124,7 @@ public sealed record RangeContent(ObjectContent Original, IReadOnlyList<(long Of
 /// <see cref="Map"/> from kept line to source line; <see cref="ExaminedThrough"/> is the last
 /// source line the filter examined.
 /// </summary>
-public sealed record FilteredContent(ObjectContent Kept, Decoding.LineMap Map, long ExaminedThrough) : ObjectContent
+internal sealed record FilteredContent(ObjectContent Kept, Decoding.LineMap Map, long ExaminedThrough) : ObjectContent
 {
     public override Stream OpenDecoded() => Kept.OpenDecoded();
 

@@ -4,7 +4,7 @@ namespace S3Tail.Decoding;
 /// Gzip is recognised by its magic bytes (1f 8b), never by the key's name: ELB logs end in .gz,
 /// CloudFront's sometimes do not, and a plain object may well be named .gz.
 /// </summary>
-public static class GzipDetection
+internal static class GzipDetection
 {
     /// <summary>
     /// The decoded content of <paramref name="stored"/>: a gunzipping stream (multi-member gzip

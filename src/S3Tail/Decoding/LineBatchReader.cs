@@ -10,7 +10,7 @@ namespace S3Tail.Decoding;
 /// reading until a batch is full or the object ends. The last line gets a '\n' if the object
 /// lacks one, so objects never run together.
 /// </summary>
-public sealed class LineBatchReader : IDisposable
+internal sealed class LineBatchReader : IDisposable
 {
     /// <summary>
     /// Target bytes a batch. 256 KiB keeps a write to stdout one large syscall while a few batches
@@ -167,4 +167,4 @@ public sealed class LineBatchReader : IDisposable
 }
 
 /// <summary>A place in a decoded object: bytes consumed, the line there, and whether it is inside that line.</summary>
-public readonly record struct ReaderPosition(long Offset, long Line, bool MidLine);
+internal readonly record struct ReaderPosition(long Offset, long Line, bool MidLine);

@@ -6,7 +6,7 @@ namespace S3Tail.Decoding;
 /// source line <c>S + k − K</c>). A filter that keeps most lines (<c>-v</c>) or few makes few
 /// runs, so the map stays small either way.
 /// </summary>
-public sealed class LineMap
+internal sealed class LineMap
 {
     private readonly List<(long Kept, long Source, long Count)> _runs = [];
 

@@ -35,7 +35,7 @@ public static class S3TailEngine
     /// Asks for the listing's first page now, to hand to <see cref="TailRequest.FirstPage"/>: a
     /// short-lived program can list while its actor system starts (both take ~0.2 s cold).
     /// </summary>
-    public static Task<ListPage> StartListing(IObjectSource source, string prefix, Bookmarks.Bookmark? bookmark,
+    internal static Task<ListPage> StartListing(IObjectSource source, string prefix, Bookmarks.Bookmark? bookmark,
         RetryPolicy? retry = null, CancellationToken cancellationToken = default) =>
         (retry ?? RetryPolicy.Default).WithinStallTimeout(
             ct => source.ListAsync(prefix, Listing.BookmarkSkip.StartAfter(bookmark?.Key), 1000, ct), cancellationToken);

@@ -82,4 +82,4 @@ public static class GrepFilter
 /// A <see cref="GrepFilter"/> as data, to send to a worker: its patterns one per line (as grep
 /// reads a pattern holding newlines), and its modifiers.
 /// </summary>
-public sealed record GrepSpec(string Patterns, bool FixedStrings, bool IgnoreCase, bool Invert);
+internal sealed record GrepSpec(string Patterns, bool FixedStrings, bool IgnoreCase, bool Invert);

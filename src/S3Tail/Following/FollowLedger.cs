@@ -12,7 +12,7 @@ namespace S3Tail.Following;
 /// out, and hears from the sequencer by message as objects end and late lines are written. Others
 /// see it through the immutable <see cref="Progress"/> it reports.
 /// </summary>
-public sealed class FollowLedger
+internal sealed class FollowLedger
 {
     // Immutable, so a Progress costs nothing to take however many objects are known.
     private ImmutableDictionary<string, KnownObject> _known = ImmutableDictionary.Create<string, KnownObject>(StringComparer.Ordinal);

@@ -8,7 +8,7 @@ namespace S3Tail.Following;
 /// reported it (<see cref="FollowOptions.Changed"/>, <see cref="TailResult.Follow"/>). Immutable,
 /// so any thread may read it: the CLI saves it beside a named bookmark.
 /// </summary>
-public sealed class FollowProgress
+internal sealed class FollowProgress
 {
     private readonly ImmutableDictionary<string, KnownObject> _known;
     private readonly PartialObject? _partial;

@@ -1,10 +1,10 @@
 namespace S3Tail.Following;
 
 /// <summary>An object a follow is done with (written, skipped, or passed over at its start), and when its key's period ends.</summary>
-public sealed record KnownObject(string Key, string ETag, DateTime? End);
+internal sealed record KnownObject(string Key, string ETag, DateTime? End);
 
 /// <summary>A late object a follow stopped in: <see cref="Line"/> of it was the last line written.</summary>
-public sealed record PartialObject(string Key, string ETag, long Size, long Line);
+internal sealed record PartialObject(string Key, string ETag, long Size, long Line);
 
 /// <summary>
 /// What a named bookmark keeps besides <c>KEY:LINE</c> in follow mode: the objects done with
@@ -12,4 +12,4 @@ public sealed record PartialObject(string Key, string ETag, long Size, long Line
 /// the late object it stopped in, if any. <see cref="FollowLedger.Snapshot"/> makes one; a new
 /// ledger resumes from it.
 /// </summary>
-public sealed record FollowState(IReadOnlyList<KnownObject> Known, PartialObject? Partial);
+internal sealed record FollowState(IReadOnlyList<KnownObject> Known, PartialObject? Partial);

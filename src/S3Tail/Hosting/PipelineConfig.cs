@@ -1,7 +1,7 @@
 namespace S3Tail.Hosting;
 
 /// <summary>The Akka settings the pipeline needs, whether it makes its own ActorSystem or joins a host's.</summary>
-public static class PipelineConfig
+internal static class PipelineConfig
 {
     /// <summary>
     /// stdout carries only object content, so Akka must never log there: its events go to a

@@ -158,4 +158,4 @@ internal static unsafe partial class Posix
 }
 
 /// <summary>The type of a file, as stat(2) gives it.</summary>
-public enum FileKind { Regular, Directory, Symlink, Fifo, Socket, CharacterDevice, BlockDevice, Other }
+internal enum FileKind { Regular, Directory, Symlink, Fifo, Socket, CharacterDevice, BlockDevice, Other }

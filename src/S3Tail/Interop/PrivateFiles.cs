@@ -6,7 +6,7 @@ namespace S3Tail.Interop;
 /// Logs are often sensitive: every folder s3tail creates is 0700 and every file 0600, set at
 /// creation so there is no moment when another user could open them.
 /// </summary>
-public static class PrivateFiles
+internal static class PrivateFiles
 {
     private const UnixFileMode FileMode600 = UnixFileMode.UserRead | UnixFileMode.UserWrite;
     private const UnixFileMode DirMode700 = FileMode600 | UnixFileMode.UserExecute;

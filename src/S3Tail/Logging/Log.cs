@@ -9,7 +9,7 @@ public interface ILog
     void Write(LogLevel level, string message);
 }
 
-public static class LogExtensions
+internal static class LogExtensions
 {
     public static void Debug(this ILog log, string message) => log.Write(LogLevel.Debug, message);
     public static void Info(this ILog log, string message) => log.Write(LogLevel.Info, message);
@@ -18,7 +18,7 @@ public static class LogExtensions
 }
 
 /// <summary>Discards everything.</summary>
-public sealed class NullLog : ILog
+internal sealed class NullLog : ILog
 {
     public static readonly NullLog Instance = new();
     public bool IsEnabled(LogLevel level) => false;
@@ -29,7 +29,7 @@ public sealed class NullLog : ILog
 /// Writes <c>s3tail: LEVEL: message</c> lines to a writer (stderr, or a log file with a UTC
 /// timestamp in front); safe to call from any actor or task.
 /// </summary>
-public sealed class TextLog(TextWriter writer, LogLevel minimum, bool timestamps = false, Lock? gate = null) : ILog
+internal sealed class TextLog(TextWriter writer, LogLevel minimum, bool timestamps = false, Lock? gate = null) : ILog
 {
     private readonly Lock _lock = gate ?? new();
 
@@ -63,7 +63,7 @@ public sealed class TextLog(TextWriter writer, LogLevel minimum, bool timestamps
     };
 }
 
-public static class LogLevels
+internal static class LogLevels
 {
     public const string Names = "debug, info, warning (or warn), error, critical";
 

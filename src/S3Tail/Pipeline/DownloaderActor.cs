@@ -16,7 +16,7 @@ namespace S3Tail.Pipeline;
 /// the object it held back to be given out again and starts another; the dead one's fetch still
 /// ends, but its outcome goes nowhere.
 /// </remarks>
-public sealed class DownloaderActor : ReceiveActor
+internal sealed class DownloaderActor : ReceiveActor
 {
     private readonly ObjectFetcher _fetcher;
     private readonly CancellationToken _stopping;

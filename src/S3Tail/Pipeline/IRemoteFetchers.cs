@@ -8,7 +8,7 @@ namespace S3Tail.Pipeline;
 /// <see cref="WantWork"/> and answer with <see cref="WorkChunk"/>s or <see cref="WorkFailed"/>,
 /// like this machine's downloaders pull and answer. The pipeline knows nothing else of them.
 /// </summary>
-public interface IRemoteFetchers
+internal interface IRemoteFetchers
 {
     /// <summary>
     /// The actor that reaches them, made by the run's coordinator. It tells

@@ -23,7 +23,7 @@ namespace S3Tail.Pipeline;
 /// the ledger's state to the request's callback, and its final counts when asked
 /// (<see cref="ReportListing"/>).</para>
 /// </summary>
-public sealed class ListerActor : ReceiveActor, IWithTimers
+internal sealed class ListerActor : ReceiveActor, IWithTimers
 {
     /// <summary>Ask for the next page while fewer keys than this wait, so the pool never starves.</summary>
     private const int RefillBelow = 500;

@@ -15,63 +15,63 @@ namespace S3Tail.Pipeline;
 /// <see cref="Late"/> — found by a follow after objects sorting later were written, so it does
 /// not move the key-order bookmark.
 /// </summary>
-public readonly record struct Placement(long SkipLines = 0, bool Late = false);
+internal readonly record struct Placement(long SkipLines = 0, bool Late = false);
 
 /// <summary>Lister → dispatcher → a downloader (a worker gets it as <c>Workers.Work</c>): fetch this object.</summary>
-public sealed record FetchObject(long Seq, ObjectInfo Object, Placement Placement = default);
+internal sealed record FetchObject(long Seq, ObjectInfo Object, Placement Placement = default);
 
 /// <summary>Downloader → sequencer: the object's decoded bytes wait in <see cref="Content"/>.</summary>
-public sealed record ObjectFetched(long Seq, ObjectInfo Object, ObjectContent Content, Placement Placement = default);
+internal sealed record ObjectFetched(long Seq, ObjectInfo Object, ObjectContent Content, Placement Placement = default);
 
 /// <summary>Downloader → sequencer: the object could not be fetched (after retries).</summary>
-public sealed record FetchFailed(long Seq, ObjectInfo Object, Exception Reason, Placement Placement = default);
+internal sealed record FetchFailed(long Seq, ObjectInfo Object, Exception Reason, Placement Placement = default);
 
 /// <summary>Lister → sequencer: the listing ended; <see cref="ObjectCount"/> objects were handed out.</summary>
-public sealed record ListingCompleted(long ObjectCount);
+internal sealed record ListingCompleted(long ObjectCount);
 
 /// <summary>Lister → sequencer: listing failed after <see cref="ObjectCount"/> objects were handed out.</summary>
-public sealed record ListingFailed(long ObjectCount, Exception Reason);
+internal sealed record ListingFailed(long ObjectCount, Exception Reason);
 
 /// <summary>Sequencer → dispatcher → lister: objects were written out; that much room opened in the prefetch window and the lister's credit.</summary>
-public sealed record ObjectsWritten(int Count);
+internal sealed record ObjectsWritten(int Count);
 
 /// <summary>Sequencer → writer: write this batch of object <see cref="Key"/>.</summary>
-public sealed record WriteLines(long Seq, string Key, LineBatch Batch);
+internal sealed record WriteLines(long Seq, string Key, LineBatch Batch);
 
 /// <summary>
 /// Writer → sequencer: a batch is done with. <see cref="LastLineWritten"/> is the last line whose
 /// '\n' went out (null when the written part completes no line); <see cref="Bytes"/> how many of
 /// the batch's bytes went out; <see cref="Stop"/> says the writer stops taking lines, and why.
 /// </summary>
-public sealed record LinesWritten(long Seq, string Key, long? LastLineWritten, long Lines, long Bytes, WriterStop? Stop);
+internal sealed record LinesWritten(long Seq, string Key, long? LastLineWritten, long Lines, long Bytes, WriterStop? Stop);
 
 /// <summary>Writer → coordinator → sequencer: the reader of the output went away while nothing was being written.</summary>
-public sealed record OutputGone;
+internal sealed record OutputGone;
 
 /// <summary>Coordinator → sequencer: who gets window credit.</summary>
-public sealed record AttachLister(IActorRef Lister, IActorRef? CreditTo = null);
+internal sealed record AttachLister(IActorRef Lister, IActorRef? CreditTo = null);
 
 /// <summary>Why the writer stopped taking lines.</summary>
-public abstract record WriterStop
+internal abstract record WriterStop
 {
     /// <summary>The reader of stdout went away (EPIPE): a normal end.</summary>
-    public sealed record OutputClosed : WriterStop;
+    internal sealed record OutputClosed : WriterStop;
 
     /// <summary>The library's line handler asked to stop.</summary>
-    public sealed record HandlerStopped : WriterStop;
+    internal sealed record HandlerStopped : WriterStop;
 
     /// <summary>As many lines as asked for (<c>-m</c>) were written.</summary>
-    public sealed record LimitReached : WriterStop;
+    internal sealed record LimitReached : WriterStop;
 
     /// <summary>Writing failed (disk full, I/O error).</summary>
-    public sealed record WriteFailed(Exception Reason) : WriterStop;
+    internal sealed record WriteFailed(Exception Reason) : WriterStop;
 }
 
 /// <summary>Outside → coordinator → sequencer: end the run now (signal, cancellation).</summary>
-public sealed record StopRun(string Reason);
+internal sealed record StopRun(string Reason);
 
 /// <summary>Anyone → sequencer (through the coordinator): the run cannot go on; end it with this error.</summary>
-public sealed record FailRun(S3TailException Reason);
+internal sealed record FailRun(S3TailException Reason);
 
 /// <summary>Sequencer → coordinator: the run is over; nothing is in flight any more.</summary>
-public sealed record RunFinished(TailResult Result);
+internal sealed record RunFinished(TailResult Result);

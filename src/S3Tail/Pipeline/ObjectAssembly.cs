@@ -10,7 +10,7 @@ namespace S3Tail.Pipeline;
 /// the run's own downloaders would, so a run's memory does not grow with the size of a worker's
 /// objects.
 /// </summary>
-public sealed class ObjectAssembly(ObjectInfo info, SpoolFolder spool) : IDisposable
+internal sealed class ObjectAssembly(ObjectInfo info, SpoolFolder spool) : IDisposable
 {
     /// <summary>Past this many bytes an object goes to a spool file.</summary>
     public const int InMemoryLimit = 4 * 1024 * 1024;

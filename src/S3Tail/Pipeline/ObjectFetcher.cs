@@ -18,7 +18,7 @@ namespace S3Tail.Pipeline;
 /// </list>
 /// The downloader actors run this; it is a plain class so it can be used and tested alone.
 /// </summary>
-public sealed class ObjectFetcher(IObjectSource source, ObjectCache? cache, SpoolFolder? spool, RetryPolicy retry, ILog log,
+internal sealed class ObjectFetcher(IObjectSource source, ObjectCache? cache, SpoolFolder? spool, RetryPolicy retry, ILog log,
     RunProgress? progress = null)
 {
     /// <summary>Counts GETs made and cache hits, for the summary and the tests.</summary>

@@ -16,7 +16,7 @@ namespace S3Tail.Pipeline;
 /// the bad copy stopped — no line written twice, none skipped. A second failure, or any other
 /// error, goes to the sequencer, whose skip rules decide.
 /// </summary>
-public sealed class ObjectReader(ObjectInfo info, ObjectContent content, long skipThroughLine, ObjectFetcher fetcher, ILog log,
+internal sealed class ObjectReader(ObjectInfo info, ObjectContent content, long skipThroughLine, ObjectFetcher fetcher, ILog log,
     CancellationToken stopping) : IDisposable
 {
     private ObjectContent _content = content;

@@ -5,7 +5,7 @@ namespace S3Tail.Pipeline;
 /// Cancelling <see cref="Stopping"/> stops listing and downloads at once and makes the writer
 /// drop what it has not started.
 /// </summary>
-public sealed record PipelineSettings(TailRequest Request, ObjectFetcher Fetcher, CancellationTokenSource Stopping)
+internal sealed record PipelineSettings(TailRequest Request, ObjectFetcher Fetcher, CancellationTokenSource Stopping)
 {
     /// <summary>
     /// The lister's credit: how many objects it may hand the dispatcher that are not written

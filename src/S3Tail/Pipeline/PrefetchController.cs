@@ -17,7 +17,7 @@ namespace S3Tail.Pipeline;
 /// One owner, no lock: the run's dispatcher (<see cref="DispatchWindow"/>) feeds it the objects
 /// written and the throttles its downloaders report by message, and reads it.
 /// </summary>
-public sealed class PrefetchController
+internal sealed class PrefetchController
 {
     public const int Min = 4, Max = 256, Start = 64;
 

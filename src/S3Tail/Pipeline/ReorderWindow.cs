@@ -21,7 +21,7 @@ namespace S3Tail.Pipeline;
 /// <item>The bookmark moves only forward: to a later line of the same object, or into a later object.</item>
 /// </list>
 /// </summary>
-public sealed class ReorderWindow<TOutcome>(Bookmark? start = null) where TOutcome : class
+internal sealed class ReorderWindow<TOutcome>(Bookmark? start = null) where TOutcome : class
 {
     private readonly Dictionary<long, TOutcome> _arrived = new();
     private readonly Queue<Released> _released = new();   // released and not ended, in Seq order
@@ -156,4 +156,4 @@ public sealed class ReorderWindow<TOutcome>(Bookmark? start = null) where TOutco
 }
 
 /// <summary>An object that ended: written out, or skipped.</summary>
-public readonly record struct EndedObject(long Seq, bool Skipped);
+internal readonly record struct EndedObject(long Seq, bool Skipped);

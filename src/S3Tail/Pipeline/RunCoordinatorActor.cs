@@ -12,7 +12,7 @@ namespace S3Tail.Pipeline;
 /// writer or gateway is a bug; it fails the run instead of hanging it. A crashed downloader is
 /// the dispatcher's to replace.
 /// </summary>
-public sealed class RunCoordinatorActor : ReceiveActor
+internal sealed class RunCoordinatorActor : ReceiveActor
 {
     private readonly TailRequest _request;
     private readonly ILineSink _sink;
@@ -62,7 +62,7 @@ public sealed class RunCoordinatorActor : ReceiveActor
             Downloads = _fetcher.Downloads, CacheHits = _fetcher.CacheHits, PrefetchWindow = _prefetchWindow,
             OutsideWindow = window?.OutsideWindow ?? 0, WithoutTime = window?.WithoutTime ?? 0,
             ExampleWithoutTime = window?.ExampleWithoutTime,
-            FetchedBy = _request.Workers?.Tally.Counts(),
+            FetchedBy = _request.Remote?.Tally.Counts(),
         };
         _completion.TrySetResult(result with { Statistics = stats, Follow = listing?.Follow });
         Context.Stop(Self);
@@ -83,13 +83,13 @@ public sealed class RunCoordinatorActor : ReceiveActor
         var dispatcher = Context.ActorOf(DispatcherActor.Props(new DispatchSettings(_sequencer, prefetch, _request.Log)
         {
             Downloader = DownloaderActor.Props(settings),
-            Workers = _request.Workers,
+            Workers = _request.Remote,
             Filter = _request.Filter?.Spec,
-            Spool = _request.Workers is null ? null : _fetcher.Spool,
+            Spool = _request.Remote is null ? null : _fetcher.Spool,
             Stopping = _stopping.Token,
         }), "dispatcher");
         // Workers plug in through the dispatcher's protocol; their gateway is theirs to build.
-        if (_request.Workers is { } workers) Context.ActorOf(workers.Gateway(dispatcher, Self, _request), "workers");
+        if (_request.Remote is { } workers) Context.ActorOf(workers.Gateway(dispatcher, Self, _request), "workers");
         var lister = Context.ActorOf(ListerActor.Props(settings, dispatcher, _sequencer), "key-lister");
         // Credit runs sequencer → dispatcher (which narrows or widens the window) → lister.
         _lister = Context.Watch(lister);

@@ -26,7 +26,7 @@ namespace S3Tail.Pipeline;
 /// writer gives up a blocked write). A failed object lets the writer finish the batches already
 /// handed to it first: they are good lines, and at most <see cref="BatchWindow"/> of them.
 /// </summary>
-public sealed class SequencerActor : ReceiveActor
+internal sealed class SequencerActor : ReceiveActor
 {
     /// <summary>
     /// Batches (of ~256 KiB) handed to the writer and not yet acknowledged. Two keep the writer

@@ -21,7 +21,7 @@ namespace S3Tail.Pipeline;
 /// </list>
 /// Every piece added is completed exactly once, whatever the order of events.
 /// </summary>
-public sealed class WorkLedger<TWork>
+internal sealed class WorkLedger<TWork>
 {
     private readonly SortedDictionary<long, TWork> _waiting = new();
     private readonly Dictionary<long, (string Worker, TWork Piece)> _held = new();

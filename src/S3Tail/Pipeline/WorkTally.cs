@@ -7,7 +7,7 @@ namespace S3Tail.Pipeline;
 /// summary: a worker that fetched nothing (a wrong address, a worker busy elsewhere) shows as 0.
 /// Written by the dispatcher, read once the run has ended.
 /// </summary>
-public sealed class WorkTally
+internal sealed class WorkTally
 {
     /// <summary>This machine's own downloaders, in the tally.</summary>
     public const string Here = "this machine";

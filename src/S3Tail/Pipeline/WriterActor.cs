@@ -10,7 +10,7 @@ namespace S3Tail.Pipeline;
 /// blocked write when the run stops. Once stopped, it drops batches unwritten; a closed pipe is
 /// a stop, not a crash.
 /// </summary>
-public sealed class WriterActor : ReceiveActor, IWithTimers
+internal sealed class WriterActor : ReceiveActor, IWithTimers
 {
     public const string DispatcherId = "s3tail-writer-dispatcher";
 

@@ -76,7 +76,7 @@ internal sealed class DirectGetClient : IDisposable
         $"s3tail/{typeof(DirectGetClient).Assembly.GetName().Version?.ToString(3) ?? "0"}";
 
     /// <summary>An answer with a body: its status (200 or 206) and Content-Range, for <see cref="RangedAnswer"/> to check.</summary>
-    public sealed record Answer(Stream Body, int Status, string? ContentRange);
+    internal sealed record Answer(Stream Body, int Status, string? ContentRange);
 
     /// <summary>
     /// The body of the object (from <paramref name="range"/>, e.g. "bytes=10-", when given), pinned

@@ -62,7 +62,7 @@ internal static class RangedAnswer
 /// <see cref="Offset"/>: it does not serve ranges. Not an <see cref="IOException"/>: it is not
 /// transient, asking again gets the same.
 /// </summary>
-public sealed class RangeNotServedException(string what, long offset)
+internal sealed class RangeNotServedException(string what, long offset)
     : Exception($"the server answered a GET of {what} from byte {offset} with the whole object (it ignores Range)")
 {
     public long Offset { get; } = offset;

@@ -7,7 +7,7 @@ namespace S3Tail.Storage;
 /// same instant. The count restarts whenever a download makes progress, so a long object
 /// survives occasional cuts.
 /// </summary>
-public sealed record RetryPolicy(int MaxAttempts = 6, TimeSpan? BaseDelay = null, TimeSpan? MaxDelay = null, TimeSpan? Stall = null)
+internal sealed record RetryPolicy(int MaxAttempts = 6, TimeSpan? BaseDelay = null, TimeSpan? MaxDelay = null, TimeSpan? Stall = null)
 {
     public static readonly RetryPolicy Default = new();
 
@@ -68,5 +68,5 @@ public sealed record RetryPolicy(int MaxAttempts = 6, TimeSpan? BaseDelay = null
 }
 
 /// <summary>A request made no progress for the stall timeout: transient, like a 503.</summary>
-public sealed class StallException(TimeSpan timeout, Exception inner)
+internal sealed class StallException(TimeSpan timeout, Exception inner)
     : TimeoutException($"no answer for {timeout.TotalSeconds:0.#} s (--timeout)", inner);

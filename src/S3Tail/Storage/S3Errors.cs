@@ -6,7 +6,7 @@ using Amazon.S3;
 namespace S3Tail.Storage;
 
 /// <summary>The object was listed but is gone now (deleted after the listing).</summary>
-public sealed class ObjectMissingException(string key, Exception inner)
+internal sealed class ObjectMissingException(string key, Exception inner)
     : Exception($"The object '{key}' no longer exists (deleted after it was listed).", inner)
 {
     public string Key { get; } = key;

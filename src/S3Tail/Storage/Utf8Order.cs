@@ -6,7 +6,7 @@ namespace S3Tail.Storage;
 /// against U+E000..U+FFFF. Moving the surrogates above that range at the first differing unit gives
 /// code point order, which is UTF-8 byte order, without encoding either string.
 /// </summary>
-public sealed class Utf8Order : IComparer<string>
+internal sealed class Utf8Order : IComparer<string>
 {
     public static readonly Utf8Order Instance = new();
 

@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 namespace S3Tail.Windowing;
 
 /// <summary>The ways AWS writes a time into a log object's key.</summary>
-public enum TimeForm
+internal enum TimeForm
 {
     /// <summary>S3 server access logs: <c>…YYYY-MM-DD-HH-MM-SS-UNIQUE</c> (a second).</summary>
     AccessLog,
@@ -26,7 +26,7 @@ public enum TimeForm
 /// A time found in a key: where its text starts (everything before is the <em>stem</em>), its
 /// form, and the period <c>[Begin, End)</c> it names, in UTC.
 /// </summary>
-public readonly record struct TimeMark(int Start, TimeForm Form, DateTime Begin, DateTime End);
+internal readonly record struct TimeMark(int Start, TimeForm Form, DateTime Begin, DateTime End);
 
 /// <summary>
 /// Reads the time out of a log object's key. A key can carry several: date folders, then the
@@ -35,7 +35,7 @@ public readonly record struct TimeMark(int Start, TimeForm Form, DateTime Begin,
 /// share a stem, key order is time order: that is what lets the lister seek (see
 /// <see cref="WindowScan"/>).
 /// </summary>
-public static partial class KeyTime
+internal static partial class KeyTime
 {
     /// <summary>The times in <paramref name="key"/>, outermost (leftmost) first; empty when it has none.</summary>
     public static IReadOnlyList<TimeMark> Marks(string key)

@@ -9,7 +9,7 @@ namespace S3Tail.Windowing;
 /// <c>2016-09-11T16:30+02:00</c>; no offset means UTC), and durations (<c>90m</c>, <c>1h30m</c>,
 /// <c>2d</c>, <c>1w</c>, <c>1s</c>) which, where an instant is wanted, count back from now.
 /// </summary>
-public static partial class TimeText
+internal static partial class TimeText
 {
     /// <summary>The longest duration accepted: a thousand years is a typo, not a window.</summary>
     public static readonly TimeSpan MaxDuration = TimeSpan.FromDays(36_525);

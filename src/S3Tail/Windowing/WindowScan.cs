@@ -30,7 +30,7 @@ namespace S3Tail.Windowing;
 ///
 /// <para>A scan has one owner (the listing's window stage): it is not safe to share.</para>
 /// </summary>
-public sealed class WindowScan(TimeWindow window)
+internal sealed class WindowScan(TimeWindow window)
 {
     private string? _skipThrough;   // keys up to and including this one are known to be outside
     private long _outside, _withoutTime;

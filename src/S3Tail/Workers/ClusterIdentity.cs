@@ -20,7 +20,7 @@ namespace S3Tail.Workers;
 /// making the key costs here (a fraction of a second, once per process); a secret of 128 random
 /// bits (what the CLI asks for) is out of reach either way, a weaker one at least slow to find.
 /// </summary>
-public static class ClusterIdentity
+internal static class ClusterIdentity
 {
     /// <summary>PBKDF2-SHA256 rounds from the secret to the key.</summary>
     public const int KdfIterations = 600_000;

@@ -6,7 +6,7 @@ using System.Security.Cryptography.X509Certificates;
 namespace S3Tail.Workers;
 
 /// <summary>What a TLS look at a worker's address found.</summary>
-public enum WorkerIdentity
+internal enum WorkerIdentity
 {
     /// <summary>The worker presents the secret's certificate: it will let this run in.</summary>
     Ours,
@@ -22,7 +22,7 @@ public enum WorkerIdentity
 /// What a look at a worker found: who it is, the protocol version its certificate names (when it
 /// presented one), and for an unreachable one what happened, in words for a warning.
 /// </summary>
-public sealed record ProbeResult(WorkerIdentity Identity, int PeerProtocol = WorkerProtocol.Version, string? Trouble = null);
+internal sealed record ProbeResult(WorkerIdentity Identity, int PeerProtocol = WorkerProtocol.Version, string? Trouble = null);
 
 /// <summary>
 /// Looks at the certificate a worker presents, before Akka.Remote dials it. Needed because
@@ -33,7 +33,7 @@ public sealed record ProbeResult(WorkerIdentity Identity, int PeerProtocol = Wor
 /// nothing Akka.Remote would not, it only tells the outcomes apart. One secret gives one
 /// certificate, so a worker whose certificate is not ours is one that would refuse ours.
 /// </summary>
-public static class IdentityProbe
+internal static class IdentityProbe
 {
     public static async Task<ProbeResult> CheckAsync(string host, int port, X509Certificate2 own, TimeSpan timeout)
     {

@@ -15,7 +15,7 @@ namespace S3Tail.Workers;
 /// message's wire form, to the way the secret becomes a key, or to what a worker does with work.
 /// Version 1 (no number anywhere) derived the key with HKDF.
 /// </summary>
-public static class WorkerProtocol
+internal static class WorkerProtocol
 {
     public const int Version = 2;
 
@@ -32,7 +32,7 @@ public static class WorkerProtocol
 /// any object is given out. On the wire the protocol, the software version and the dispatcher
 /// come first, in a form every version keeps, so a worker of another version can still answer.
 /// </summary>
-public sealed record JoinRun(IActorRef Dispatcher, int Protocol, string Software, SourceSpec? Source, string Prefix) : IWorkerProtocol
+internal sealed record JoinRun(IActorRef Dispatcher, int Protocol, string Software, SourceSpec? Source, string Prefix) : IWorkerProtocol
 {
     /// <summary>A join for a run of this version reading <paramref name="prefix"/> of <paramref name="source"/>.</summary>
     public static JoinRun For(IActorRef dispatcher, SourceSpec source, string prefix) =>
@@ -40,7 +40,7 @@ public sealed record JoinRun(IActorRef Dispatcher, int Protocol, string Software
 }
 
 /// <summary>How a worker took a <see cref="JoinRun"/>.</summary>
-public enum JoinOutcome : byte
+internal enum JoinOutcome : byte
 {
     /// <summary>It joins the run.</summary>
     Accepted = 0,
@@ -56,13 +56,13 @@ public enum JoinOutcome : byte
 /// A worker's door → the run's gateway, in answer to <see cref="JoinRun"/>: what it does with the
 /// run, and why when it refuses. Its wire form is kept by every version, like JoinRun's first fields.
 /// </summary>
-public sealed record JoinAnswer(int Protocol, string Software, JoinOutcome Outcome, string Reason) : IWorkerProtocol;
+internal sealed record JoinAnswer(int Protocol, string Software, JoinOutcome Outcome, string Reason) : IWorkerProtocol;
 
 /// <summary>
 /// Where an object lives, as a worker needs to know it: names and an address, never secrets; and
 /// whether the run pays for a requester-pays bucket (--request-payer), which the worker says too.
 /// </summary>
-public sealed record SourceSpec(string Bucket, string? Region, string? Profile, string? Endpoint, bool RequesterPays = false)
+internal sealed record SourceSpec(string Bucket, string? Region, string? Profile, string? Endpoint, bool RequesterPays = false)
 {
     /// <summary>
     /// The spec of a bucket read with <paramref name="s3"/>. The region is the run's, from the
@@ -81,4 +81,4 @@ public sealed record SourceSpec(string Bucket, string? Region, string? Profile, 
 /// The run's dispatcher → a worker: fetch and decode this object; with <c>Filter</c> (--grep),
 /// filter its lines after the first <c>SkipLines</c> and send back only the kept ones.
 /// </summary>
-public sealed record Work(long Seq, SourceSpec Source, ObjectInfo Object, long SkipLines = 0, Filtering.GrepSpec? Filter = null) : IWorkerProtocol;
+internal sealed record Work(long Seq, SourceSpec Source, ObjectInfo Object, long SkipLines = 0, Filtering.GrepSpec? Filter = null) : IWorkerProtocol;

@@ -11,7 +11,7 @@ namespace S3Tail.Workers;
 /// Loopback unless told otherwise. Failure detection is tighter than Akka's defaults: a run is
 /// minutes, not months, and a killed worker's objects should move within seconds.
 /// </summary>
-public static class NodeConfig
+internal static class NodeConfig
 {
     /// <summary>Where a worker listens unless told otherwise.</summary>
     public const string DefaultWorkerAddress = "127.0.0.1:4053";

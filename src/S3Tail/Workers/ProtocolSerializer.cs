@@ -14,7 +14,7 @@ namespace S3Tail.Workers;
 /// twice; here a chunk is a small header and its lines, LZ4-compressed. Bound to
 /// <see cref="IWorkerProtocol"/> in <see cref="NodeConfig"/>.
 /// </summary>
-public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
+internal sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
 {
     public override int Identifier => 4053_15;
 

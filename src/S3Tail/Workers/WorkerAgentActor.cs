@@ -14,7 +14,7 @@ namespace S3Tail.Workers;
 /// each came from — and asks for one more each time a slot frees.
 /// One fetch per slot at a time, on tasks piped back to the actor, so its mailbox never blocks.
 /// </summary>
-public sealed class WorkerAgentActor : ReceiveActor
+internal sealed class WorkerAgentActor : ReceiveActor
 {
     /// <summary>Decoded bytes travel in pieces of this size (well under the transport's frame).</summary>
     public const int ChunkBytes = 1024 * 1024;

@@ -16,7 +16,7 @@ namespace S3Tail.Workers;
 /// gone (the run ended, or its node died) the door tells its host, which makes a fresh node for
 /// the next run (an Akka node cannot join a second cluster).
 /// </summary>
-public sealed class WorkerDoorActor : ReceiveActor
+internal sealed class WorkerDoorActor : ReceiveActor
 {
     private readonly int _slots;
     private readonly Func<SourceSpec, IObjectSource> _open;

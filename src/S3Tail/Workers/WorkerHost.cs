@@ -10,7 +10,7 @@ namespace S3Tail.Workers;
 /// ActorSystem on the same address (an Akka node cannot join a second cluster): it waits at its
 /// door, joins the run that asks, works until that run's dispatcher is gone, and starts over.
 /// </summary>
-public static class WorkerHost
+internal static class WorkerHost
 {
     /// <summary>Objects a worker fetches at once.</summary>
     public const int Slots = 16;

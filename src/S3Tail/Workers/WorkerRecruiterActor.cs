@@ -25,7 +25,7 @@ namespace S3Tail.Workers;
 /// only dialed once it has been seen to present the secret's certificate: Akka.Remote stops this
 /// whole node when a handshake it starts fails.
 /// </summary>
-public sealed class WorkerRecruiterActor : ReceiveActor, IWithTimers
+internal sealed class WorkerRecruiterActor : ReceiveActor, IWithTimers
 {
     private readonly IReadOnlyList<string> _addresses;
     private readonly IActorRef _dispatcher;

@@ -11,7 +11,7 @@ namespace S3Tail.Workers;
 /// network reaches and hand back the answers. Checked when a run asks to join (the run's prefix)
 /// and again on every object (its key), since whoever holds the secret can send any work.
 /// </summary>
-public sealed record WorkerScope(IReadOnlyList<SourceUri> Locations, IReadOnlyList<string> Endpoints)
+internal sealed record WorkerScope(IReadOnlyList<SourceUri> Locations, IReadOnlyList<string> Endpoints)
 {
     /// <summary>Any bucket; AWS S3 only.</summary>
     public static readonly WorkerScope Default = new([], []);

@@ -14,10 +14,27 @@ namespace S3Tail.Workers;
 /// (<see cref="IdentityProbe"/>). <see cref="Tally"/> counts what each fetched, for the summary.
 /// To the pipeline it is only <see cref="IRemoteFetchers"/>.
 /// </summary>
-public sealed record WorkerSet(IReadOnlyList<string> Addresses, SourceSpec Source, X509Certificate2 Identity, Func<ActorSystem> MakeNode)
-    : IRemoteFetchers
+public sealed class WorkerSet : IRemoteFetchers
 {
-    public WorkTally Tally { get; } = new(Addresses);
+    internal WorkerSet(IReadOnlyList<string> addresses, SourceSpec source, X509Certificate2 identity, Func<ActorSystem> makeNode)
+    {
+        Addresses = addresses;
+        Source = source;
+        Identity = identity;
+        MakeNode = makeNode;
+        Tally = new(addresses);
+    }
+
+    /// <summary>The workers, host:port each.</summary>
+    public IReadOnlyList<string> Addresses { get; }
+
+    internal SourceSpec Source { get; }
+
+    internal X509Certificate2 Identity { get; }
+
+    internal Func<ActorSystem> MakeNode { get; }
+
+    internal WorkTally Tally { get; }
 
     /// <summary>
     /// The workers at <paramref name="addresses"/> (host:port each) sharing <paramref name="secret"/>,
@@ -31,9 +48,11 @@ public sealed record WorkerSet(IReadOnlyList<string> Addresses, SourceSpec Sourc
     internal static WorkerSet For(IReadOnlyList<string> addresses, X509Certificate2 identity, string bucket, S3Settings s3) =>
         new(addresses, SourceSpec.For(bucket, s3), identity, () => RunNode.Start(addresses, identity));
 
-    public Props Gateway(IActorRef dispatcher, IActorRef coordinator, TailRequest request) =>
+    Props IRemoteFetchers.Gateway(IActorRef dispatcher, IActorRef coordinator, TailRequest request) =>
         WorkerGatewayActor.Props(this, dispatcher, coordinator, request);
 
-    public object WorkFor(FetchObject fetch, Filtering.GrepSpec? filter) =>
+    object IRemoteFetchers.WorkFor(FetchObject fetch, Filtering.GrepSpec? filter) =>
         new Work(fetch.Seq, Source, fetch.Object, fetch.Placement.SkipLines, filter);
+
+    WorkTally IRemoteFetchers.Tally => Tally;
 }

@@ -58,7 +58,7 @@ public sealed class FollowProperty() : TestKit(PipelineConfig.Hocon)
                 var request = new TailRequest
                 {
                     Source = source, Bookmark = bookmark, Prefetch = random.Next(1, 6),
-                    Follow = new FollowOptions(TimeSpan.FromMilliseconds(15), LookBack, saved),
+                    Follow = new FollowOptions(TimeSpan.FromMilliseconds(15), LookBack) { Saved = saved },
                 };
                 int stopAfterLines = last ? int.MaxValue : random.Next(1, 30);
                 int lines = 0;
