@@ -26,6 +26,9 @@ internal sealed record DispatchSettings(IActorRef Sequencer, PrefetchController 
     /// <summary>Where a worker's large objects are put together (needed with workers).</summary>
     public SpoolFolder? Spool { get; init; }
 
+    /// <summary>Who hears what each fetched (<see cref="FetchTally"/>) in a run over workers: the coordinator.</summary>
+    public IActorRef? TallyTo { get; init; }
+
     /// <summary>The run's stop switch: once set, nothing more is given out and no downloader is replaced.</summary>
     public CancellationToken Stopping { get; init; }
 }

@@ -21,6 +21,7 @@ internal sealed class DispatcherActor : ReceiveActor
     private readonly WorkLedger<FetchObject> _ledger = new();
     private readonly DispatchWindow _window;
     private readonly WorkerAnswers _answers;
+    private readonly WorkTally? _tally;    // with workers: who fetched how many
     private readonly Dictionary<string, Puller> _pullers = new();
     private readonly HashSet<IActorRef> _downloaders = new();
     private IActorRef _lister = ActorRefs.Nobody;
@@ -34,7 +35,8 @@ internal sealed class DispatcherActor : ReceiveActor
     {
         _settings = settings;
         _window = new DispatchWindow(settings.Prefetch);
-        _answers = new WorkerAnswers(settings, _ledger);
+        _tally = settings.Workers is { } workers ? new WorkTally(workers.Addresses) : null;
+        _answers = new WorkerAnswers(settings, _ledger, Fetched);
         _checked = settings.Workers is null;
         _reportedLimit = _window.Limit;
 
@@ -129,8 +131,16 @@ internal sealed class DispatcherActor : ReceiveActor
             (outcome as ObjectFetched)?.Content.Release();   // a late answer: the object went to another
             return;
         }
-        if (outcome is ObjectFetched) _settings.Workers?.Tally.Fetched(WorkTally.Here);
+        if (outcome is ObjectFetched) Fetched(WorkTally.Here);
         _settings.Sequencer.Tell(outcome);
+    }
+
+    /// <summary>Counts an object fetched and tells the coordinator, before the sequencer hears of it: the last count arrives before the run's end.</summary>
+    private void Fetched(string who)
+    {
+        if (_tally is null) return;
+        _tally.Fetched(who);
+        _settings.TallyTo?.Tell(new FetchTally(_tally.Counts()));
     }
 
     /// <summary>

@@ -22,6 +22,6 @@ internal interface IRemoteFetchers
     /// <summary>The message a worker is sent to fetch <paramref name="fetch"/> (filtering with <paramref name="filter"/>, if any).</summary>
     object WorkFor(FetchObject fetch, Filtering.GrepSpec? filter);
 
-    /// <summary>How many objects each fetched, for the run's summary; the dispatcher counts.</summary>
-    WorkTally Tally { get; }
+    /// <summary>The workers (HOST:PORT), in the order the run's summary names them; the dispatcher counts what each fetched.</summary>
+    IReadOnlyList<string> Addresses { get; }
 }

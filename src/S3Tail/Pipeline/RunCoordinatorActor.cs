@@ -23,6 +23,7 @@ internal sealed class RunCoordinatorActor : ReceiveActor
     private IActorRef? _lister;               // null once it stopped
     private TailResult? _finished;            // the sequencer's result, waiting for the lister's report
     private int _prefetchWindow;
+    private IReadOnlyList<(string Who, long Objects)>? _fetchedBy;   // with workers: the dispatcher's latest count
 
     public RunCoordinatorActor(TailRequest request, ILineSink sink, ObjectFetcher fetcher,
         CancellationTokenSource stopping, TaskCompletionSource<TailResult> completion)
@@ -37,6 +38,7 @@ internal sealed class RunCoordinatorActor : ReceiveActor
         Receive<OutputGone>(m => _sequencer.Forward(m));
         Receive<FailRun>(m => _sequencer.Forward(m));
         Receive<PrefetchWindowChanged>(m => _prefetchWindow = m.Limit);
+        Receive<FetchTally>(m => _fetchedBy = m.Counts);
         Receive<RunFinished>(m =>
         {
             // The sequencer told the lister of every end before this: its report includes them.
@@ -62,7 +64,7 @@ internal sealed class RunCoordinatorActor : ReceiveActor
             Downloads = _fetcher.Downloads, CacheHits = _fetcher.CacheHits, PrefetchWindow = _prefetchWindow,
             OutsideWindow = window?.OutsideWindow ?? 0, WithoutTime = window?.WithoutTime ?? 0,
             ExampleWithoutTime = window?.ExampleWithoutTime,
-            FetchedBy = _request.Remote?.Tally.Counts(),
+            FetchedBy = _request.Remote is { } workers ? _fetchedBy ?? new WorkTally(workers.Addresses).Counts() : null,
         };
         _completion.TrySetResult(result with { Statistics = stats, Follow = listing?.Follow });
         Context.Stop(Self);
@@ -87,6 +89,7 @@ internal sealed class RunCoordinatorActor : ReceiveActor
             Filter = _request.Filter?.Spec,
             Spool = _request.Remote is null ? null : _fetcher.Spool,
             Stopping = _stopping.Token,
+            TallyTo = Self,
         }), "dispatcher");
         // Workers plug in through the dispatcher's protocol; their gateway is theirs to build.
         if (_request.Remote is { } workers) Context.ActorOf(workers.Gateway(dispatcher, Self, _request), "workers");

@@ -1,11 +1,9 @@
-using System.Collections.Concurrent;
-
 namespace S3Tail.Pipeline;
 
 /// <summary>
 /// How many objects each worker of a run fetched, and this machine's downloaders, for the run's
 /// summary: a worker that fetched nothing (a wrong address, a worker busy elsewhere) shows as 0.
-/// Written by the dispatcher, read once the run has ended.
+/// The dispatcher's alone: it reports the counts by message (<see cref="FetchTally"/>).
 /// </summary>
 internal sealed class WorkTally
 {
@@ -13,7 +11,7 @@ internal sealed class WorkTally
     public const string Here = "this machine";
 
     private readonly List<string> _order = [Here];
-    private readonly ConcurrentDictionary<string, long> _counts = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, long> _counts = new(StringComparer.OrdinalIgnoreCase);
 
     /// <param name="addresses">The workers as --workers gave them (HOST:PORT).</param>
     public WorkTally(IEnumerable<string> addresses)
@@ -27,17 +25,17 @@ internal sealed class WorkTally
     public void Fetched(string who)
     {
         string key = Key(who);
-        lock (_order)
-            if (!_counts.ContainsKey(key)) _order.Add(who);
-        _counts.AddOrUpdate(key, 1, (_, n) => n + 1);
+        if (!_counts.ContainsKey(key)) _order.Add(who);
+        _counts[key] = _counts.GetValueOrDefault(key) + 1;
     }
 
     /// <summary>Each in the order given (this machine first) with its count.</summary>
-    public IReadOnlyList<(string Who, long Objects)> Counts()
-    {
-        lock (_order) return _order.Select(w => (w, _counts.GetValueOrDefault(Key(w)))).ToList();
-    }
+    public IReadOnlyList<(string Who, long Objects)> Counts() =>
+        _order.Select(w => (w, _counts.GetValueOrDefault(Key(w)))).ToList();
 
     /// <summary>IPv6 hosts come in brackets from --workers, without them from Akka's addresses.</summary>
     private static string Key(string who) => who.Replace("[", "").Replace("]", "");
 }
+
+/// <summary>Dispatcher → coordinator, after each object fetched in a run over workers: who fetched how many so far.</summary>
+internal sealed record FetchTally(IReadOnlyList<(string Who, long Objects)> Counts);

@@ -10,7 +10,7 @@ namespace S3Tail.Pipeline;
 /// answer counts only from the worker the <see cref="WorkLedger{TWork}"/> says holds the object
 /// now; any other is dropped. Owned by one <see cref="DispatcherActor"/>.
 /// </summary>
-internal sealed class WorkerAnswers(DispatchSettings settings, WorkLedger<FetchObject> ledger) : IDisposable
+internal sealed class WorkerAnswers(DispatchSettings settings, WorkLedger<FetchObject> ledger, Action<string> fetchedBy) : IDisposable
 {
     private readonly Dictionary<long, ObjectAssembly> _assembling = new();
     private readonly Dictionary<long, WorkKept> _kept = new();
@@ -41,7 +41,7 @@ internal sealed class WorkerAnswers(DispatchSettings settings, WorkLedger<FetchO
                 S3TailException.Runtime($"worker {worker} sent '{fetch.Object.Key}' unfiltered (a worker of another version?)"), fetch.Placement));
             return;
         }
-        settings.Workers?.Tally.Fetched(ActorPath.TryParse(worker, out var path) ? $"{path.Address.Host}:{path.Address.Port}" : worker);
+        fetchedBy(ActorPath.TryParse(worker, out var path) ? $"{path.Address.Host}:{path.Address.Port}" : worker);
         settings.Sequencer.Tell(new ObjectFetched(chunk.Seq, fetch.Object, content, fetch.Placement));
     }
 

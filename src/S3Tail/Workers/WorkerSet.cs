@@ -11,7 +11,7 @@ namespace S3Tail.Workers;
 /// disposable: Akka.Remote shuts a node down when a TLS handshake it started fails (a worker
 /// killed mid-handshake), and then the run goes on and makes another. <see cref="Identity"/> is
 /// the secret's certificate, which the run checks each worker presents before dialing it
-/// (<see cref="IdentityProbe"/>). <see cref="Tally"/> counts what each fetched, for the summary.
+/// (<see cref="IdentityProbe"/>).
 /// To the pipeline it is only <see cref="IRemoteFetchers"/>.
 /// </summary>
 public sealed class WorkerSet : IRemoteFetchers
@@ -22,7 +22,6 @@ public sealed class WorkerSet : IRemoteFetchers
         Source = source;
         Identity = identity;
         MakeNode = makeNode;
-        Tally = new(addresses);
     }
 
     /// <summary>The workers, host:port each.</summary>
@@ -34,7 +33,7 @@ public sealed class WorkerSet : IRemoteFetchers
 
     internal Func<ActorSystem> MakeNode { get; }
 
-    internal WorkTally Tally { get; }
+
 
     /// <summary>
     /// The workers at <paramref name="addresses"/> (host:port each) sharing <paramref name="secret"/>,
@@ -54,5 +53,4 @@ public sealed class WorkerSet : IRemoteFetchers
     object IRemoteFetchers.WorkFor(FetchObject fetch, Filtering.GrepSpec? filter) =>
         new Work(fetch.Seq, Source, fetch.Object, fetch.Placement.SkipLines, filter);
 
-    WorkTally IRemoteFetchers.Tally => Tally;
 }

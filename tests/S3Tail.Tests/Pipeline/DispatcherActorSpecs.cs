@@ -30,7 +30,8 @@ public sealed class DispatcherActorSpecs : TestKit, IDisposable
     /// downloaders are puppets that pass what they are given to <paramref name="local"/>, and its answers back.
     /// </summary>
     private IActorRef Dispatcher(IActorRef sequencer, IRemoteFetchers? workers = null, int window = 16, int downloaders = 0,
-        IActorRef? local = null, S3Tail.Filtering.GrepSpec? filter = null, PrefetchController? prefetch = null, long crashOn = -1) =>
+        IActorRef? local = null, S3Tail.Filtering.GrepSpec? filter = null, PrefetchController? prefetch = null, long crashOn = -1,
+        IActorRef? tallyTo = null) =>
         Sys.ActorOf(DispatcherActor.Props(new DispatchSettings(sequencer, prefetch ?? new PrefetchController(window), NullLog.Instance)
         {
             Downloader = local is null ? null : Props.Create(() => new PuppetDownloader(local, crashOn)),
@@ -38,6 +39,7 @@ public sealed class DispatcherActorSpecs : TestKit, IDisposable
             Workers = workers,
             Filter = filter,
             Spool = _spool,
+            TallyTo = tallyTo,
         }));
 
     /// <summary>A dispatcher whose workers the recruiter has checked: it gives out work.</summary>
@@ -54,7 +56,8 @@ public sealed class DispatcherActorSpecs : TestKit, IDisposable
         var local = CreateTestProbe();
         var worker = CreateTestProbe();
         var workers = Workers("127.0.0.1:4053");
-        var dispatcher = Dispatcher(sequencer, workers, downloaders: 1, local: local);
+        var coordinator = CreateTestProbe();
+        var dispatcher = Dispatcher(sequencer, workers, downloaders: 1, local: local, tallyTo: coordinator);
         dispatcher.Tell(new WantWork(1), worker);
         dispatcher.Tell(Fetch(0));
         dispatcher.Tell(Fetch(1));
@@ -71,8 +74,10 @@ public sealed class DispatcherActorSpecs : TestKit, IDisposable
         sequencer.ExpectMsg<ObjectFetched>();
         sequencer.ExpectMsg<ObjectFetched>();
         // The test probe's "worker" lives in this process: its address is the local one.
-        Assert.Equal([(WorkTally.Here, 1L), ("127.0.0.1:4053", 0L)], workers.Tally.Counts().Take(2));
-        Assert.Equal(2, workers.Tally.Counts().Sum(c => c.Objects));
+        coordinator.ExpectMsg<FetchTally>();
+        var counts = coordinator.ExpectMsg<FetchTally>().Counts;   // the latest, after both objects
+        Assert.Equal([(WorkTally.Here, 1L), ("127.0.0.1:4053", 0L)], counts.Take(2));
+        Assert.Equal(2, counts.Sum(c => c.Objects));
     }
 
     [Fact]
