@@ -11,9 +11,9 @@ namespace S3Tail.Pipeline;
 /// one at a time); this actor owns their state and the follow's ledger (<see cref="FollowListing"/>).
 /// It hands a key out only while the prefetch window has room: it starts with <c>prefetch</c>
 /// credits, spends one a key, and gets one back from the sequencer each time an object is fully
-/// written. So at most <c>prefetch</c> objects are fetched-but-not-written, and at most about two
-/// pages of keys are in memory however long the listing is. With auto, the window is also bounded
-/// in stored bytes (<see cref="PrefetchController.MaxBytesInFlight"/>).
+/// written. Its credit is as wide as the prefetch window can ever be: the dispatcher's window
+/// (<see cref="DispatchWindow"/>) is the real bound, in objects and, with auto, in stored bytes.
+/// At most about two pages of keys are in memory however long the listing is.
 ///
 /// <para>In follow mode the listing never ends. Once it runs dry the lister waits a poll
 /// interval, then pulls a poll: the objects of the look-back window its ledger does not know, as
@@ -38,10 +38,8 @@ internal sealed class ListerActor : ReceiveActor, IWithTimers
     private readonly KeyListing _listing;
     private readonly FollowListing? _follow;
 
-    private readonly PrefetchController _prefetch;
-    private int _inFlight;   // handed to the pool and not yet written out
-    private long _bytesInFlight;                          // their stored sizes, summed
-    private readonly Queue<long> _sizesInFlight = new();  // in hand-out order, which is the order they end in
+    private readonly int _credit;   // keys it may hand out that are not written yet
+    private int _inFlight;          // handed to the dispatcher and not yet written out
     private long _nextSeq;
 
     private IAsyncEnumerator<KeyPage>? _pages;   // the sequence being pulled; null once it ran dry
@@ -54,7 +52,7 @@ internal sealed class ListerActor : ReceiveActor, IWithTimers
     public ListerActor(PipelineSettings settings, IActorRef pool, IActorRef sequencer)
     {
         var r = _request = settings.Request;
-        _prefetch = settings.Prefetch;
+        _credit = settings.ListingCredit;
         _progress = r.Progress;
         _log = r.Log;
         _pool = pool;
@@ -75,8 +73,6 @@ internal sealed class ListerActor : ReceiveActor, IWithTimers
         Receive<ObjectsWritten>(m =>
         {
             _inFlight -= m.Count;
-            for (int i = 0; i < m.Count && _sizesInFlight.TryDequeue(out long size); i++) _bytesInFlight -= size;
-            _prefetch.Completed(m.Count);
             Dispatch();
         });
         Receive<PollDue>(_ => Poll());
@@ -146,16 +142,10 @@ internal sealed class ListerActor : ReceiveActor, IWithTimers
     private void Dispatch()
     {
         if (_ended) return;
-        int limit = _prefetch.Limit;
-        long? maxBytes = _prefetch.MaxBytesInFlight;
-        while (_inFlight < limit && _waiting.TryPeek(out var next)
-               && (_inFlight == 0 || maxBytes is null || _bytesInFlight + next.Info.Size <= maxBytes))
+        while (_inFlight < _credit && _waiting.TryDequeue(out var next))
         {
-            _waiting.Dequeue();
             _pool.Tell(new FetchObject(_nextSeq++, next.Info, next.Placement));
             _inFlight++;
-            _bytesInFlight += next.Info.Size;
-            _sizesInFlight.Enqueue(next.Info.Size);
         }
         if (_pages is not null && _waiting.Count < RefillBelow) Pull();
         else if (_pages is null && !_pulling)

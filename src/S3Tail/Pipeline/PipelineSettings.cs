@@ -11,10 +11,7 @@ internal sealed record PipelineSettings(TailRequest Request, ObjectFetcher Fetch
     /// The lister's credit: how many objects it may hand the dispatcher that are not written
     /// yet. The prefetch window itself (fixed, or adapting with --prefetch auto) is the
     /// dispatcher's; the run gives the lister a fixed credit as wide as that window can grow
-    /// (<see cref="ListingCredit"/>), so the lister never holds back what the window would let out.
+    /// (for --prefetch auto, its ceiling), so the lister never holds back what the window would let out.
     /// </summary>
-    public PrefetchController Prefetch { get; init; } = ListingCredit(Request.Prefetch);
-
-    /// <summary>The lister's credit in a run with this --prefetch: a fixed window at its ceiling.</summary>
-    public static PrefetchController ListingCredit(int prefetch) => new(PrefetchController.For(prefetch).Ceiling);
+    public int ListingCredit { get; init; } = PrefetchController.For(Request.Prefetch).Ceiling;
 }

@@ -25,10 +25,9 @@ public sealed class ListerActorSpecs : TestKit, IDisposable
         var source = new MemorySource(objects);
         for (int i = 0; i < listedSizes.Length; i++) source.ListedSizes[objects[i].Key] = listedSizes[i];
         var fetcher = new ObjectFetcher(source, null, _spool, RetryPolicy.Default, NullLog.Instance);
-        // The lister's credit as a window of its own (in a run it is a fixed one, and the dispatcher's window is the bound).
         var settings = new PipelineSettings(new TailRequest { Source = source, Prefetch = prefetch }, fetcher, new CancellationTokenSource())
         {
-            Prefetch = PrefetchController.For(prefetch),
+            ListingCredit = prefetch,
         };
         var pool = CreateTestProbe();
         var lister = Sys.ActorOf(ListerActor.Props(settings, pool, CreateTestProbe()));
@@ -36,34 +35,6 @@ public sealed class ListerActorSpecs : TestKit, IDisposable
     }
 
     private static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(300);
-
-    [Fact]
-    public void Should_keep_auto_within_its_byte_budget_however_wide_the_window()
-    {
-        // Auto starts at a window of 16; objects of 100 MiB: two fit in 256 MiB, a third does not.
-        var (lister, pool) = Lister(TailRequest.AutoPrefetch, Enumerable.Repeat(100 * MiB, 10).ToArray());
-
-        Assert.Equal([0L, 1L], new[] { pool.ExpectMsg<FetchObject>().Seq, pool.ExpectMsg<FetchObject>().Seq });
-        pool.ExpectNoMsg(Quiet);
-
-        lister.Tell(new ObjectsWritten(1));
-        Assert.Equal(2, pool.ExpectMsg<FetchObject>().Seq);
-        pool.ExpectNoMsg(Quiet);
-    }
-
-    [Fact]
-    public void Should_fetch_an_object_larger_than_the_budget_alone()
-    {
-        var (lister, pool) = Lister(TailRequest.AutoPrefetch, 4, 1024 * MiB, 4, 4);
-
-        Assert.Equal(0, pool.ExpectMsg<FetchObject>().Seq);
-        pool.ExpectNoMsg(Quiet);   // the large one waits for the small one to be written
-        lister.Tell(new ObjectsWritten(1));
-        Assert.Equal(1, pool.ExpectMsg<FetchObject>().Seq);
-        pool.ExpectNoMsg(Quiet);   // nothing joins it
-        lister.Tell(new ObjectsWritten(1));
-        Assert.Equal([2L, 3L], new[] { pool.ExpectMsg<FetchObject>().Seq, pool.ExpectMsg<FetchObject>().Seq });
-    }
 
     [Fact]
     public void Should_take_a_fixed_window_at_its_word()
@@ -80,7 +51,7 @@ public sealed class ListerActorSpecs : TestKit, IDisposable
         var source = new MemorySource(keys.Select(k => (k, Text("x\n"))));
         var fetcher = new ObjectFetcher(source, null, _spool, RetryPolicy.Default, NullLog.Instance);
         var request = with(new TailRequest { Source = source, Prefetch = 16, ListPageSize = 2 });
-        var settings = new PipelineSettings(request, fetcher, new CancellationTokenSource()) { Prefetch = PrefetchController.For(16) };
+        var settings = new PipelineSettings(request, fetcher, new CancellationTokenSource()) { ListingCredit = 16 };
         var pool = CreateTestProbe();
         var sequencer = CreateTestProbe();
         return (Sys.ActorOf(ListerActor.Props(settings, pool, sequencer)), pool, sequencer);
