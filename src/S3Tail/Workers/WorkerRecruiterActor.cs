@@ -45,10 +45,12 @@ internal sealed class WorkerRecruiterActor : ReceiveActor, IWithTimers
     private readonly X509Certificate2 _identity;
     private bool _told;   // WorkersChecked sent
     private bool _failed;
+    private readonly TimeSpan _answerPatience;
 
     public WorkerRecruiterActor(IReadOnlyList<string> addresses, X509Certificate2 identity, SourceSpec source, string prefix,
-        IActorRef dispatcher, IActorRef coordinator, ILog log)
+        IActorRef dispatcher, IActorRef coordinator, ILog log, TimeSpan? answerPatience = null)
     {
+        _answerPatience = answerPatience ?? AnswerPatience;
         _addresses = addresses;
         _identity = identity;
         _source = source;
@@ -77,8 +79,8 @@ internal sealed class WorkerRecruiterActor : ReceiveActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props Props(IReadOnlyList<string> addresses, X509Certificate2 identity, SourceSpec source, string prefix,
-        IActorRef dispatcher, IActorRef coordinator, ILog log) =>
-        Akka.Actor.Props.Create(() => new WorkerRecruiterActor(addresses, identity, source, prefix, dispatcher, coordinator, log));
+        IActorRef dispatcher, IActorRef coordinator, ILog log, TimeSpan? answerPatience = null) =>
+        Akka.Actor.Props.Create(() => new WorkerRecruiterActor(addresses, identity, source, prefix, dispatcher, coordinator, log, answerPatience));
 
     protected override void PreStart()
     {
@@ -103,7 +105,7 @@ internal sealed class WorkerRecruiterActor : ReceiveActor, IWithTimers
             if (_seenOurs.TryGetValue(address, out var seen))
             {
                 Join(address);
-                if (DateTime.UtcNow - seen > AnswerPatience) Checked(address);
+                if (DateTime.UtcNow - seen > _answerPatience) Checked(address);
                 // It holds the secret and answers TLS, yet does not join: almost always an address it
                 // does not know itself by (Akka.Remote answers only to the address it was given).
                 if (DateTime.UtcNow - seen > JoinPatience && !_everJoined.Contains(address) && _toldNotJoining.Add(address))

@@ -63,7 +63,10 @@ public sealed class WorkerRecruiterActorSpecs : IAsyncLifetime
         var kit = new TestKit(_run);
         var dispatcher = kit.CreateTestProbe();
         var coordinator = kit.CreateTestProbe();
-        _run.ActorOf(WorkerRecruiterActor.Props(addresses, Identity, Source, "logs/", dispatcher, coordinator, _log), "recruiter");
+        // A loaded machine may take longer than the run's 3 s to carry the answer: these specs are
+        // about what the answer does, so the recruiter waits for it as long as they do.
+        _run.ActorOf(WorkerRecruiterActor.Props(addresses, Identity, Source, "logs/", dispatcher, coordinator, _log,
+            answerPatience: TimeSpan.FromSeconds(30)), "recruiter");
         return (dispatcher, coordinator);
     }
 
