@@ -35,7 +35,7 @@ internal sealed class RunCoordinatorActor : ReceiveActor
         _completion = completion;
 
         Receive<StopRun>(m => _sequencer.Forward(m));
-        Receive<OutputGone>(m => _sequencer.Forward(m));
+        Receive<WriterStop>(m => _sequencer.Forward(m));   // the reader went away while nothing was written
         Receive<FailRun>(m => _sequencer.Forward(m));
         Receive<PrefetchWindowChanged>(m => _prefetchWindow = m.Limit);
         Receive<FetchTally>(m => _fetchedBy = m.Counts);
