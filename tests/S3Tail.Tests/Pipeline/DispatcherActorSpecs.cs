@@ -22,7 +22,7 @@ public sealed class DispatcherActorSpecs : TestKit, IDisposable
     private static byte[] Bytes(string s) => System.Text.Encoding.UTF8.GetBytes(s);
 
     /// <summary>Workers as the pipeline sees them; no node is made here (the specs stand in for the gateway).</summary>
-    private static WorkerSet Workers(params string[] addresses) =>
+    private static WorkerFetchers Workers(params string[] addresses) =>
         new(addresses, Source, null!, () => throw new InvalidOperationException("no node in these specs"));
 
     /// <summary>
