@@ -4,6 +4,7 @@ using S3Tail.Cache;
 using S3Tail.Hosting;
 using S3Tail.Pipeline;
 using S3Tail.Storage;
+using S3Tail.Workers;
 
 namespace S3Tail;
 
@@ -78,8 +79,12 @@ public static class S3TailEngine
         var completion = new TaskCompletionSource<TailResult>(TaskCreationOptions.RunContinuationsAsynchronously);
         // Akka's own events (a crash its supervisor reports) go to the run's log, never to stdout.
         using var akkaLog = Logging.AkkaLog.Forward(system, request.Log);
-        var coordinator = system.ActorOf(RunCoordinatorActor.Props(request, sink, fetcher, stopping, completion),
-            $"run-{Guid.NewGuid():N}");
+        // Workers plug into the dispatcher's protocol: the pipeline sees them only as remote fetchers.
+        var settings = new PipelineSettings(request, fetcher, stopping)
+        {
+            Workers = request.Workers is { } workers ? WorkerFetchers.For(workers) : null,
+        };
+        var coordinator = system.ActorOf(RunCoordinatorActor.Props(settings, sink, completion), $"run-{Guid.NewGuid():N}");
         await using var registration = cancellationToken.Register(() => coordinator.Tell(new StopRun("cancelled")));
         try
         {

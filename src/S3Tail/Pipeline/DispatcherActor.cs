@@ -44,11 +44,11 @@ internal sealed class DispatcherActor : ReceiveActor
         Receive<AttachLister>(m =>
         {
             _lister = m.Lister;
-            if (_creditOwed > 0) _lister.Tell(new ObjectsWritten(_creditOwed));
+            if (_creditOwed > 0) _lister.Tell(new CreditReturned(_creditOwed));
             _creditOwed = 0;
         });
         Receive<FetchObject>(m => { _ledger.Add(m.Seq, m); Dispatch(); });
-        Receive<ObjectsWritten>(m =>
+        Receive<CreditReturned>(m =>
         {
             _window.Written(m.Count);
             ReportWindow();

@@ -3,8 +3,8 @@ using Akka.Actor;
 namespace S3Tail.Pipeline;
 
 /// <summary>
-/// Fetchers on other machines that a run spreads its objects over (the Workers folder's
-/// <c>WorkerSet</c>), as the pipeline sees them: they pull from the run's dispatcher with
+/// Fetchers on other machines that a run spreads its objects over (the request's <c>WorkerSet</c>,
+/// which the engine turns into the Workers folder's <c>WorkerFetchers</c>), as the pipeline sees them: they pull from the run's dispatcher with
 /// <see cref="WantWork"/> and answer with <see cref="WorkChunk"/>s or <see cref="WorkFailed"/>,
 /// like this machine's downloaders pull and answer. The pipeline knows nothing else of them.
 /// </summary>

@@ -70,7 +70,7 @@ internal sealed class ListerActor : ReceiveActor, IWithTimers
             Dispatch();
         });
         Receive<ListFailed>(OnListFailed);
-        Receive<ObjectsWritten>(m =>
+        Receive<CreditReturned>(m =>
         {
             _inFlight -= m.Count;
             Dispatch();

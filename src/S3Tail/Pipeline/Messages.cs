@@ -32,8 +32,8 @@ internal sealed record ListingCompleted(long ObjectCount);
 /// <summary>Lister → sequencer: listing failed after <see cref="ObjectCount"/> objects were handed out.</summary>
 internal sealed record ListingFailed(long ObjectCount, Exception Reason);
 
-/// <summary>Sequencer → dispatcher → lister: objects were written out; that much room opened in the prefetch window and the lister's credit.</summary>
-internal sealed record ObjectsWritten(int Count);
+/// <summary>Sequencer → dispatcher → lister: <see cref="Count"/> objects ended (written out or skipped); that much room opened in the prefetch window and the lister's credit.</summary>
+internal sealed record CreditReturned(int Count);
 
 /// <summary>Sequencer → writer: write this batch of object <see cref="Key"/>.</summary>
 internal sealed record WriteLines(long Seq, string Key, LineBatch Batch);
@@ -43,29 +43,20 @@ internal sealed record WriteLines(long Seq, string Key, LineBatch Batch);
 /// '\n' went out (null when the written part completes no line); <see cref="Bytes"/> how many of
 /// the batch's bytes went out; <see cref="Stop"/> says the writer stops taking lines, and why.
 /// </summary>
-internal sealed record LinesWritten(long Seq, string Key, long? LastLineWritten, long Lines, long Bytes, WriterStop? Stop);
-
-/// <summary>Writer → coordinator → sequencer: the reader of the output went away while nothing was being written.</summary>
-internal sealed record OutputGone;
+internal sealed record BatchWritten(long Seq, string Key, long? LastLineWritten, long Lines, long Bytes, WriterStop? Stop);
 
 /// <summary>Coordinator → sequencer: who gets window credit.</summary>
 internal sealed record AttachLister(IActorRef Lister, IActorRef? CreditTo = null);
 
-/// <summary>Why the writer stopped taking lines.</summary>
-internal abstract record WriterStop
-{
-    /// <summary>The reader of stdout went away (EPIPE): a normal end.</summary>
-    internal sealed record OutputClosed : WriterStop;
-
-    /// <summary>The library's line handler asked to stop.</summary>
-    internal sealed record HandlerStopped : WriterStop;
-
-    /// <summary>As many lines as asked for (<c>-m</c>) were written.</summary>
-    internal sealed record LimitReached : WriterStop;
-
-    /// <summary>Writing failed (disk full, I/O error).</summary>
-    internal sealed record WriteFailed(Exception Reason) : WriterStop;
-}
+/// <summary>
+/// Why the writer stopped taking lines, as the end of the run it calls for: the reader of the
+/// output went away (<see cref="StopReason.OutputClosed"/>, a normal end), the library's line
+/// handler asked to stop, as many lines as asked for (<c>-m</c>) were written, or writing failed
+/// (<see cref="StopReason.Failed"/>, with <see cref="Error"/>: disk full, an I/O error). It comes
+/// with the last <see cref="BatchWritten"/>, or alone (writer → coordinator → sequencer) when the
+/// reader goes away while nothing is being written.
+/// </summary>
+internal sealed record WriterStop(StopReason Reason, S3TailException? Error = null);
 
 /// <summary>Outside → coordinator → sequencer: end the run now (signal, cancellation).</summary>
 internal sealed record StopRun(string Reason);

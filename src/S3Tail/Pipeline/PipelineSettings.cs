@@ -8,6 +8,13 @@ namespace S3Tail.Pipeline;
 internal sealed record PipelineSettings(TailRequest Request, ObjectFetcher Fetcher, CancellationTokenSource Stopping)
 {
     /// <summary>
+    /// The request's workers as the pipeline sees them (null: this machine alone): the engine
+    /// makes them from <see cref="TailRequest.Workers"/>, since they plug in through the
+    /// dispatcher's protocol and the pipeline knows nothing else of them.
+    /// </summary>
+    public IRemoteFetchers? Workers { get; init; }
+
+    /// <summary>
     /// The lister's credit: how many objects it may hand the dispatcher that are not written
     /// yet. The prefetch window itself (fixed, or adapting with --prefetch auto) is the
     /// dispatcher's; the run gives the lister a fixed credit as wide as that window can grow

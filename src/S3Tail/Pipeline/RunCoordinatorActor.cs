@@ -14,6 +14,7 @@ namespace S3Tail.Pipeline;
 /// </summary>
 internal sealed class RunCoordinatorActor : ReceiveActor
 {
+    private readonly PipelineSettings _settings;
     private readonly TailRequest _request;
     private readonly ILineSink _sink;
     private readonly ObjectFetcher _fetcher;
@@ -25,17 +26,17 @@ internal sealed class RunCoordinatorActor : ReceiveActor
     private int _prefetchWindow;
     private IReadOnlyList<(string Who, long Objects)>? _fetchedBy;   // with workers: the dispatcher's latest count
 
-    public RunCoordinatorActor(TailRequest request, ILineSink sink, ObjectFetcher fetcher,
-        CancellationTokenSource stopping, TaskCompletionSource<TailResult> completion)
+    public RunCoordinatorActor(PipelineSettings settings, ILineSink sink, TaskCompletionSource<TailResult> completion)
     {
-        _request = request;
+        _settings = settings;
+        _request = settings.Request;
         _sink = sink;
-        _fetcher = fetcher;
-        _stopping = stopping;
+        _fetcher = settings.Fetcher;
+        _stopping = settings.Stopping;
         _completion = completion;
 
         Receive<StopRun>(m => _sequencer.Forward(m));
-        Receive<OutputGone>(m => _sequencer.Forward(m));
+        Receive<WriterStop>(m => _sequencer.Forward(m));   // the reader went away while nothing was written
         Receive<FailRun>(m => _sequencer.Forward(m));
         Receive<PrefetchWindowChanged>(m => _prefetchWindow = m.Limit);
         Receive<FetchTally>(m => _fetchedBy = m.Counts);
@@ -64,36 +65,34 @@ internal sealed class RunCoordinatorActor : ReceiveActor
             Downloads = _fetcher.Downloads, CacheHits = _fetcher.CacheHits, PrefetchWindow = _prefetchWindow,
             OutsideWindow = window?.OutsideWindow ?? 0, WithoutTime = window?.WithoutTime ?? 0,
             ExampleWithoutTime = window?.ExampleWithoutTime,
-            FetchedBy = _request.Remote is { } workers ? _fetchedBy ?? new WorkTally(workers.Addresses).Counts() : null,
+            FetchedBy = _settings.Workers is { } workers ? _fetchedBy ?? new WorkTally(workers.Addresses).Counts() : null,
         };
         _completion.TrySetResult(result with { Statistics = stats, Follow = listing?.Follow });
         Context.Stop(Self);
     }
 
-    public static Props Props(TailRequest request, ILineSink sink, ObjectFetcher fetcher,
-        CancellationTokenSource stopping, TaskCompletionSource<TailResult> completion) =>
-        Akka.Actor.Props.Create(() => new RunCoordinatorActor(request, sink, fetcher, stopping, completion));
+    public static Props Props(PipelineSettings settings, ILineSink sink, TaskCompletionSource<TailResult> completion) =>
+        Akka.Actor.Props.Create(() => new RunCoordinatorActor(settings, sink, completion));
 
     protected override void PreStart()
     {
-        var settings = new PipelineSettings(_request, _fetcher, _stopping);
         var writer = Context.ActorOf(WriterActor.Props(_sink, _stopping.Token, watchOutput: _request.Follow is not null, _request.MaxLines), "stdout-writer");
-        _sequencer = Context.ActorOf(SequencerActor.Props(settings, writer), "sequencer");
+        _sequencer = Context.ActorOf(SequencerActor.Props(_settings, writer), "sequencer");
         // The prefetch window is the dispatcher's alone: it decides how many objects are out at once.
         var prefetch = PrefetchController.For(_request.Prefetch);
         _prefetchWindow = prefetch.Limit;
         var dispatcher = Context.ActorOf(DispatcherActor.Props(new DispatchSettings(_sequencer, prefetch, _request.Log)
         {
-            Downloader = DownloaderActor.Props(settings),
-            Workers = _request.Remote,
+            Downloader = DownloaderActor.Props(_settings),
+            Workers = _settings.Workers,
             Filter = _request.Filter?.Spec,
-            Spool = _request.Remote is null ? null : _fetcher.Spool,
+            Spool = _settings.Workers is null ? null : _fetcher.Spool,
             Stopping = _stopping.Token,
             TallyTo = Self,
         }), "dispatcher");
         // Workers plug in through the dispatcher's protocol; their gateway is theirs to build.
-        if (_request.Remote is { } workers) Context.ActorOf(workers.Gateway(dispatcher, Self, _request), "workers");
-        var lister = Context.ActorOf(ListerActor.Props(settings, dispatcher, _sequencer), "key-lister");
+        if (_settings.Workers is { } workers) Context.ActorOf(workers.Gateway(dispatcher, Self, _request), "workers");
+        var lister = Context.ActorOf(ListerActor.Props(_settings, dispatcher, _sequencer), "key-lister");
         // Credit runs sequencer → dispatcher (which narrows or widens the window) → lister.
         _lister = Context.Watch(lister);
         dispatcher.Tell(new AttachLister(lister));

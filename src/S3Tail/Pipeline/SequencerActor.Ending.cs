@@ -53,7 +53,7 @@ internal sealed partial class SequencerActor
     {
         _creditOwed += count;
         if (_creditTo is null || _creditOwed == 0 || _stop is not null) return;
-        _creditTo.Tell(new ObjectsWritten(_creditOwed));
+        _creditTo.Tell(new CreditReturned(_creditOwed));
         _creditOwed = 0;
     }
 

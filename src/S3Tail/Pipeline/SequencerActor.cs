@@ -74,9 +74,9 @@ internal sealed partial class SequencerActor : ReceiveActor
         Receive<ListingCompleted>(m => { _window.ListingEnded(m.ObjectCount); Pump(); });
         Receive<ListingFailed>(m => { _window.ListingEnded(m.ObjectCount); _listingError = m.Reason; Pump(); });
         Receive<BatchRead>(OnBatchRead);
-        Receive<LinesWritten>(OnWritten);
+        Receive<BatchWritten>(OnWritten);
         Receive<StopRun>(m => { _request.Log.Debug($"stopping: {m.Reason}"); BeginStop(StopReason.Cancelled, null); });
-        Receive<OutputGone>(_ => BeginStop(StopReason.OutputClosed, null));
+        Receive<WriterStop>(m => BeginStop(m.Reason, m.Error));
         Receive<FailRun>(m => BeginStop(StopReason.Failed, m.Reason));
     }
 
@@ -156,7 +156,7 @@ internal sealed partial class SequencerActor : ReceiveActor
         Pump();
     }
 
-    private void OnWritten(LinesWritten ack)
+    private void OnWritten(BatchWritten ack)
     {
         var delivery = _released[ack.Seq];
         long examined = 0;
@@ -180,15 +180,7 @@ internal sealed partial class SequencerActor : ReceiveActor
         _lines += ack.Lines;
         _bytes += ack.Bytes;
         _request.Progress?.Wrote(ack.Key, ack.Bytes);
-        switch (ack.Stop)
-        {
-            case WriterStop.OutputClosed: BeginStop(StopReason.OutputClosed, null); break;
-            case WriterStop.HandlerStopped: BeginStop(StopReason.HandlerStopped, null); break;
-            case WriterStop.LimitReached: BeginStop(StopReason.LimitReached, null); break;
-            case WriterStop.WriteFailed f:
-                BeginStop(StopReason.Failed, S3TailException.Runtime($"Error writing the output: {f.Reason.Message.TrimEnd('.')}.", f.Reason));
-                break;
-        }
+        if (ack.Stop is { } stop) BeginStop(stop.Reason, stop.Error);
         Pump();
     }
 }

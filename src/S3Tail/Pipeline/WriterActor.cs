@@ -34,7 +34,7 @@ internal sealed class WriterActor : ReceiveActor, IWithTimers
         {
             if (_stopped || !_sink.OutputGone) return;
             _stopped = true;
-            Context.Parent.Tell(new OutputGone());
+            Context.Parent.Tell(new WriterStop(StopReason.OutputClosed));
         });
     }
 
@@ -59,7 +59,7 @@ internal sealed class WriterActor : ReceiveActor, IWithTimers
         {
             if (_stopped || _stopping.IsCancellationRequested)
             {
-                Sender.Tell(new LinesWritten(message.Seq, message.Key, null, 0, 0, null));
+                Sender.Tell(new BatchWritten(message.Seq, message.Key, null, 0, 0, null));
                 return;
             }
             // -m: write up to the last line allowed, and stop there.
@@ -86,20 +86,27 @@ internal sealed class WriterActor : ReceiveActor, IWithTimers
             if (_remaining is not null) _remaining -= lines;
             WriterStop? stop = result.Status switch
             {
-                SinkStatus.Written when atLimit => new WriterStop.LimitReached(),
+                SinkStatus.Written when atLimit => new WriterStop(StopReason.LimitReached),
                 SinkStatus.Written => null,
                 SinkStatus.Stopped => null,
-                SinkStatus.HandlerStopped => new WriterStop.HandlerStopped(),
-                SinkStatus.OutputClosed => new WriterStop.OutputClosed(),
-                _ => new WriterStop.WriteFailed(new IOException(result.Error ?? "the write failed")),
+                SinkStatus.HandlerStopped => new WriterStop(StopReason.HandlerStopped),
+                SinkStatus.OutputClosed => new WriterStop(StopReason.OutputClosed),
+                _ => new WriterStop(StopReason.Failed, WriteFailed(result.Error ?? "the write failed")),
             };
             _stopped = stop is not null || result.Status == SinkStatus.Stopped;
-            Sender.Tell(new LinesWritten(message.Seq, message.Key, last, lines, written, stop));
+            Sender.Tell(new BatchWritten(message.Seq, message.Key, last, lines, written, stop));
         }
         finally
         {
             batch.Return();
         }
+    }
+
+    /// <summary>The run's error for a write that failed (disk full, an I/O error, a sink that threw).</summary>
+    private static S3TailException WriteFailed(string reason)
+    {
+        var error = new IOException(reason);
+        return S3TailException.Runtime($"Error writing the output: {error.Message.TrimEnd('.')}.", error);
     }
 
     private sealed record CheckOutput

@@ -6,24 +6,8 @@ namespace S3Tail.Workers;
 
 // The work-pulling protocol between a run's node and its workers (what a worker sends the
 // dispatcher is the dispatcher's own protocol, in Pipeline/DispatchProtocol.cs). Immutable records; no
-// credentials ever travel: a worker reads S3 with its own.
-
-/// <summary>
-/// The version of this protocol. It travels first in <see cref="JoinRun"/> and in the secret's
-/// certificate (<see cref="ClusterIdentity"/>), so nodes of different s3tail versions tell each
-/// other apart instead of misreading each other's messages. Raise it with any change to a
-/// message's wire form, to the way the secret becomes a key, or to what a worker does with work.
-/// Version 1 (no number anywhere) derived the key with HKDF.
-/// </summary>
-internal static class WorkerProtocol
-{
-    public const int Version = 2;
-
-    /// <summary>This s3tail's own version, for messages naming both sides.</summary>
-    public static string Software { get; } =
-        typeof(WorkerProtocol).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
-            is [System.Reflection.AssemblyInformationalVersionAttribute a, ..] ? a.InformationalVersion.Split('+')[0] : "unknown";
-}
+// credentials ever travel: a worker reads S3 with its own. The protocol's version is
+// WorkerProtocol's (Cluster/), beside the secret's identity, which names it too.
 
 /// <summary>
 /// Run's node → a worker's door: join the run whose dispatcher (the run's gateway) this is, and

@@ -13,13 +13,13 @@ namespace S3Tail.Workers;
 /// </summary>
 internal sealed class WorkerGatewayActor : ReceiveActor
 {
-    private readonly WorkerSet _workers;
+    private readonly WorkerFetchers _workers;
     private readonly IActorRef _dispatcher;
     private readonly IActorRef _coordinator;
     private readonly TailRequest _request;
     private ActorSystem? _node;
 
-    public WorkerGatewayActor(WorkerSet workers, IActorRef dispatcher, IActorRef coordinator, TailRequest request)
+    public WorkerGatewayActor(WorkerFetchers workers, IActorRef dispatcher, IActorRef coordinator, TailRequest request)
     {
         _workers = workers;
         _dispatcher = dispatcher;
@@ -34,7 +34,7 @@ internal sealed class WorkerGatewayActor : ReceiveActor
         });
     }
 
-    public static Props Props(WorkerSet workers, IActorRef dispatcher, IActorRef coordinator, TailRequest request) =>
+    public static Props Props(WorkerFetchers workers, IActorRef dispatcher, IActorRef coordinator, TailRequest request) =>
         Akka.Actor.Props.Create(() => new WorkerGatewayActor(workers, dispatcher, coordinator, request));
 
     protected override void PreStart() => StartNode();

@@ -71,8 +71,7 @@ public sealed class EngineSpecs
     public async Task Should_refuse_a_host_programs_own_filter_with_workers_since_it_cannot_travel_and_fetch_nothing()
     {
         var source = Source(2, 2);
-        var workers = new S3Tail.Workers.WorkerSet(["127.0.0.1:4053"], new S3Tail.Workers.SourceSpec("b", null, null, null),
-            S3Tail.Workers.ClusterIdentity.Certificate("s"), () => throw new InvalidOperationException("no node should be made"));
+        var workers = S3Tail.Workers.WorkerSet.For(["127.0.0.1:4053"], S3Tail.Workers.ClusterIdentity.Certificate("s"), "b", new S3Tail.Storage.S3Settings());
 
         var e = await Assert.ThrowsAsync<S3TailException>(() => S3TailEngine.RunAsync(
             new TailRequest { Source = source, Filter = new EvenLines(), Workers = workers },

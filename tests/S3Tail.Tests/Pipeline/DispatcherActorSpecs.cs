@@ -22,7 +22,7 @@ public sealed class DispatcherActorSpecs : TestKit, IDisposable
     private static byte[] Bytes(string s) => System.Text.Encoding.UTF8.GetBytes(s);
 
     /// <summary>Workers as the pipeline sees them; no node is made here (the specs stand in for the gateway).</summary>
-    private static WorkerSet Workers(params string[] addresses) =>
+    private static WorkerFetchers Workers(params string[] addresses) =>
         new(addresses, Source, null!, () => throw new InvalidOperationException("no node in these specs"));
 
     /// <summary>
@@ -305,8 +305,8 @@ public sealed class DispatcherActorSpecs : TestKit, IDisposable
 
         Assert.Equal([0L, 1L, 2L], worker.ReceiveN(3).Cast<Work>().Select(w => w.Seq));
         worker.ExpectNoMsg(Quiet);
-        dispatcher.Tell(new ObjectsWritten(2));
-        Assert.Equal(2, lister.ExpectMsg<ObjectsWritten>().Count);
+        dispatcher.Tell(new CreditReturned(2));
+        Assert.Equal(2, lister.ExpectMsg<CreditReturned>().Count);
         Assert.Equal([3L, 4L], worker.ReceiveN(2).Cast<Work>().Select(w => w.Seq));
         worker.ExpectNoMsg(Quiet);
     }
@@ -323,7 +323,7 @@ public sealed class DispatcherActorSpecs : TestKit, IDisposable
 
         Assert.Equal([0L, 1L], worker.ReceiveN(2).Cast<Work>().Select(w => w.Seq));
         worker.ExpectNoMsg(Quiet);
-        dispatcher.Tell(new ObjectsWritten(1));
+        dispatcher.Tell(new CreditReturned(1));
         Assert.Equal(2, worker.ExpectMsg<Work>().Seq);
         worker.ExpectNoMsg(Quiet);
     }
@@ -340,10 +340,10 @@ public sealed class DispatcherActorSpecs : TestKit, IDisposable
 
         Assert.Equal(0, worker.ExpectMsg<Work>().Seq);
         worker.ExpectNoMsg(Quiet);   // the large one waits for the small one to be written
-        dispatcher.Tell(new ObjectsWritten(1));
+        dispatcher.Tell(new CreditReturned(1));
         Assert.Equal(1, worker.ExpectMsg<Work>().Seq);
         worker.ExpectNoMsg(Quiet);   // nothing joins it
-        dispatcher.Tell(new ObjectsWritten(1));
+        dispatcher.Tell(new CreditReturned(1));
         Assert.Equal([2L, 3L], worker.ReceiveN(2).Cast<Work>().Select(w => w.Seq));
     }
 

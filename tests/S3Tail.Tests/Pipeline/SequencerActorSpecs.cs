@@ -48,7 +48,7 @@ public sealed class SequencerActorSpecs : TestKit, IDisposable
     {
         var write = writer.ExpectMsg<WriteLines>();
         string text = System.Text.Encoding.UTF8.GetString(write.Batch.Bytes);
-        writer.Reply(new LinesWritten(write.Seq, write.Key, write.Batch.LastLine, write.Batch.Newlines, write.Batch.Length, null));
+        writer.Reply(new BatchWritten(write.Seq, write.Key, write.Batch.LastLine, write.Batch.Newlines, write.Batch.Length, null));
         Assert.EndsWith("\n", text);
         return write;
     }
@@ -76,7 +76,7 @@ public sealed class SequencerActorSpecs : TestKit, IDisposable
         Assert.Equal(count, finished.Result.Statistics.ObjectsWritten);
         // Each written object gave one credit back to the lister.
         long credit = 0;
-        while (credit < count) credit += lister.ExpectMsg<ObjectsWritten>().Count;
+        while (credit < count) credit += lister.ExpectMsg<CreditReturned>().Count;
         Assert.Equal(count, credit);
     }
 
@@ -107,7 +107,7 @@ public sealed class SequencerActorSpecs : TestKit, IDisposable
         // Nothing acknowledged yet, then a stop: the bookmark must not name the queued lines.
         sequencer.Tell(new StopRun("test"));
         parent.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
-        writer.Reply(new LinesWritten(write.Seq, write.Key, null, 0, 0, null));
+        writer.Reply(new BatchWritten(write.Seq, write.Key, null, 0, 0, null));
         var finished = parent.ExpectMsg<RunFinished>();
         Assert.Equal(StopReason.Cancelled, finished.Result.Reason);
         Assert.Null(finished.Result.Bookmark);

@@ -44,7 +44,7 @@ public sealed class TwoNodeSpecs : IAsyncLifetime
         _worker.ActorOf(WorkerDoorActor.Props(4, _ => bucket, null, _spool, NullLog.Instance, runEnded), "door");
 
         var sequencer = new TestKit(_run).CreateTestProbe();
-        var workers = new WorkerSet([], new SourceSpec("b", null, null, null), null!, () => throw new InvalidOperationException("the spec made the node"));
+        var workers = new WorkerFetchers([], new SourceSpec("b", null, null, null), null!, () => throw new InvalidOperationException("the spec made the node"));
         var dispatcher = _run.ActorOf(DispatcherActor.Props(new DispatchSettings(sequencer, new PrefetchController(16), NullLog.Instance)
         {
             Workers = workers,

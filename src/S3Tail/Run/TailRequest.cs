@@ -31,13 +31,10 @@ public sealed record TailRequest
 
     /// <summary>
     /// Spread the fetching over these workers as well as this process (null: this process alone).
-    /// The set makes the run's own cluster node to reach them (<see cref="Workers.WorkerSet.For"/>);
+    /// The run makes its own cluster node to reach them (<see cref="Workers.WorkerSet.For"/>);
     /// the run's <see cref="Filter"/>, if any, must be a <see cref="Filtering.GrepFilter"/>, which can travel.
     /// </summary>
     public Workers.WorkerSet? Workers { get; init; }
-
-    /// <summary>The workers as the pipeline sees them: fetchers that pull from its dispatcher.</summary>
-    internal Pipeline.IRemoteFetchers? Remote => Workers;
 
     /// <summary>Only keys starting with this are read.</summary>
     public string Prefix { get; init; } = "";
