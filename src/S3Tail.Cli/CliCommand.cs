@@ -155,7 +155,7 @@ internal static class CliCommand
     public static readonly Option<string?> NewSecret = new("--new-secret")
     { Description = "Write a new random secret (256 bits) to FILE, readable by its owner only, and exit; never overwrites", HelpName = "FILE" };
 
-    public static RootCommand Build()
+    public static RootCommand Build(CliHost host)
     {
         var root = new RootCommand(
             "Reads the log objects under an S3 prefix (or a local folder) as one stream, in key order, " +
@@ -170,10 +170,10 @@ internal static class CliCommand
         };
         worker.SetAction(async (parse, cancellationToken) =>
             (int)await WorkerCommand.RunAsync(parse.GetValue(Listen), parse.GetValue(SecretFile), parse.GetValue(LogLevel),
-                parse.GetValue(CacheHours), parse.GetValue(CachePath), Console.Error, cancellationToken,
+                parse.GetValue(CacheHours), parse.GetValue(CachePath), host, cancellationToken,
                 parse.GetValue(Allow), parse.GetValue(AllowEndpoint), parse.GetValue(NewSecret)));
         root.Subcommands.Add(worker);
-        root.SetAction(async (parse, cancellationToken) => (int)await TailCommand.RunAsync(Read(parse), Console.Error, cancellationToken));
+        root.SetAction(async (parse, cancellationToken) => (int)await TailCommand.RunAsync(Read(parse), host, cancellationToken));
         return root;
     }
 

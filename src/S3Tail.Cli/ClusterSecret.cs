@@ -13,7 +13,8 @@ internal static class ClusterSecret
     /// <summary>The strength asked of a secret, by <see cref="Bits"/>.</summary>
     public const int MinimumBits = 128;
 
-    public static string Read(string? file)
+    /// <param name="variables">where S3TAIL_CLUSTER_SECRET is read when no file is given (the process's environment by default).</param>
+    public static string Read(string? file, Func<string, string?>? variables = null)
     {
         string? secret;
         if (file is not null)
@@ -30,7 +31,7 @@ internal static class ClusterSecret
                 throw S3TailException.Usage($"Cannot read the secret file '{file}' ({e.Message.TrimEnd('.')}).");
             }
         }
-        else secret = Environment.GetEnvironmentVariable("S3TAIL_CLUSTER_SECRET")?.Trim();
+        else secret = (variables ?? Environment.GetEnvironmentVariable)("S3TAIL_CLUSTER_SECRET")?.Trim();
         if (string.IsNullOrEmpty(secret))
             throw S3TailException.Usage("Workers need the cluster secret: --secret-file FILE or S3TAIL_CLUSTER_SECRET.");
         if (Bits(secret) < MinimumBits)

@@ -21,10 +21,12 @@ internal sealed class ProgressLine : IDisposable
     private readonly bool _filtering;
     private bool _shown;
     private bool _ended;
+    private readonly string? _columns;   // $COLUMNS, when the shell exported it
 
     /// <param name="filtering">the run has --grep: say how many lines were examined and kept.</param>
-    public ProgressLine(RunProgress progress, TextWriter stderr, Lock stderrGate, bool filtering = false)
+    public ProgressLine(RunProgress progress, TextWriter stderr, Lock stderrGate, bool filtering = false, string? columns = null)
     {
+        _columns = columns;
         _filtering = filtering;
         _progress = progress;
         _stderr = stderr;
@@ -33,7 +35,7 @@ internal sealed class ProgressLine : IDisposable
     }
 
     /// <summary>Whether to show it: --progress/--no-progress, else only when stderr is a terminal.</summary>
-    public static bool Wanted(bool? option) => option ?? !Console.IsErrorRedirected;
+    public static bool Wanted(bool? option, bool errorIsTerminal) => option ?? errorIsTerminal;
 
     /// <summary>Erases the line (before a log line is printed; called under the stderr lock).</summary>
     public void Clear()
@@ -74,9 +76,9 @@ internal sealed class ProgressLine : IDisposable
         _ => $"{bytes} B",
     };
 
-    private static int Width()
+    private int Width()
     {
-        if (int.TryParse(Environment.GetEnvironmentVariable("COLUMNS"), out int columns) && columns > 20) return columns;
+        if (int.TryParse(_columns, out int columns) && columns > 20) return columns;
         try { return Console.WindowWidth > 20 ? Console.WindowWidth : 80; }
         catch (IOException) { return 80; }
     }

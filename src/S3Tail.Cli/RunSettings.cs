@@ -39,16 +39,16 @@ internal sealed record RunSettings(
     public const double DefaultCacheHours = 24;
 
     /// <summary>Where the cache is kept unless told otherwise (a run's and a worker's alike).</summary>
-    public static string DefaultCachePath => Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".s3tailcache");
+    public static string DefaultCachePath(string home) => Path.Combine(home, ".s3tailcache");
 
     /// <summary>How requests are retried, with the run's stall timeout.</summary>
     public RetryPolicy Retry => RetryPolicy.Default with { Stall = StallTimeout };
 
-    public static RunSettings From(CliSettings cli)
+    public static RunSettings From(CliSettings cli, CliHost host)
     {
-        string configPath = cli.ConfigFile is { } c ? ConfigOptions.ExpandHome(c) : ConfigFile.DefaultPath;
+        string configPath = cli.ConfigFile is { } c ? host.ExpandHome(c) : ConfigFile.DefaultPath(host.Home);
         var config = ConfigFile.Load(configPath);
-        var options = ConfigOptions.From(config, configPath, out var unknown);
+        var options = ConfigOptions.From(config, configPath, out var unknown, host.ExpandHome);
         var warnings = unknown.Select(k => $"config file '{configPath}': unknown key '{k}' in [options] is ignored.").ToList();
 
         // Values from the config file were checked (naming its line) as it was read; the command
@@ -80,9 +80,9 @@ internal sealed record RunSettings(
             prefetch, level,
             cli.LogFile is { } lf ? lf : options.LogFile,
             cacheHours,
-            cli.CachePath ?? options.CachePath ?? DefaultCachePath,
+            cli.CachePath ?? options.CachePath ?? DefaultCachePath(host.Home),
             cli.CacheLookup, cli.SkipErrors, cli.Quiet, warnings, TimeSpan.FromSeconds(timeout), window, follow, filter, cli.MaxCount,
-            WorkersFrom(cli), cli.Workers is null ? null : Cli.ClusterSecret.Read(cli.SecretFile));
+            WorkersFrom(cli), cli.Workers is null ? null : Cli.ClusterSecret.Read(cli.SecretFile, host.Variables));
     }
 
     /// <summary>--workers HOST:PORT[,HOST:PORT…], each a host and a port.</summary>

@@ -14,15 +14,23 @@ internal sealed class SignalStop : IDisposable
     private readonly PosixSignalRegistration[] _registrations;
     private int _signal;
 
-    public SignalStop()
+    private SignalStop(bool listen)
     {
-        _registrations =
-        [
-            PosixSignalRegistration.Create(PosixSignal.SIGINT, On),
-            PosixSignalRegistration.Create(PosixSignal.SIGTERM, On),
-            PosixSignalRegistration.Create(PosixSignal.SIGHUP, On),
-        ];
+        _registrations = listen
+            ?
+            [
+                PosixSignalRegistration.Create(PosixSignal.SIGINT, On),
+                PosixSignalRegistration.Create(PosixSignal.SIGTERM, On),
+                PosixSignalRegistration.Create(PosixSignal.SIGHUP, On),
+            ]
+            : [];
     }
+
+    /// <summary>Takes the process's signals: for a command that owns its process.</summary>
+    public static SignalStop Listen() => new(listen: true);
+
+    /// <summary>Takes none: a run hosted in another program (the test suite) leaves its signals alone.</summary>
+    public static SignalStop None() => new(listen: false);
 
     public CancellationToken Token => _cts.Token;
 

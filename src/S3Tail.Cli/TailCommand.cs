@@ -14,9 +14,10 @@ namespace S3Tail.Cli;
 /// <summary>One run of s3tail: settings → source → engine → bookmark line and exit code.</summary>
 internal static class TailCommand
 {
-    public static async Task<ExitCode> RunAsync(CliSettings cli, TextWriter stderr, CancellationToken cancellationToken)
+    public static async Task<ExitCode> RunAsync(CliSettings cli, CliHost host, CancellationToken cancellationToken)
     {
-        using var signals = new SignalStop();
+        using var signals = host.OwnsProcess ? SignalStop.Listen() : SignalStop.None();
+        var stderr = host.Error;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(signals.Token, cancellationToken);
         stderr = new SafeTextWriter(stderr);
         var stderrGate = new Lock();
@@ -29,7 +30,7 @@ internal static class TailCommand
         Bookmark? written = null;
         try
         {
-            var settings = RunSettings.From(cli);
+            var settings = RunSettings.From(cli, host);
             written = settings.Bookmark;
             // The settings are good: start the actor system on another core while this one
             // builds the S3 client and lists the first page (each ~0.2 s in a cold process).
@@ -49,7 +50,7 @@ internal static class TailCommand
             {
                 try
                 {
-                    await CacheLookupCommand.RunAsync(source, settings.Source.Prefix, settings.Window, cache, Console.Out,
+                    await CacheLookupCommand.RunAsync(source, settings.Source.Prefix, settings.Window, cache, host.Out,
                         settings.Retry, stop.Token);
                 }
                 catch (OperationCanceledException) when (stop.IsCancellationRequested) { }
@@ -58,12 +59,12 @@ internal static class TailCommand
             // The sweep runs beside the work; a short run waits a moment for it rather than cut it off.
             await using var sweepWait = new AwaitOnDispose(sweep, TimeSpan.FromSeconds(1));
 
-            using var output = OpenStdout();
+            using var output = OpenStdout(host.OutputFd);
             using var checkpointer = settings.BookmarkName is { } name
                 ? new BookmarkCheckpointer(settings.ConfigPath, name, settings.Bookmark, log)
                 : null;
-            var follow = settings.Follow is { } f ? Follow(settings, f, checkpointer, log) : null;
-            var progress = ProgressLine.Wanted(cli.Progress) ? new RunProgress() : null;
+            var follow = settings.Follow is { } f ? Follow(settings, f, checkpointer, log, host) : null;
+            var progress = ProgressLine.Wanted(cli.Progress, host.ErrorIsTerminal) ? new RunProgress() : null;
             var request = new TailRequest
             {
                 Progress = progress,
@@ -90,7 +91,7 @@ internal static class TailCommand
             log.Debug($"stdout is written as {output.Kind}");
             var clock = Stopwatch.StartNew();
             var system = await actorSystem!;
-            var progressLine = progress is null ? null : new ProgressLine(progress, stderr, stderrGate, filtering: settings.Filter is not null);
+            var progressLine = progress is null ? null : new ProgressLine(progress, stderr, stderrGate, filtering: settings.Filter is not null, columns: host.Variables("COLUMNS"));
             if (progressLine is not null && stderrLog is not null) stderrLog.BeforeWrite = progressLine.Clear;
             TailResult result;
             try
@@ -100,8 +101,9 @@ internal static class TailCommand
             finally
             {
                 progressLine?.Dispose();
-                // Not awaited: the process ends right after, which ends the system's threads too.
-                _ = system.Terminate();
+                // Not awaited in a process of its own: it ends right after, which ends the system's threads too.
+                var terminated = system.Terminate();
+                if (!host.OwnsProcess) await terminated;
             }
             written = result.Bookmark;
             S3TailException? saveError = null;
@@ -137,12 +139,12 @@ internal static class TailCommand
     /// Follow mode's options. A named bookmark keeps a state beside it (what was written inside
     /// the look-back window), so a restart neither misses nor repeats a late object.
     /// </summary>
-    private static FollowOptions Follow(RunSettings settings, FollowSettings follow, BookmarkCheckpointer? checkpointer, ILog log)
+    private static FollowOptions Follow(RunSettings settings, FollowSettings follow, BookmarkCheckpointer? checkpointer, ILog log, CliHost host)
     {
         FollowState? saved = null;
         if (settings.BookmarkName is { } name)
         {
-            var file = FollowStateFile.For(settings.ConfigPath, name);
+            var file = FollowStateFile.For(settings.ConfigPath, name, host);
             saved = file.Load();
             log.Debug(saved is null ? $"no follow state in '{file.Path}' yet"
                 : $"follow state '{file.Path}': {saved.Known.Count} known objects{(saved.Partial is { } p ? $", resuming late '{p.Key}' after line {p.Line}" : "")}");
@@ -153,11 +155,11 @@ internal static class TailCommand
     }
 
     /// <summary>stdout, written through write(2) where the shell's file position is.</summary>
-    private static FileDescriptorOutput OpenStdout()
+    private static FileDescriptorOutput OpenStdout(int fd)
     {
         try
         {
-            return FileDescriptorOutput.Open(1);
+            return FileDescriptorOutput.Open(fd);
         }
         catch (IOException)
         {

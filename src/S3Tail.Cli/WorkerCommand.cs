@@ -10,8 +10,9 @@ namespace S3Tail.Cli;
 internal static class WorkerCommand
 {
     public static async Task<ExitCode> RunAsync(string? listen, string? secretFile, string? logLevel, double? cacheHours, string? cachePath,
-        TextWriter stderr, CancellationToken cancellationToken, string? allow = null, string? allowEndpoints = null, string? newSecret = null)
+        CliHost host, CancellationToken cancellationToken, string? allow = null, string? allowEndpoints = null, string? newSecret = null)
     {
+        var stderr = host.Error;
         ILog log = new TextLog(stderr, LogLevel.Warning);
         if (newSecret is not null)
         {
@@ -28,7 +29,7 @@ internal static class WorkerCommand
         }
         // SIGINT, SIGTERM or SIGHUP: leave the cluster (a run's node gives this worker's objects to
         // others at once) and exit 0, rather than be killed by the signal.
-        using var signals = new SignalStop();
+        using var signals = host.OwnsProcess ? SignalStop.Listen() : SignalStop.None();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, signals.Token);
         try
         {
@@ -40,7 +41,7 @@ internal static class WorkerCommand
             if (System.Net.IPAddress.TryParse(address[..colon].Trim('[', ']'), out var ip) && (ip.Equals(System.Net.IPAddress.Any) || ip.Equals(System.Net.IPAddress.IPv6Any)))
                 throw S3TailException.Usage($"--listen needs the address runs will dial (this machine's address on their network), not '{address[..colon]}'.");
             var scope = WorkerScope.Parse(allow, allowEndpoints);
-            string secret = ClusterSecret.Read(secretFile);
+            string secret = ClusterSecret.Read(secretFile, host.Variables);
             log = new TextLog(stderr, LogLevels.Parse(logLevel ?? "info"));
             // A worker's own cache, as a run's: --cache-hours 0 turns it off; swept when the worker
             // starts and after every run, since a worker may serve runs for weeks.
@@ -48,7 +49,7 @@ internal static class WorkerCommand
             ObjectCache? cache = null;
             if (hours > 0)
             {
-                cache = new ObjectCache(cachePath is { } p ? ConfigOptions.ExpandHome(p) : RunSettings.DefaultCachePath, TimeSpan.FromHours(hours));
+                cache = new ObjectCache(cachePath is { } p ? host.ExpandHome(p) : RunSettings.DefaultCachePath(host.Home), TimeSpan.FromHours(hours));
                 if (!CacheFolder.Usable(cache, log)) cache = null;
             }
             Task Sweep() => cache is null ? Task.CompletedTask : CacheFolder.SweepAsync(cache, hours, log);

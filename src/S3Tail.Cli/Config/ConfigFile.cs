@@ -5,8 +5,7 @@ namespace S3Tail.Cli.Config;
 /// <summary>Locating and reading the config file (<c>~/.s3tailrc</c> unless told otherwise).</summary>
 internal static class ConfigFile
 {
-    public static string DefaultPath =>
-        Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".s3tailrc");
+    public static string DefaultPath(string home) => Path.Combine(home, ".s3tailrc");
 
     /// <summary>The parsed file; an empty document when it does not exist yet.</summary>
     public static IniDocument Load(string path)

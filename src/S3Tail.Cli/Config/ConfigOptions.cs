@@ -24,7 +24,7 @@ internal sealed record ConfigOptions(
         ["cache_hours", "cache_path", "log_level", "log_file", "region", "prefetch", "endpoint_url", "profile", "timeout", "poll", "look_back", "request_payer"];
 
     /// <summary>Reads and checks the section; unknown keys are returned for a warning.</summary>
-    public static ConfigOptions From(IniDocument doc, string fileName, out IReadOnlyList<string> unknownKeys)
+    public static ConfigOptions From(IniDocument doc, string fileName, out IReadOnlyList<string> unknownKeys, Func<string, string> expandHome)
     {
         unknownKeys = doc.Entries(Section).Select(e => e.Key)
             .Where(k => !Known.Contains(k, StringComparer.OrdinalIgnoreCase)).ToList();
@@ -49,9 +49,9 @@ internal sealed record ConfigOptions(
 
         return new ConfigOptions(
             Check<double>("cache_hours", Values.CacheHours),
-            Text("cache_path") is { } p ? ExpandHome(p) : null,
+            Text("cache_path") is { } p ? expandHome(p) : null,
             level,
-            Text("log_file") is { } f ? ExpandHome(f) : null,
+            Text("log_file") is { } f ? expandHome(f) : null,
             region,
             Check<int>("prefetch", Values.Prefetch),
             Text("endpoint_url"),
@@ -61,11 +61,6 @@ internal sealed record ConfigOptions(
             Check<TimeSpan>("look_back", Values.LookBack),
             payer is not null);
     }
-
-    public static string ExpandHome(string path) =>
-        path == "~" || path.StartsWith("~/")
-            ? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile) + path[1..]
-            : path;
 
     /// <summary>
     /// The checks a value gets whether it comes from the command line or the config file;

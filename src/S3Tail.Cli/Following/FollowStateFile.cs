@@ -20,11 +20,11 @@ internal sealed class FollowStateFile(string path)
     public string Path { get; } = path;
 
     /// <summary>The state file of bookmark <paramref name="name"/> in config file <paramref name="configPath"/>.</summary>
-    public static FollowStateFile For(string configPath, string name)
+    public static FollowStateFile For(string configPath, string name, CliHost host)
     {
-        string state = Environment.GetEnvironmentVariable("XDG_STATE_HOME") is { Length: > 0 } xdg && System.IO.Path.IsPathRooted(xdg)
+        string state = host.Variables("XDG_STATE_HOME") is { Length: > 0 } xdg && System.IO.Path.IsPathRooted(xdg)
             ? xdg
-            : System.IO.Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "state");
+            : System.IO.Path.Combine(host.Home, ".local", "state");
         string config = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(System.IO.Path.GetFullPath(configPath))))[..12];
         return new FollowStateFile(System.IO.Path.Combine(state, "s3tail", "follow", $"{name}-{config}.json"));
     }

@@ -13,12 +13,12 @@ public sealed class BadInputSpecs
     [InlineData("has space", "neither KEY:LINE nor a bookmark name")]
     [InlineData("a=b", "neither KEY:LINE nor a bookmark name")]
     public async Task Should_refuse_a_malformed_bookmark(string bookmark, string mention) =>
-        UsageError.AssertIn(await new CliProcess().RunAsync("-b", bookmark, "s3://bucket/x"), mention);
+        UsageError.AssertIn(await new InProcessCli().RunAsync("-b", bookmark, "s3://bucket/x"), mention);
 
     [Fact]
     public async Task Should_refuse_a_config_file_that_cannot_be_read()
     {
-        var cli = new CliProcess();
+        var cli = new InProcessCli();
         var folder = Path.Combine(cli.Home, "a-folder");
         Directory.CreateDirectory(folder);
         UsageError.AssertIn(await cli.RunAsync("-c", folder, "s3://bucket/x"), $"'{folder}' is a folder");
@@ -27,7 +27,7 @@ public sealed class BadInputSpecs
     [Fact]
     public async Task Should_refuse_a_config_option_that_is_not_a_number_naming_the_file()
     {
-        var cli = new CliProcess();
+        var cli = new InProcessCli();
         File.WriteAllText(Path.Combine(cli.Home, ".s3tailrc"), "[options]\nprefetch = lots\n");
         UsageError.AssertIn(await cli.RunAsync("s3://bucket/x"), "line 2: prefetch takes auto or a whole number from 1 to 1024; got 'lots'");
     }
@@ -40,7 +40,7 @@ public sealed class BadInputSpecs
     [InlineData("[options]\ntimeout = 0\n", "line 2: timeout takes a number of seconds from 0.1 to 86400; got '0'")]
     public async Task Should_name_the_file_and_line_of_a_config_value_that_fails_its_check(string config, string mention)
     {
-        var cli = new CliProcess();
+        var cli = new InProcessCli();
         File.WriteAllText(Path.Combine(cli.Home, ".s3tailrc"), config);
         UsageError.AssertIn(await cli.RunAsync("s3://bucket/x"), mention);
     }
@@ -52,7 +52,7 @@ public sealed class BadInputSpecs
     [InlineData(new[] { "--timeout", "never", "s3://bucket/x" }, "--timeout takes a number of seconds")]
     public async Task Should_refuse_bad_option_values_in_one_line_naming_the_option(string[] args, string mention)
     {
-        UsageError.AssertIn(await new CliProcess().RunAsync(args), mention);
+        UsageError.AssertIn(await new InProcessCli().RunAsync(args), mention);
     }
 
     [Fact]
@@ -71,7 +71,7 @@ public sealed class BadInputSpecs
     [Fact]
     public async Task Should_refuse_a_saved_bookmark_that_is_not_key_line()
     {
-        var cli = new CliProcess();
+        var cli = new InProcessCli();
         File.WriteAllText(Path.Combine(cli.Home, ".s3tailrc"), "[bookmarks]\ndaily = not-a-bookmark\n");
         UsageError.AssertIn(await cli.RunAsync("-b", "daily", "s3://bucket/x"), "the bookmark 'daily' is not KEY:LINE");
     }
@@ -79,7 +79,7 @@ public sealed class BadInputSpecs
     [Fact]
     public async Task Should_refuse_a_missing_uri()
     {
-        var result = await new CliProcess().RunAsync();
+        var result = await new InProcessCli().RunAsync();
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("URI", result.Stderr);
     }

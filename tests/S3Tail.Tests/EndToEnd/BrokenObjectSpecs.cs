@@ -35,7 +35,7 @@ public sealed class BrokenObjectSpecs(S3ServerFixture fixture) : IClassFixture<S
         var gz = Gzip(ManyLines(150_000, "cut"));
         var folder = LocalFolder(("a-before", before), ("b-cut.gz", gz[..(gz.Length / 2)]), ("c-after", ManyLines(10, "after")));
 
-        var result = await new CliProcess().RunAsync(["-p", "2", folder], null);
+        var result = await new InProcessCli().RunAsync(["-p", "2", folder], null);
 
         Assert.True(result.ExitCode == 1, result.ToString());
         Assert.Equal(before, result.Stdout);
@@ -51,7 +51,7 @@ public sealed class BrokenObjectSpecs(S3ServerFixture fixture) : IClassFixture<S
         var gz = Gzip(ManyLines(150_000, "cut"));
         var folder = LocalFolder(("a-before", before), ("b-cut.gz", gz[..(gz.Length / 2)]), ("c-after", after));
 
-        var result = await new CliProcess().RunAsync(["-p", "2", "--skip-errors", folder], null, TimeSpan.FromSeconds(60));
+        var result = await new InProcessCli().RunAsync(["-p", "2", "--skip-errors", folder], null, TimeSpan.FromSeconds(60));
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Equal(before.Concat(after).ToArray(), result.Stdout);
@@ -68,7 +68,7 @@ public sealed class BrokenObjectSpecs(S3ServerFixture fixture) : IClassFixture<S
         var content = Encoding.UTF8.GetBytes("{\"first\":1}\n{\"blob\":\"" + blob + "\"}\n{\"last\":3}\n");
         var folder = LocalFolder(("cloudtrail.json.gz", Gzip(content)));
 
-        var result = await new CliProcess().RunAsync([folder], null);
+        var result = await new InProcessCli().RunAsync([folder], null);
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.True(content.AsSpan().SequenceEqual(result.Stdout), "the output differs from the object");
@@ -91,7 +91,7 @@ public sealed class BrokenObjectSpecs(S3ServerFixture fixture) : IClassFixture<S
         var big = AccessLog(7, 9000);  // ~3 MB decoded: several 1 MiB blocks
         var objects = new List<(string Key, byte[] Decoded)> { ("logs/a", AccessLog(1, 10)), ("logs/big", big), ("logs/c", AccessLog(2, 10)) };
         await _server.PutAllAsync(bucket, objects);
-        var cli = new CliProcess();
+        var cli = new InProcessCli();
         string[] args = ["--endpoint-url", _server.Endpoint, .. (skipErrors ? new[] { "--skip-errors" } : []), $"s3://{bucket}/logs/"];
         await cli.RunAsync(args, null);
 

@@ -18,11 +18,11 @@ public sealed class CacheSpecs(S3ServerFixture fixture) : IClassFixture<S3Server
         return (bucket, objects);
     }
 
-    private Task<CliResult> Run(CliProcess cli, string bucket, params string[] more) =>
+    private Task<CliResult> Run(ICli cli, string bucket, params string[] more) =>
         cli.RunAsync(["--endpoint-url", _server.Endpoint, .. more, $"s3://{bucket}/logs/"], null);
 
     /// <summary>Where design.md §6 puts an entry, computed here without the code under test.</summary>
-    private string EntryPath(CliProcess cli, string bucket, string key) => DesignEntryPath(Path.Combine(cli.Home, ".s3tailcache"), _server.Endpoint, bucket, key);
+    private string EntryPath(ICli cli, string bucket, string key) => DesignEntryPath(Path.Combine(cli.Home, ".s3tailcache"), _server.Endpoint, bucket, key);
 
     private static string DesignEntryPath(string root, string endpoint, string bucket, string key)
     {
@@ -43,7 +43,7 @@ public sealed class CacheSpecs(S3ServerFixture fixture) : IClassFixture<S3Server
     public async Task Should_make_no_get_on_a_second_run_and_give_identical_output()
     {
         var (bucket, objects) = await Bucket();
-        var cli = new CliProcess();
+        var cli = new InProcessCli();
 
         var cold = await Run(cli, bucket);
         var afterCold = await _server.CountsAsync(bucket);
@@ -61,7 +61,7 @@ public sealed class CacheSpecs(S3ServerFixture fixture) : IClassFixture<S3Server
     public async Task Should_keep_entries_private_and_store_them_where_the_design_says()
     {
         var (bucket, objects) = await Bucket(3);
-        var cli = new CliProcess();
+        var cli = new InProcessCli();
         await Run(cli, bucket);
 
         var root = Path.Combine(cli.Home, ".s3tailcache");
@@ -83,7 +83,7 @@ public sealed class CacheSpecs(S3ServerFixture fixture) : IClassFixture<S3Server
     [Fact]
     public async Task Should_give_each_bucket_its_own_content_for_the_same_key()
     {
-        var cli = new CliProcess();
+        var cli = new InProcessCli();
         var a = await _server.CreateBucketAsync();
         var b = await _server.CreateBucketAsync();
         await _server.PutAsync(a, "logs/same-key", Text("bucket a\n"));
@@ -99,7 +99,7 @@ public sealed class CacheSpecs(S3ServerFixture fixture) : IClassFixture<S3Server
     public async Task Should_fetch_a_changed_object_again_and_replace_its_entry()
     {
         var (bucket, objects) = await Bucket(3);
-        var cli = new CliProcess();
+        var cli = new InProcessCli();
         await Run(cli, bucket);
         await _server.PutAsync(bucket, "logs/001", Text("changed content\n"));
 
@@ -131,7 +131,7 @@ public sealed class CacheSpecs(S3ServerFixture fixture) : IClassFixture<S3Server
         var big = AccessLog(99, 9000);
         var objects = new List<(string Key, byte[] Decoded)> { ("logs/a", AccessLog(1, 10)), ("logs/big", big), ("logs/c", AccessLog(2, 10)) };
         await _server.PutAllAsync(bucket, objects);
-        var cli = new CliProcess();
+        var cli = new InProcessCli();
         await Run(cli, bucket);
 
         var entry = EntryPath(cli, bucket, "logs/big");
@@ -178,7 +178,7 @@ public sealed class CacheSpecs(S3ServerFixture fixture) : IClassFixture<S3Server
     public async Task Should_use_the_cache_folder_given_by_option_or_config()
     {
         var (bucket, _) = await Bucket(2);
-        var cli = new CliProcess();
+        var cli = new InProcessCli();
         var byOption = Path.Combine(cli.Home, "by-option");
         var byConfig = Path.Combine(cli.Home, "by-config");
         File.WriteAllText(Path.Combine(cli.Home, ".s3tailrc"), $"[options]\ncache_path = {byConfig}\n");
@@ -193,7 +193,7 @@ public sealed class CacheSpecs(S3ServerFixture fixture) : IClassFixture<S3Server
     public async Task Should_print_for_each_key_where_it_is_cached_and_download_nothing()
     {
         var (bucket, _) = await Bucket(3);
-        var cli = new CliProcess();
+        var cli = new InProcessCli();
         await _server.PutAsync(bucket, "other/x", Text("x\n"));
         await cli.RunAsync("--endpoint-url", _server.Endpoint, $"s3://{bucket}/logs/001");
         int gets = (await _server.CountsAsync(bucket)).GetObject;
@@ -213,7 +213,7 @@ public sealed class CacheSpecs(S3ServerFixture fixture) : IClassFixture<S3Server
     public async Task Should_sweep_entries_unused_for_longer_than_cache_hours_at_start_up()
     {
         var (bucket, _) = await Bucket(3);
-        var cli = new CliProcess();
+        var cli = new InProcessCli();
         await Run(cli, bucket);
         var old = EntryPath(cli, bucket, "logs/000");
         var recent = EntryPath(cli, bucket, "logs/001");
@@ -232,7 +232,7 @@ public sealed class CacheSpecs(S3ServerFixture fixture) : IClassFixture<S3Server
     {
         var (bucket, objects) = await Bucket(40);
         await _server.SetRulesAsync(bucket, new { op = "getObject", delayMs = 20 });
-        var cli = new CliProcess();
+        var cli = new InProcessCli();
 
         var runs = await Task.WhenAll(Run(cli, bucket, "-p", "8"), Run(cli, bucket, "-p", "3"));
 
@@ -246,7 +246,7 @@ public sealed class CacheSpecs(S3ServerFixture fixture) : IClassFixture<S3Server
     public async Task Should_warn_and_run_without_the_cache_when_its_folder_cannot_be_written()
     {
         var (bucket, objects) = await Bucket(2);
-        var cli = new CliProcess();
+        var cli = new InProcessCli();
         var blocked = Path.Combine(cli.Home, "a-file");
         File.WriteAllText(blocked, "not a folder");
 

@@ -50,7 +50,7 @@ public sealed class CacheSweepSpecs(S3ServerFixture fixture) : IClassFixture<S3S
     {
         var bucket = await _server.CreateBucketAsync();
         await _server.PutAsync(bucket, "logs/a", Text("a\n"));
-        return await new CliProcess().RunAsync(["--endpoint-url", _server.Endpoint, "--cache-path", cachePath, "--cache-hours", "1", .. more,
+        return await new InProcessCli().RunAsync(["--endpoint-url", _server.Endpoint, "--cache-path", cachePath, "--cache-hours", "1", .. more,
             $"s3://{bucket}/logs/"], null);
     }
 

@@ -13,7 +13,7 @@ public sealed class ConfigFileSpecs(S3ServerFixture fixture) : IClassFixture<S3S
     {
         var bucket = await _server.CreateBucketAsync();
         await _server.PutAsync(bucket, "k", Text("from the config's endpoint\n"));
-        var cli = new CliProcess();
+        var cli = new InProcessCli();
         File.WriteAllText(Path.Combine(cli.Home, ".s3tailrc"),
             $"# my settings\n[options]\nendpoint_url = {_server.Endpoint}\nprefetch = 3\nlog_level = info\n");
 
@@ -29,7 +29,7 @@ public sealed class ConfigFileSpecs(S3ServerFixture fixture) : IClassFixture<S3S
     {
         var bucket = await _server.CreateBucketAsync();
         await _server.PutAsync(bucket, "k", Text("x\n"));
-        var cli = new CliProcess();
+        var cli = new InProcessCli();
         var config = Path.Combine(cli.Home, "other.ini");
         File.WriteAllText(config, "[options]\nendpoint_url = http://127.0.0.1:1\nlog_level = debug\nprefetch = 3\n");
 
@@ -43,7 +43,7 @@ public sealed class ConfigFileSpecs(S3ServerFixture fixture) : IClassFixture<S3S
     [Fact]
     public async Task Should_name_the_file_and_line_of_a_syntax_error_and_exit_2()
     {
-        var cli = new CliProcess();
+        var cli = new InProcessCli();
         var config = Path.Combine(cli.Home, "broken.ini");
         File.WriteAllText(config, "[options]\nregion = us-west-2\nthis line is not ini\n");
         var result = await cli.RunAsync("-c", config, "s3://bucket/x");

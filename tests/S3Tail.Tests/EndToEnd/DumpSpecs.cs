@@ -56,7 +56,7 @@ public sealed class DumpSpecs(S3ServerFixture fixture) : IClassFixture<S3ServerF
         await _server.PutAllAsync(bucket, cases.Select(c => (c.Key, c.Stored)));
         await _server.PutAsync(bucket, "other/outside-the-prefix", Text("must not appear\n"));
 
-        var cli = new CliProcess();
+        var cli = new InProcessCli();
         var result = await cli.RunAsync("--endpoint-url", _server.Endpoint, "-p", prefetch.ToString(), $"s3://{bucket}/logs/");
 
         Assert.True(result.ExitCode == 0, result.ToString());
@@ -76,7 +76,7 @@ public sealed class DumpSpecs(S3ServerFixture fixture) : IClassFixture<S3ServerF
             .ToList();
         await _server.PutAllAsync(bucket, objects, parallel: 16);
 
-        var result = await new CliProcess().RunAsync("--endpoint-url", _server.Endpoint, "-p", "16", $"{bucket}/k/");
+        var result = await new InProcessCli().RunAsync("--endpoint-url", _server.Endpoint, "-p", "16", $"{bucket}/k/");
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Equal(ExpectedOutput(objects), result.Stdout);
@@ -89,7 +89,7 @@ public sealed class DumpSpecs(S3ServerFixture fixture) : IClassFixture<S3ServerF
     public async Task Should_write_nothing_and_no_bookmark_for_an_empty_prefix()
     {
         var bucket = await _server.CreateBucketAsync();
-        var result = await new CliProcess().RunAsync("--endpoint-url", _server.Endpoint, $"s3://{bucket}/nothing-here");
+        var result = await new InProcessCli().RunAsync("--endpoint-url", _server.Endpoint, $"s3://{bucket}/nothing-here");
         Assert.Equal(0, result.ExitCode);
         Assert.Empty(result.Stdout);
         Assert.Null(result.Bookmark);

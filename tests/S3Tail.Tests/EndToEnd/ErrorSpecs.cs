@@ -23,7 +23,7 @@ public sealed class ErrorSpecs(S3ServerFixture fixture) : IClassFixture<S3Server
     [Fact]
     public async Task Should_name_a_missing_bucket_and_exit_1()
     {
-        var result = await new CliProcess().RunAsync("--endpoint-url", _server.Endpoint, "s3://no-such-bucket-here/x");
+        var result = await new InProcessCli().RunAsync("--endpoint-url", _server.Endpoint, "s3://no-such-bucket-here/x");
         AssertOneErrorLine(result, 1, "no-such-bucket-here", "does not exist");
     }
 
@@ -32,7 +32,7 @@ public sealed class ErrorSpecs(S3ServerFixture fixture) : IClassFixture<S3Server
     {
         var bucket = await _server.CreateBucketAsync();
         await _server.SetRulesAsync(bucket, new { op = "list", status = 403, code = "AccessDenied" });
-        var result = await new CliProcess().RunAsync("--endpoint-url", _server.Endpoint, $"s3://{bucket}/");
+        var result = await new InProcessCli().RunAsync("--endpoint-url", _server.Endpoint, $"s3://{bucket}/");
         AssertOneErrorLine(result, 1, bucket, "access denied");
     }
 
@@ -44,7 +44,7 @@ public sealed class ErrorSpecs(S3ServerFixture fixture) : IClassFixture<S3Server
         listener.Start();
         int port = ((IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
-        var result = await new CliProcess().RunAsync("--endpoint-url", $"http://127.0.0.1:{port}", "s3://some-bucket/x");
+        var result = await new InProcessCli().RunAsync("--endpoint-url", $"http://127.0.0.1:{port}", "s3://some-bucket/x");
         AssertOneErrorLine(result, 1, $"127.0.0.1:{port}", "cannot reach");
     }
 
@@ -55,7 +55,7 @@ public sealed class ErrorSpecs(S3ServerFixture fixture) : IClassFixture<S3Server
     [InlineData("ftp://host/x", "Unsupported URI")]
     public async Task Should_refuse_a_malformed_uri_with_exit_2(string uri, string mention)
     {
-        var result = await new CliProcess().RunAsync(uri);
+        var result = await new InProcessCli().RunAsync(uri);
         AssertOneErrorLine(result, 2, mention);
     }
 
@@ -69,14 +69,14 @@ public sealed class ErrorSpecs(S3ServerFixture fixture) : IClassFixture<S3Server
     [InlineData("--endpoint-url", "localhost:9000", "not an http:// or https:// URL")]
     public async Task Should_refuse_a_bad_option_value_with_exit_2(string option, string value, string mention)
     {
-        var result = await new CliProcess().RunAsync(option, value, "s3://bucket/x");
+        var result = await new InProcessCli().RunAsync(option, value, "s3://bucket/x");
         AssertOneErrorLine(result, 2, mention);
     }
 
     [Fact]
     public async Task Should_print_a_stack_trace_only_at_debug_level()
     {
-        var result = await new CliProcess().RunAsync("--endpoint-url", _server.Endpoint, "-l", "debug", "s3://no-such-bucket-here/x");
+        var result = await new InProcessCli().RunAsync("--endpoint-url", _server.Endpoint, "-l", "debug", "s3://no-such-bucket-here/x");
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("   at ", result.Stderr);
     }
@@ -84,7 +84,7 @@ public sealed class ErrorSpecs(S3ServerFixture fixture) : IClassFixture<S3Server
     [Fact]
     public async Task Should_answer_version_and_help_on_stdout_with_exit_0()
     {
-        var cli = new CliProcess();
+        var cli = new InProcessCli();
         var version = await cli.RunAsync("--version");
         Assert.Equal(0, version.ExitCode);
         Assert.Matches(@"^\d+\.\d+\.\d+\n$", version.StdoutText);

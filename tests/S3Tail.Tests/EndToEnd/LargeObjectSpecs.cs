@@ -37,7 +37,7 @@ public sealed class LargeObjectSpecs(S3ServerFixture fixture) : IClassFixture<S3
         // One part's connection is cut once; it is resumed from where it broke.
         await _server.SetRulesAsync(bucket, new { op = "getObject", cutAfterBytes = 1_000_000, times = 1 });
 
-        var result = await new CliProcess().RunAsync("-q", "--cache-hours", "0", "--endpoint-url", _server.Endpoint, $"s3://{bucket}/big/");
+        var result = await new InProcessCli().RunAsync("-q", "--cache-hours", "0", "--endpoint-url", _server.Endpoint, $"s3://{bucket}/big/");
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Equal(Convert.ToHexString(SHA256.HashData([.. plain, .. zipped])), Convert.ToHexString(SHA256.HashData(result.Stdout)));

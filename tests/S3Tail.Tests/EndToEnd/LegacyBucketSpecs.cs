@@ -16,7 +16,7 @@ public sealed class LegacyBucketSpecs(S3ServerFixture fixture) : IClassFixture<S
     {
         var bucket = await _server.CreateLegacyBucketAsync($"My_Legacy_Bucket_{Guid.NewGuid().ToString("N")[..6].ToUpperInvariant()}");
         await _server.SeedAsync(bucket, [("logs/a.log", "alpha\n"), ("logs/b.log", "beta 1\nbeta 2\n")]);
-        var cli = new CliProcess();
+        var cli = new InProcessCli();
         string[] args = ["--endpoint-url", _server.Endpoint, $"s3://{bucket}/logs/"];
 
         var first = await cli.RunAsync(args, null);
@@ -29,7 +29,7 @@ public sealed class LegacyBucketSpecs(S3ServerFixture fixture) : IClassFixture<S
         Assert.Equal(2, counts.DirectGets);
 
         // A run that resumes inside an object, without the cache.
-        var resumed = await new CliProcess().RunAsync(["--endpoint-url", _server.Endpoint, "--cache-hours", "0", "-b", "logs/b.log:1", $"s3://{bucket}/logs/"], null);
+        var resumed = await new InProcessCli().RunAsync(["--endpoint-url", _server.Endpoint, "--cache-hours", "0", "-b", "logs/b.log:1", $"s3://{bucket}/logs/"], null);
         Assert.True(resumed.ExitCode == 0, resumed.ToString());
         Assert.Equal("beta 2\n", resumed.StdoutText);
 
@@ -47,6 +47,6 @@ public sealed class LegacyBucketSpecs(S3ServerFixture fixture) : IClassFixture<S
     [InlineData("s3://semi;colon/logs/", "'semi;colon' is not a bucket name")]
     public async Task Should_refuse_what_can_never_be_a_bucket_with_one_line_and_exit_2(string uri, string mention)
     {
-        UsageError.AssertIn(await new CliProcess().RunAsync(uri), mention);
+        UsageError.AssertIn(await new InProcessCli().RunAsync(uri), mention);
     }
 }

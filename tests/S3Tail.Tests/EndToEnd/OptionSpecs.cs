@@ -34,7 +34,7 @@ public sealed class OptionSpecs(S3ServerFixture fixture) : IClassFixture<S3Serve
     [Fact]
     public async Task Should_refuse_an_unknown_profile_with_exit_2()
     {
-        var result = await new CliProcess().RunAsync("--profile", "nobody", "--endpoint-url", _server.Endpoint, "s3://bucket-x/");
+        var result = await new InProcessCli().RunAsync("--profile", "nobody", "--endpoint-url", _server.Endpoint, "s3://bucket-x/");
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("profile 'nobody'", result.Stderr);
     }
@@ -43,7 +43,7 @@ public sealed class OptionSpecs(S3ServerFixture fixture) : IClassFixture<S3Serve
     public async Task Should_write_the_log_to_the_log_file_and_keep_stderr_for_errors_and_the_bookmark()
     {
         var bucket = await BucketWithOneObject();
-        var cli = new CliProcess();
+        var cli = new InProcessCli();
         var logFile = Path.Combine(cli.Home, "s3tail.log");
 
         var result = await cli.RunAsync("--log-file", logFile, "-l", "info", "--endpoint-url", _server.Endpoint, $"s3://{bucket}/");
@@ -57,7 +57,7 @@ public sealed class OptionSpecs(S3ServerFixture fixture) : IClassFixture<S3Serve
     [Fact]
     public async Task Should_refuse_a_log_file_that_cannot_be_opened()
     {
-        var result = await new CliProcess().RunAsync("--log-file", "/nonexistent-dir/s3tail.log", "./x");
+        var result = await new InProcessCli().RunAsync("--log-file", "/nonexistent-dir/s3tail.log", "./x");
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("Cannot open the log file '/nonexistent-dir/s3tail.log'", result.Stderr);
     }
@@ -66,7 +66,7 @@ public sealed class OptionSpecs(S3ServerFixture fixture) : IClassFixture<S3Serve
     public async Task Should_print_no_bookmark_when_quiet()
     {
         var bucket = await BucketWithOneObject();
-        var result = await new CliProcess().RunAsync("-q", "--endpoint-url", _server.Endpoint, $"s3://{bucket}/");
+        var result = await new InProcessCli().RunAsync("-q", "--endpoint-url", _server.Endpoint, $"s3://{bucket}/");
         Assert.Equal(0, result.ExitCode);
         Assert.Equal("", result.Stderr);
     }
@@ -86,7 +86,7 @@ public sealed class OptionSpecs(S3ServerFixture fixture) : IClassFixture<S3Serve
         await _server.SetRulesAsync(bucket, throttled
             ? new { op = "getObject", status = 503, code = "SlowDown", probability = 0.1 }
             : new { op = "getObject", delayMs = 5 });
-        var cli = new CliProcess();
+        var cli = new InProcessCli();
         File.WriteAllText(Path.Combine(cli.Home, ".s3tailrc"), "[options]\nprefetch = auto\n");
 
         var r = await cli.RunAsync(["--endpoint-url", _server.Endpoint, "-l", "info", "--cache-hours", "0", $"s3://{bucket}/logs/"], null);

@@ -22,7 +22,7 @@ public sealed class RequesterPaysSpecs(S3ServerFixture fixture) : IClassFixture<
         return (bucket, objects);
     }
 
-    private Task<CliResult> Run(string bucket, CliProcess cli, params string[] more) =>
+    private Task<CliResult> Run(string bucket, ICli cli, params string[] more) =>
         cli.RunAsync(["--endpoint-url", _server.Endpoint, "--cache-hours", "0", .. more, $"s3://{bucket}/logs/"], null);
 
     private async Task AssertPaidFor(CliResult result, string bucket, List<(string Key, byte[] Decoded)> objects, bool direct)
@@ -43,7 +43,8 @@ public sealed class RequesterPaysSpecs(S3ServerFixture fixture) : IClassFixture<
     public async Task Should_say_it_pays_on_every_listing_and_get_with_the_option(bool sdkGets)
     {
         var (bucket, objects) = await RequesterPaysBucket();
-        var cli = new CliProcess();
+        // The engine reads S3TAIL_SDK_GETS from its process's environment: that run needs a process.
+        ICli cli = sdkGets ? new CliProcess() : new InProcessCli();
         if (sdkGets) cli.Environment["S3TAIL_SDK_GETS"] = "1";
 
         await AssertPaidFor(await Run(bucket, cli, "--request-payer"), bucket, objects, direct: !sdkGets);
@@ -54,14 +55,14 @@ public sealed class RequesterPaysSpecs(S3ServerFixture fixture) : IClassFixture<
     {
         var (bucket, objects) = await RequesterPaysBucket();
 
-        await AssertPaidFor(await Run(bucket, new CliProcess(), "--request-payer", "requester"), bucket, objects, direct: true);
+        await AssertPaidFor(await Run(bucket, new InProcessCli(), "--request-payer", "requester"), bucket, objects, direct: true);
     }
 
     [Fact]
     public async Task Should_say_it_pays_with_request_payer_in_the_config_file()
     {
         var (bucket, objects) = await RequesterPaysBucket();
-        var cli = new CliProcess();
+        var cli = new InProcessCli();
         File.WriteAllText(Path.Combine(cli.Home, ".s3tailrc"), "[options]\nrequest_payer = requester\n");
 
         await AssertPaidFor(await Run(bucket, cli), bucket, objects, direct: true);
@@ -70,7 +71,7 @@ public sealed class RequesterPaysSpecs(S3ServerFixture fixture) : IClassFixture<
     [Fact]
     public async Task Should_refuse_a_request_payer_value_other_than_requester_in_the_config_file()
     {
-        var cli = new CliProcess();
+        var cli = new InProcessCli();
         File.WriteAllText(Path.Combine(cli.Home, ".s3tailrc"), "[options]\nrequest_payer = owner\n");
 
         var result = await Run("some-bucket", cli);
@@ -85,7 +86,7 @@ public sealed class RequesterPaysSpecs(S3ServerFixture fixture) : IClassFixture<
     {
         var (bucket, _) = await RequesterPaysBucket();
 
-        var result = await Run(bucket, new CliProcess());
+        var result = await Run(bucket, new InProcessCli());
 
         Assert.True(result.ExitCode == 1, result.ToString());
         var error = Assert.Single(result.StderrLines, l => l.StartsWith("s3tail: error: "));

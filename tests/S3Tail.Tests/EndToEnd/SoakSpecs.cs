@@ -33,7 +33,7 @@ public sealed class SoakSpecs(S3ServerFixture fixture) : IClassFixture<S3ServerF
 
         foreach (int prefetch in new[] { 3, 16, 64 })
         {
-            var result = await new CliProcess().RunAsync(
+            var result = await new InProcessCli().RunAsync(
                 ["--endpoint-url", _server.Endpoint, "--cache-hours", "0", "-p", prefetch.ToString(), $"s3://{bucket}/soak/"],
                 null, TimeSpan.FromMinutes(10));
             Assert.True(result.ExitCode == 0, $"prefetch {prefetch}: {result}");

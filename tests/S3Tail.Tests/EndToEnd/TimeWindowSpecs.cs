@@ -19,7 +19,7 @@ public sealed class TimeWindowSpecs(S3ServerFixture fixture) : IClassFixture<S3S
     private static string Lines(IEnumerable<string> keys) => string.Concat(keys.Select(k => k + "\n"));
 
     private Task<CliResult> Run(string bucket, params string[] args) =>
-        new CliProcess().RunAsync([.. args, "--endpoint-url", _server.Endpoint, $"s3://{bucket}/"]);
+        new InProcessCli().RunAsync([.. args, "--endpoint-url", _server.Endpoint, $"s3://{bucket}/"]);
 
     // A window [14:00, 16:00) on 2016-09-11, and keys of every layout around its edges.
     private static readonly string[] Inside =
@@ -121,7 +121,7 @@ public sealed class TimeWindowSpecs(S3ServerFixture fixture) : IClassFixture<S3S
     [InlineData("--since", "1h", "--until", "2h", "is not before --until '2h'")]
     public async Task Should_refuse_a_bad_time_or_an_empty_window_as_bad_usage_naming_the_option(string o1, string v1, string o2, string v2, string message)
     {
-        var result = await new CliProcess().RunAsync(o1, v1, o2, v2, "--endpoint-url", _server.Endpoint, "s3://no-such-bucket/");
+        var result = await new InProcessCli().RunAsync(o1, v1, o2, v2, "--endpoint-url", _server.Endpoint, "s3://no-such-bucket/");
 
         Assert.Equal(2, result.ExitCode);
         Assert.Empty(result.Stdout);
@@ -155,7 +155,7 @@ public sealed class TimeWindowSpecs(S3ServerFixture fixture) : IClassFixture<S3S
     public async Task Should_save_a_named_bookmark_through_a_window_and_resume_from_it_in_the_next_one()
     {
         var bucket = await BucketOf(Day, ThreeLines);
-        var cli = new CliProcess();
+        var cli = new InProcessCli();
         string[] Args(params string[] more) => [.. more, "-b", "web", "--endpoint-url", _server.Endpoint, $"s3://{bucket}/s3/"];
 
         var morning = await cli.RunAsync(Args("--since", "2016-09-11T06:00", "--until", "2016-09-11T08:00"));
@@ -217,7 +217,7 @@ public sealed class TimeWindowSpecs(S3ServerFixture fixture) : IClassFixture<S3S
     {
         var bucket = await BucketOf(ThreeLayouts);
 
-        var result = await new CliProcess().RunAsync(
+        var result = await new InProcessCli().RunAsync(
             "--since", "2016-09-11", "--until", "2016-09-12", "--endpoint-url", _server.Endpoint, $"s3://{bucket}/logs/");
 
         Assert.True(result.ExitCode == 0, result.ToString());

@@ -5,9 +5,9 @@ namespace S3Tail.Tests.EndToEnd;
 /// <summary>Bad command lines for workers: one line, exit 2, nothing started, nothing written to stdout.</summary>
 public sealed class WorkerUsageSpecs
 {
-    private static CliProcess WithSecret()
+    private static ICli WithSecret()
     {
-        var cli = new CliProcess();
+        var cli = new InProcessCli();
         cli.Environment["S3TAIL_CLUSTER_SECRET"] = SecretFiles.Fleet;
         return cli;
     }
@@ -38,14 +38,14 @@ public sealed class WorkerUsageSpecs
     [Fact]
     public async Task Should_refuse_a_worker_without_the_secret()
     {
-        UsageError.AssertIn(await new CliProcess().RunAsync("worker", "--listen", "127.0.0.1:4999"),
+        UsageError.AssertIn(await new InProcessCli().RunAsync("worker", "--listen", "127.0.0.1:4999"),
             "Workers need the cluster secret: --secret-file FILE or S3TAIL_CLUSTER_SECRET");
     }
 
     [Fact]
     public async Task Should_refuse_a_secret_file_it_cannot_read()
     {
-        UsageError.AssertIn(await new CliProcess().RunAsync("worker", "--secret-file", "/nonexistent/secret"),
+        UsageError.AssertIn(await new InProcessCli().RunAsync("worker", "--secret-file", "/nonexistent/secret"),
             "Cannot read the secret file '/nonexistent/secret'");
     }
 
@@ -62,7 +62,7 @@ public sealed class WorkerUsageSpecs
     [Fact]
     public async Task Should_refuse_a_run_over_workers_without_the_secret()
     {
-        UsageError.AssertIn(await new CliProcess().RunAsync("--workers", "127.0.0.1:4053", "s3://bucket/x"),
+        UsageError.AssertIn(await new InProcessCli().RunAsync("--workers", "127.0.0.1:4053", "s3://bucket/x"),
             "Workers need the cluster secret");
     }
 
@@ -73,7 +73,7 @@ public sealed class WorkerUsageSpecs
     [InlineData("0620")]
     public async Task Should_refuse_a_secret_file_others_may_read_or_change_as_ssh_does(string mode)
     {
-        var cli = new CliProcess();
+        var cli = new InProcessCli();
         string file = Path.Combine(cli.Home, "secret");
         File.WriteAllText(file, SecretFiles.Fleet);
         File.SetUnixFileMode(file, (UnixFileMode)Convert.ToInt32(mode, 8));
@@ -93,10 +93,10 @@ public sealed class WorkerUsageSpecs
     [InlineData("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")]   // long, but one character
     public async Task Should_refuse_a_secret_under_128_bits_from_a_file_or_the_environment(string secret)
     {
-        var cli = new CliProcess();
+        var cli = new InProcessCli();
         string file = Path.Combine(cli.Home, "secret");
         SecretFiles.Write(file, secret);
-        var fromEnvironment = new CliProcess();
+        var fromEnvironment = new InProcessCli();
         fromEnvironment.Environment["S3TAIL_CLUSTER_SECRET"] = secret;
 
         UsageError.AssertIn(await cli.RunAsync("worker", "--listen", "127.0.0.1:4999", "--secret-file", file),
@@ -127,7 +127,7 @@ public sealed class WorkerUsageSpecs
     [Fact]
     public async Task Should_write_a_new_secret_of_256_bits_readable_by_its_owner_only_and_never_overwrite_one()
     {
-        var cli = new CliProcess();
+        var cli = new InProcessCli();
         string file = Path.Combine(cli.Home, "fleet-secret");
 
         var made = await cli.RunAsync("worker", "--new-secret", file);

@@ -22,7 +22,7 @@ public sealed record CliResult(int ExitCode, byte[] Stdout, string Stderr)
 /// isolated HOME (so ~/.s3tailrc and ~/.s3tailcache are the test's own) and the test server's
 /// credentials in the environment.
 /// </summary>
-public sealed class CliProcess
+public sealed class CliProcess : ICli
 {
     public static string Executable { get; } = FindExecutable();
 
