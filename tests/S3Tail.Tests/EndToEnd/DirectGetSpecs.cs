@@ -37,8 +37,8 @@ public sealed class DirectGetSpecs(S3ServerFixture fixture) : IClassFixture<S3Se
         return (bucket, objects);
     }
 
-    private Task<CliResult> Run(string bucket, CliProcess? cli = null, params string[] more) =>
-        (cli ?? new CliProcess()).RunAsync(["--endpoint-url", _server.Endpoint, "--cache-hours", "0", .. more, $"s3://{bucket}/logs/"], null);
+    private Task<CliResult> Run(string bucket, ICli? cli = null, params string[] more) =>
+        (cli ?? new InProcessCli()).RunAsync(["--endpoint-url", _server.Endpoint, "--cache-hours", "0", .. more, $"s3://{bucket}/logs/"], null);
 
     /// <summary>The run wrote every object exactly, no signature was refused, and this many GETs were direct.</summary>
     private async Task AssertExactAndSigned(CliResult result, string bucket, List<(string Key, byte[] Decoded)> objects, int directGets)

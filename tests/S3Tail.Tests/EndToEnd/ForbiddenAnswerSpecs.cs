@@ -21,8 +21,8 @@ public sealed class ForbiddenAnswerSpecs(S3ServerFixture fixture) : IClassFixtur
         return (bucket, objects);
     }
 
-    private Task<CliResult> Run(string bucket, CliProcess? cli = null, params string[] more) =>
-        (cli ?? new CliProcess()).RunAsync(["--endpoint-url", _server.Endpoint, "--cache-hours", "0", "-p", "1", .. more, $"s3://{bucket}/logs/"], null);
+    private Task<CliResult> Run(string bucket, ICli? cli = null, params string[] more) =>
+        (cli ?? new InProcessCli()).RunAsync(["--endpoint-url", _server.Endpoint, "--cache-hours", "0", "-p", "1", .. more, $"s3://{bucket}/logs/"], null);
 
     private static CliProcess SdkGets()
     {

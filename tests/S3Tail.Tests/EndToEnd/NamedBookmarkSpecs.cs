@@ -32,14 +32,14 @@ public sealed class NamedBookmarkSpecs(S3ServerFixture fixture) : IClassFixture<
         return (bucket, objects);
     }
 
-    private static string Bookmark(CliProcess cli, string name) =>
+    private static string Bookmark(ICli cli, string name) =>
         ConfigFile.Load(Path.Combine(cli.Home, ".s3tailrc")).Get("bookmarks", name)!;
 
     [Fact]
     public async Task Should_continue_a_day_stopped_midway_from_the_month_with_the_same_name_and_keep_the_file()
     {
         var (bucket, objects) = await Month();
-        var cli = new CliProcess();
+        var cli = new InProcessCli();
         var rc = Path.Combine(cli.Home, ".s3tailrc");
         File.WriteAllText(rc, OtherContent + "\n");
         // Day 11 stops midway: its fourth object is refused.
@@ -64,7 +64,7 @@ public sealed class NamedBookmarkSpecs(S3ServerFixture fixture) : IClassFixture<
     public async Task Should_start_from_the_beginning_for_a_name_not_saved_yet_and_save_it()
     {
         var (bucket, objects) = await Month();
-        var cli = new CliProcess();
+        var cli = new InProcessCli();
         var first = await cli.RunAsync("--endpoint-url", _server.Endpoint, "-b", "new-name", $"s3://{bucket}/s3/");
         Assert.Equal(ExpectedOutput(objects), first.Stdout);
         Assert.Equal("s3/access-2016-09-13-05:20", Bookmark(cli, "new-name"));
@@ -79,7 +79,7 @@ public sealed class NamedBookmarkSpecs(S3ServerFixture fixture) : IClassFixture<
     public async Task Should_widen_the_prefix_to_take_in_the_saved_key_with_a_warning()
     {
         var (bucket, objects) = await Month();
-        var cli = new CliProcess();
+        var cli = new InProcessCli();
         File.WriteAllText(Path.Combine(cli.Home, ".s3tailrc"), "[bookmarks]\ndaily = s3/access-2016-09-11-04:20\n");
 
         var next = await cli.RunAsync("--endpoint-url", _server.Endpoint, "-b", "daily", $"s3://{bucket}/s3/access-2016-09-12");
@@ -92,7 +92,7 @@ public sealed class NamedBookmarkSpecs(S3ServerFixture fixture) : IClassFixture<
     [Fact]
     public async Task Should_refuse_a_bookmark_that_shares_nothing_with_the_prefix_naming_both()
     {
-        var cli = new CliProcess();
+        var cli = new InProcessCli();
         File.WriteAllText(Path.Combine(cli.Home, ".s3tailrc"), "[bookmarks]\nelb = elb/2016/key:3\n");
         var result = await cli.RunAsync("--endpoint-url", _server.Endpoint, "-b", "elb", "s3://some-bucket/s3/access");
         Assert.Equal(2, result.ExitCode);
@@ -104,6 +104,7 @@ public sealed class NamedBookmarkSpecs(S3ServerFixture fixture) : IClassFixture<
     public async Task Should_keep_both_bookmarks_when_two_runs_share_one_config_file()
     {
         var (bucket, _) = await Month();
+        // Processes of their own: the config file's lock is between processes, which is what is under test.
         var cli = new CliProcess();
         File.WriteAllText(Path.Combine(cli.Home, ".s3tailrc"), OtherContent + "\n");
         var runs = Enumerable.Range(0, 6).Select(i => cli.RunAsync("--endpoint-url", _server.Endpoint, "-b", $"run{i}",

@@ -134,11 +134,11 @@ public sealed class ProgressSpecs(S3ServerFixture fixture) : IClassFixture<S3Ser
     public async Task Should_show_nothing_when_stderr_is_not_a_terminal_unless_asked()
     {
         var (bucket, expected) = await SlowBucket();
-        var quiet = await new CliProcess().RunAsync("--endpoint-url", _server.Endpoint, "-p", "2", $"s3://{bucket}/logs/");
+        var quiet = await new InProcessCli().RunAsync("--endpoint-url", _server.Endpoint, "-p", "2", $"s3://{bucket}/logs/");
         Assert.Equal(expected, quiet.Stdout);
         Assert.Equal("Bookmark: logs/29:30\n", quiet.Stderr);
 
-        var asked = await new CliProcess().RunAsync("--progress", "--endpoint-url", _server.Endpoint, "-p", "2", $"s3://{bucket}/logs/");
+        var asked = await new InProcessCli().RunAsync("--progress", "--endpoint-url", _server.Endpoint, "-p", "2", $"s3://{bucket}/logs/");
         Assert.Equal(expected, asked.Stdout);
         Assert.Contains("objects,", asked.Stderr);
         Assert.EndsWith("\r\u001b[KBookmark: logs/29:30\n", asked.Stderr);
@@ -148,7 +148,7 @@ public sealed class ProgressSpecs(S3ServerFixture fixture) : IClassFixture<S3Ser
     public async Task Should_print_a_one_line_summary_at_info_level()
     {
         var (bucket, _) = await SlowBucket();
-        var result = await new CliProcess().RunAsync("-l", "info", "--endpoint-url", _server.Endpoint, $"s3://{bucket}/logs/");
+        var result = await new InProcessCli().RunAsync("-l", "info", "--endpoint-url", _server.Endpoint, $"s3://{bucket}/logs/");
         var summary = Assert.Single(result.StderrLines, l => l.StartsWith("s3tail: info: "));
         Assert.Matches(@"30 objects, 900 lines, \d+ bytes written; 30 downloaded, 0 from cache; [\d.]+ s", summary);
     }
