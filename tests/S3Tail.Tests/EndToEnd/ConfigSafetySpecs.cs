@@ -14,7 +14,8 @@ public sealed class ConfigSafetySpecs : IDisposable
 {
     private readonly string _root = Directory.CreateTempSubdirectory("s3tail-config-").FullName;
     private readonly string _logs;
-    private readonly CliProcess _cli = new();
+    private readonly CliProcess _cli = new();   // for the specs that give the config file through bash (a FIFO, <(…))
+    private readonly InProcessCli _inProcess = new();
 
     public ConfigSafetySpecs()
     {
@@ -31,7 +32,7 @@ public sealed class ConfigSafetySpecs : IDisposable
     }
 
     private Task<CliResult> RunWith(string config, params string[] more) =>
-        _cli.RunAsync(["-c", config, "-b", "daily", .. more, _logs + "/"], null);
+        _inProcess.RunAsync(["-c", config, "-b", "daily", .. more, _logs + "/"], null);
 
     /// <summary>
     /// A device node of the test's own, the same device as /dev/null (made with mknod, as root):
@@ -167,14 +168,14 @@ public sealed class ConfigSafetySpecs : IDisposable
         var rc = Path.Combine(_root, "rc");
         File.WriteAllText(rc, "[bookmarks]\n");
 
-        var first = await _cli.RunAsync(["-c", rc, "-b", "daily", logs + "/"], null);
+        var first = await _inProcess.RunAsync(["-c", rc, "-b", "daily", logs + "/"], null);
         Assert.True(first.ExitCode == 0, first.ToString());
         Assert.Equal("1\n2\n3\n", first.StdoutText);
 
         // The key right after it appears: the resume writes only that (a key read back wrongly
         // either skips it or writes the first object again).
         File.WriteAllBytes(Path.Combine(logs, name + "~"), Text("later\n"));
-        var second = await _cli.RunAsync(["-c", rc, "-b", "daily", logs + "/"], null);
+        var second = await _inProcess.RunAsync(["-c", rc, "-b", "daily", logs + "/"], null);
         Assert.True(second.ExitCode == 0, second.ToString());
         Assert.Equal("later\n", second.StdoutText);
         Assert.Equal(2, File.ReadAllText(rc).Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
