@@ -19,7 +19,7 @@ public sealed class FaultSpecs(S3ServerFixture fixture) : IClassFixture<S3Server
     }
 
     private Task<CliResult> Run(string bucket, params string[] more) =>
-        new CliProcess().RunAsync(["--endpoint-url", _server.Endpoint, "--cache-hours", "0", .. more, $"s3://{bucket}/logs/"], null);
+        new InProcessCli().RunAsync(["--endpoint-url", _server.Endpoint, "--cache-hours", "0", .. more, $"s3://{bucket}/logs/"], null);
 
     [Theory]
     [InlineData(503, "SlowDown")]
