@@ -43,7 +43,7 @@ public sealed class WorkerOutputSpecs(S3ServerFixture fixture) : WorkerFleet(fix
         var (bucket, _) = await Bucket(120);
         string[] grep = ["-F", "-e", "REST.PUT.OBJECT", "-m", "40"];
 
-        var alone = await new CliProcess().RunAsync(
+        var alone = await new InProcessCli().RunAsync(
             ["--endpoint-url", _server.Endpoint, "--cache-hours", "0", .. grep, $"s3://{bucket}/logs/"], null, TimeSpan.FromSeconds(90));
         var spread = await RunOnceJoined(bucket, [.. RunArgs(bucket, [worker]).SkipLast(1), .. grep, $"s3://{bucket}/logs/"], 1);
 

@@ -19,7 +19,7 @@ public sealed class WorkerResumeSpecs(S3ServerFixture fixture) : WorkerFleet(fix
         // Resume inside an object: the workers must skip its first lines, as the run's node would.
         string[] grep = [e, pattern, modifier, "-b", "logs/0003:17"];
 
-        var alone = await new CliProcess().RunAsync(
+        var alone = await new InProcessCli().RunAsync(
             ["--endpoint-url", _server.Endpoint, "--cache-hours", "0", .. grep, $"s3://{bucket}/logs/"], null, TimeSpan.FromSeconds(90));
         var spread = await RunOnceJoined(bucket, [.. RunArgs(bucket, [a, b]).SkipLast(1), .. grep, $"s3://{bucket}/logs/"], 2);
 
