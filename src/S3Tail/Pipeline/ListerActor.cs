@@ -62,7 +62,9 @@ internal sealed class ListerActor : ReceiveActor, IWithTimers
         _stopping = settings.Stopping.Token;
         _listing = new KeyListing(r.Source, r.Prefix, r.ListPageSize, r.Retry, r.Log, r.Bookmark, r.KeyFilter, r.Window, r.Follow)
         {
-            Split = r.SplitListing ? new ListingSplit(r.Window, r.Follow?.Clock ?? TimeProvider.System) : null,
+            // A source read in place (a local folder) lists without a round trip, continuing one
+            // walk page after page: concurrent ranges would only start walks over.
+            Split = r.SplitListing && !r.Source.ReadsInPlace ? new ListingSplit(r.Window, r.Follow?.Clock ?? TimeProvider.System) : null,
         };
         _follow = r.Follow is { } f ? new FollowListing(f, r.Bookmark?.Key) : null;
         _after = BookmarkSkip.StartAfter(r.Bookmark?.Key);
