@@ -105,6 +105,27 @@ public sealed class SplitPagingSpecs
         Assert.True(slow.Most >= 3, $"at most {slow.Most} LIST(s) at a time");
     }
 
+    [Theory]
+    [InlineData("cloudfront")]
+    [InlineData("alb")]
+    public async Task Should_split_other_layouts_by_their_own_times_and_keep_every_key(string layout)
+    {
+        // Five days of keys, one every 4 minutes; the clock stands at the end of the fifth.
+        var keys = Enumerable.Range(0, 5 * 360).Select(i => Day.AddMinutes(i * 4)).Select(t => layout == "alb"
+                ? $"AWSLogs/1/elasticloadbalancing/us-east-1/{t:yyyy'/'MM'/'dd}/1_elasticloadbalancing_us-east-1_app.x_{t:yyyyMMdd'T'HHmm}Z_10.0.0.1_{t.Ticks % 977}.log.gz"
+                : $"cf/E2X.{t:yyyy-MM-dd-HH}.{t.Ticks % 977:x4}{t.Minute:D2}.gz")
+            .Concat(["AWSLogs/1/elasticloadbalancing/us-east-1/2024/01/03", "AWSLogs/1/elasticloadbalancing/us-east-1/2024/01/03/readme",
+                "AWSLogs/1/elasticloadbalancing/us-east-1/2024/01/0", "cf/E2X.2024-01-03-1", "cf/E2X.2024-01-03-1!", "cf/E2X.2024-01-04-09", "cf/E2X.notes"])
+            .ToList();
+        using var lists = new RecordedLists(keys, pageSize: 50);
+        var overlap = new OverlapCounter(lists.List, TimeSpan.FromMilliseconds(2));
+
+        var pages = await All(SplitPaging.PagesAsync(overlap.List, null, null, null, Split with { Clock = new FixedClock(Day.AddDays(5)) }));
+
+        Assert.Equal(Reference(keys), KeysOf(pages));
+        Assert.True(overlap.Most >= 2, "listed page after page");
+    }
+
     [Fact]
     public async Task Should_page_as_ever_when_the_keys_carry_no_time()
     {
