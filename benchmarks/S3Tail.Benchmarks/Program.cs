@@ -8,6 +8,7 @@ using S3Tail.Benchmarks;
 // grep [--objects N]: --grep against a pipe to grep on N objects of 8 MB (default 128: 1 GB), local folder and warm cache.
 // large [--megabytes N]: one object (default 256 MB) behind a 16 MB/s per-connection cap, a single GET against s3tail's ranged parts.
 // listing: LIST requests a --since/--until window costs, by log sources under the prefix and window length.
+// listing-split [--objects N]: a day of access logs (default 50,000) at 200 ms a LIST and 20 ms a GET, the listing page after page against split by key time.
 // regex: the .NET regex engines (Compiled, interpreted, NonBacktracking) on access-log text, as --grep searches it.
 // follow [--seconds N]: follow mode left running: fast polls, a trickle of objects, memory early and late.
 // workers [--objects N] [--megabytes M | --kilobytes K] [--latency MS]: a run on one machine against one and two loopback workers (default 40 objects of 4 MB, 20 ms).
@@ -37,6 +38,8 @@ switch (mode)
         return await LargeObjectRunner.RunAsync(args.Length > 2 && args[1] == "--megabytes" ? int.Parse(args[2]) : 256, bytesPerSecond: 16_000_000, rounds: 3);
     case "listing":
         return ListingRunner.Run();
+    case "listing-split":
+        return await SplitListingRunner.RunAsync(Option(args, "--objects") ?? 50_000, rounds: 3);
     case "regex":
         return RegexEngineRunner.Run();
     case "follow":

@@ -7,7 +7,8 @@ using S3Tail.Windowing;
 namespace S3Tail.Listing;
 
 /// <summary>
-/// The stages before a GET, put together for one run: LISTs (<see cref="Paging"/>) through the
+/// The stages before a GET, put together for one run: LISTs (<see cref="Paging"/>, or
+/// <see cref="SplitPaging"/>'s concurrent ranges when <see cref="Split"/> is set) through the
 /// time window and its pushdown (<see cref="WindowStage"/>), then the bookmark's skip
 /// (<see cref="BookmarkSkip"/>) and the key filter (<see cref="KeyFilterStage"/>); in follow mode,
 /// each poll (<see cref="FollowPolling"/>) looks back and lists on through the same stages. The
@@ -35,13 +36,16 @@ internal sealed class KeyListing
     /// <summary>One LIST of the run's prefix, retried.</summary>
     public PageSource List { get; }
 
+    /// <summary>How key-order listings split time-named keys into ranges listed concurrently; null: page after page.</summary>
+    public ListingSplit? Split { get; init; }
+
     /// <summary>The run's listing from its bookmark (or first key) on; <paramref name="firstPage"/> is its first LIST if started already.</summary>
     public IAsyncEnumerable<KeyPage> FromStart(Task<ListPage>? firstPage) => KeyOrder(BookmarkSkip.StartAfter(_bookmark?.Key), firstPage);
 
     /// <summary>The key-order listing on after <paramref name="startAfter"/>.</summary>
     public IAsyncEnumerable<KeyPage> KeyOrder(string? startAfter, Task<ListPage>? firstPage = null)
     {
-        var pages = Paging.PagesAsync(List, startAfter, firstPage, _window is null ? null : _window.Cut);
+        var pages = SplitPaging.PagesAsync(List, startAfter, firstPage, _window is null ? null : _window.Cut, Split);
         return KeyFilterStage.WhereAsync(BookmarkSkip.SkipAsync(pages, _bookmark), _keyFilter);
     }
 

@@ -37,7 +37,8 @@ internal static class Paging
         }
     }
 
-    private static async Task<ListPage> FirstAsync(Task<ListPage> firstPage, PageSource list, string? after, CancellationToken cancellationToken)
+    /// <summary>The first LIST started before the listing, or asked again if it failed.</summary>
+    internal static async Task<ListPage> FirstAsync(Task<ListPage> firstPage, PageSource list, string? after, CancellationToken cancellationToken)
     {
         try
         {

@@ -13,7 +13,9 @@ namespace S3Tail.Pipeline;
 /// credits, spends one a key, and gets one back from the sequencer each time an object is fully
 /// written. Its credit is as wide as the prefetch window can ever be: the dispatcher's window
 /// (<see cref="DispatchWindow"/>) is the real bound, in objects and, with auto, in stored bytes.
-/// At most about two pages of keys are in memory however long the listing is.
+/// At most about two pages of keys are in memory however long the listing is, plus, when the
+/// listing is split into concurrent key-time ranges (<see cref="SplitPaging"/>), the few pages
+/// each range ahead holds.
 ///
 /// <para>In follow mode the listing never ends. Once it runs dry the lister waits a poll
 /// interval, then pulls a poll: the objects of the look-back window its ledger does not know, as
@@ -58,7 +60,12 @@ internal sealed class ListerActor : ReceiveActor, IWithTimers
         _pool = pool;
         _sequencer = sequencer;
         _stopping = settings.Stopping.Token;
-        _listing = new KeyListing(r.Source, r.Prefix, r.ListPageSize, r.Retry, r.Log, r.Bookmark, r.KeyFilter, r.Window, r.Follow);
+        _listing = new KeyListing(r.Source, r.Prefix, r.ListPageSize, r.Retry, r.Log, r.Bookmark, r.KeyFilter, r.Window, r.Follow)
+        {
+            // A source read in place (a local folder) lists without a round trip, continuing one
+            // walk page after page: concurrent ranges would only start walks over.
+            Split = r.SplitListing && !r.Source.ReadsInPlace ? new ListingSplit(r.Window, r.Follow?.Clock ?? TimeProvider.System) : null,
+        };
         _follow = r.Follow is { } f ? new FollowListing(f, r.Bookmark?.Key) : null;
         _after = BookmarkSkip.StartAfter(r.Bookmark?.Key);
 

@@ -99,4 +99,10 @@ public sealed record TailRequest
 
     /// <summary>Keys listed a page (S3's maximum is 1000).</summary>
     public int ListPageSize { get; init; } = 1000;
+
+    /// <summary>
+    /// List time-named keys as concurrent ranges of key time (<c>Listing.SplitPaging</c>) rather
+    /// than page after page; false only to measure the difference.
+    /// </summary>
+    internal bool SplitListing { get; init; } = true;
 }

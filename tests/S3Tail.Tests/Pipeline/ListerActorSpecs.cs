@@ -90,4 +90,28 @@ public sealed class ListerActorSpecs : TestKit, IDisposable
         Assert.Null(report.Window);
         lock (reported) Assert.Equal(1, reported[^1].KnownCount);
     }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Should_hand_out_every_key_in_key_order_whether_its_listing_is_split_or_not(bool split)
+    {
+        var day = new DateTime(2016, 9, 11, 0, 0, 0, DateTimeKind.Utc);
+        var keys = Enumerable.Range(0, 400).Select(i => $"logs/web-{day.AddSeconds(i * 216):yyyy-MM-dd-HH-mm-ss}-A")
+            .Concat(["logs/readme", "logs/web-2016-09-11-12", "logs/web-2016-09-11-12-00-0!", "zzz"]).ToList();
+        var source = new MemorySource(keys.Select(k => (k, Text("x\n"))));
+        var fetcher = new ObjectFetcher(source, null, _spool, RetryPolicy.Default, NullLog.Instance);
+        var request = new TailRequest { Source = source, Prefetch = 16, ListPageSize = 20, SplitListing = split };
+        var pool = CreateTestProbe();
+        var sequencer = CreateTestProbe();
+        Sys.ActorOf(ListerActor.Props(new PipelineSettings(request, fetcher, new CancellationTokenSource()) { ListingCredit = keys.Count }, pool, sequencer));
+
+        var handed = Enumerable.Range(0, keys.Count).Select(_ => pool.ExpectMsg<FetchObject>().Object.Key).ToList();
+
+        Assert.Equal(keys.Order(ByteOrder.Instance), handed);
+        Assert.Equal(keys.Count, sequencer.ExpectMsg<ListingCompleted>().ObjectCount);
+        // Page after page takes 21 LISTs of 20 keys; split, each range takes one more than its pages.
+        if (split) Assert.True(source.Lists > 21, $"{source.Lists} LISTs");
+        else Assert.Equal(21, source.Lists);
+    }
 }
