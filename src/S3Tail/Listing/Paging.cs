@@ -28,13 +28,20 @@ internal static class Paging
             var page = firstPage is null ? await list.ListAsync(after, cancellationToken).ConfigureAwait(false)
                 : await FirstAsync(firstPage, list, after, cancellationToken).ConfigureAwait(false);
             firstPage = null;
-            string? last = page.Objects.Count > 0 ? page.Objects[^1].Key : after;
-            var kept = cut(page, after);
-            bool more = page.IsTruncated && kept.Next is not null;
-            after = kept.Next ?? last;
-            yield return new KeyPage(kept.Keys, after, more) { LeftOut = kept.LeftOut, Window = kept.Window };
-            if (!more) yield break;
+            var keys = Keep(page, after, cut);
+            after = keys.After;
+            yield return keys;
+            if (!keys.More) yield break;
         }
+    }
+
+    /// <summary>What <paramref name="cut"/> keeps of one LIST's answer, and where the listing goes on after it.</summary>
+    internal static KeyPage Keep(ListPage page, string? after, Func<ListPage, string?, PageCut> cut)
+    {
+        string? last = page.Objects.Count > 0 ? page.Objects[^1].Key : after;
+        var kept = cut(page, after);
+        bool more = page.IsTruncated && kept.Next is not null;
+        return new KeyPage(kept.Keys, kept.Next ?? last, more) { LeftOut = kept.LeftOut, Window = kept.Window };
     }
 
     /// <summary>The first LIST started before the listing, or asked again if it failed.</summary>

@@ -43,15 +43,14 @@ internal static class SplitPaging
         cut ??= PageCut.All;
         var first = firstPage is null ? await list.ListAsync(startAfter, cancellationToken).ConfigureAwait(false)
             : await Paging.FirstAsync(firstPage, list, startAfter, cancellationToken).ConfigureAwait(false);
-        var kept = cut(first, startAfter);
-        string? after = kept.Next ?? (first.Objects.Count > 0 ? first.Objects[^1].Key : startAfter);
-        bool more = first.IsTruncated && kept.Next is not null;
-        var plan = more ? KeyRanges.Plan(first, split.Window, split.Clock.GetUtcNow().UtcDateTime) : null;
-        var firstKeys = new KeyPage(kept.Keys, after, more) { LeftOut = kept.LeftOut, Window = kept.Window };
+        var firstKeys = Paging.Keep(first, startAfter, cut);
+        string? after = firstKeys.After;
+        var plan = firstKeys.More ? KeyRanges.Plan(first, split.Window, split.Clock.GetUtcNow().UtcDateTime) : null;
         if (plan is null || after is null)
         {
+            // Not split: page after page from there (the cut has seen the first answer; it counts what it leaves out).
             yield return firstKeys;
-            if (!more) yield break;
+            if (!firstKeys.More) yield break;
             await foreach (var page in Paging.PagesAsync(list, after, null, cut, cancellationToken).ConfigureAwait(false))
                 yield return page;
             yield break;
