@@ -22,7 +22,9 @@ internal enum WorkerIdentity
 /// What a look at a worker found: who it is, the protocol version its certificate names (when it
 /// presented one), and for an unreachable one what happened, in words for a warning.
 /// </summary>
-internal sealed record ProbeResult(WorkerIdentity Identity, int PeerProtocol = WorkerProtocol.Version, string? Trouble = null);
+/// <paramref name="TimedOut"/> says the look ran out of time rather than being refused: on a
+/// loaded machine that can be a worker too slow to finish its handshake, so it is worth one more look.
+internal sealed record ProbeResult(WorkerIdentity Identity, int PeerProtocol = WorkerProtocol.Version, string? Trouble = null, bool TimedOut = false);
 
 /// <summary>
 /// Looks at the certificate a worker presents, before Akka.Remote dials it. Needed because
@@ -43,19 +45,22 @@ internal static class IdentityProbe
         {
             await tcp.ConnectAsync(host, port, cancel.Token).ConfigureAwait(false);
         }
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.TimedOut)
+        {
+            return Slow($"did not answer within {timeout.TotalSeconds:0} s");
+        }
         catch (SocketException e)
         {
             return Unreachable(e.SocketErrorCode switch
             {
                 SocketError.ConnectionRefused => "refused the connection (nothing listens on that port)",
                 SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain => $"cannot be found ({e.Message.TrimEnd('.')})",
-                SocketError.TimedOut => $"did not answer within {timeout.TotalSeconds:0} s",
                 _ => $"cannot be reached ({e.Message.TrimEnd('.')})",
             });
         }
         catch (OperationCanceledException)
         {
-            return Unreachable($"did not answer within {timeout.TotalSeconds:0} s");
+            return Slow($"did not answer within {timeout.TotalSeconds:0} s");
         }
         byte[] pinned = own.GetPublicKey();
         bool? ours = null;
@@ -81,7 +86,7 @@ internal static class IdentityProbe
         }
         catch (OperationCanceledException)
         {
-            return Unreachable($"accepted the connection but did not answer within {timeout.TotalSeconds:0} s (a firewall, a hung host, or not an s3tail worker)");
+            return Slow($"accepted the connection but did not answer within {timeout.TotalSeconds:0} s (a firewall, a hung host, or not an s3tail worker)");
         }
         catch (Exception e) when (e is IOException or System.Security.Authentication.AuthenticationException or SocketException or ObjectDisposedException)
         {
@@ -96,4 +101,6 @@ internal static class IdentityProbe
     }
 
     private static ProbeResult Unreachable(string trouble) => new(WorkerIdentity.Unreachable, Trouble: trouble);
+
+    private static ProbeResult Slow(string trouble) => new(WorkerIdentity.Unreachable, Trouble: trouble, TimedOut: true);
 }

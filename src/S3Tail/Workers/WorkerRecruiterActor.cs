@@ -41,6 +41,7 @@ internal sealed class WorkerRecruiterActor : ReceiveActor, IWithTimers
     private readonly HashSet<string> _toldUnreachable = new();
     private readonly HashSet<string> _toldBusy = new();
     private readonly HashSet<string> _probing = new();
+    private readonly HashSet<string> _timedOutOnce = new();
     private readonly HashSet<string> _checked = new();   // looked at, and answered if it holds the secret: no longer holds back the first GET
     private readonly X509Certificate2 _identity;
     private bool _told;   // WorkersChecked sent
@@ -148,7 +149,10 @@ internal sealed class WorkerRecruiterActor : ReceiveActor, IWithTimers
                 if (_toldUnreachable.Add(probed.Address))
                     _log.Warn($"the worker at {probed.Address} {found.Trouble}; the run goes on without it, and asks again every second");
                 else _log.Debug($"the worker at {probed.Address} {found.Trouble}");
-                Checked(probed.Address);
+                // A look that ran out of time may have met a worker too slow (a loaded machine) to
+                // finish its handshake; letting the first GET go then could fetch for a run that
+                // worker is about to refuse. It holds the run back for one more look.
+                if (!found.TimedOut || !_timedOutOnce.Add(probed.Address)) Checked(probed.Address);
                 break;
         }
     }

@@ -83,6 +83,24 @@ public sealed class WorkerRefusalSpecs(S3ServerFixture fixture) : WorkerFleet(fi
     }
 
     [Fact]
+    public async Task Should_fetch_nothing_when_a_worker_refusing_its_secret_is_too_slow_to_answer_the_first_look()
+    {
+        // A loaded machine: the worker finishes its first TLS handshake after the run's first look
+        // has given up. That look must not let the GETs start for a run the worker then refuses.
+        using var slow = new SlowDoor(StartWorker(), TimeSpan.FromSeconds(4));
+        SecretFiles.Write(_secretFile, SecretFiles.Other);   // the run's secret: not the workers'
+        var (bucket, _) = await Bucket(50);
+
+        var result = await new CliProcess().RunAsync(RunArgs(bucket, [slow.Address]), null, TimeSpan.FromSeconds(60));
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Empty(result.Stdout);
+        var error = Assert.Single(result.StderrLines, l => l.Contains("error", StringComparison.OrdinalIgnoreCase));
+        Assert.Contains($"The worker at {slow.Address} refused this run", error);
+        Assert.Equal(0, (await _server.CountsAsync(bucket)).GetObject);
+    }
+
+    [Fact]
     public async Task Should_fetch_nothing_and_write_nothing_when_its_only_worker_refuses_its_secret_however_fast_the_listing()
     {
         string worker = StartWorker();
