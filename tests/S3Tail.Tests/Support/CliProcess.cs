@@ -42,6 +42,9 @@ public sealed class CliProcess : ICli
         Environment["AWS_CONFIG_FILE"] = Path.Combine(Home, "aws-config");
         Environment["AWS_SHARED_CREDENTIALS_FILE"] = Path.Combine(Home, "aws-credentials");
         Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        // The runs here last a second or two: profiling them for a later re-JIT costs about a
+        // sixth of their CPU and pays back nothing (measured: 1.17 s against 0.98 s a run).
+        Environment["DOTNET_TieredPGO"] = "0";
     }
 
     public ProcessStartInfo StartInfo(IEnumerable<string> args, string? workingDirectory = null)
