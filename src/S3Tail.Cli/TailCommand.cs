@@ -16,6 +16,8 @@ internal static class TailCommand
 {
     public static async Task<ExitCode> RunAsync(CliSettings cli, CliHost host, CancellationToken cancellationToken)
     {
+        var startup = new StartupClock();
+        startup.Mark("command parsed");
         using var signals = host.OwnsProcess ? SignalStop.Listen() : SignalStop.None();
         var stderr = host.Error;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(signals.Token, cancellationToken);
@@ -34,7 +36,13 @@ internal static class TailCommand
             written = settings.Bookmark;
             // The settings are good: start the actor system on another core while this one
             // builds the S3 client and lists the first page (each ~0.2 s in a cold process).
-            var actorSystem = settings.CacheLookup ? null : Task.Run(() => S3TailEngine.CreateActorSystem(settings.LogLevel));
+            startup.Mark("settings read");
+            var actorSystem = settings.CacheLookup ? null : Task.Run(() =>
+            {
+                var made = S3TailEngine.CreateActorSystem(settings.LogLevel);
+                startup.Mark("actor system up");
+                return made;
+            });
             // The secret's certificate is slow to make on purpose (a KDF): once, beside the rest.
             var identity = settings.Workers is null ? null : Task.Run(() => S3Tail.Workers.ClusterIdentity.Certificate(settings.ClusterSecret!));
             debug = settings.LogLevel == LogLevel.Debug;
@@ -45,6 +53,7 @@ internal static class TailCommand
                 ? new LocalFolderSource(settings.Source.Bucket)
                 : new S3ObjectSource(settings.Source.Bucket, settings.S3, log);
             var (cache, sweep) = OpenCache(settings, source, log);
+            startup.Mark("source made");
 
             if (settings.CacheLookup)
             {
@@ -65,10 +74,12 @@ internal static class TailCommand
                 : null;
             var follow = settings.Follow is { } f ? Follow(settings, f, checkpointer, log, host) : null;
             var progress = ProgressLine.Wanted(cli.Progress, host.ErrorIsTerminal) ? new RunProgress() : null;
+            var firstPage = S3TailEngine.StartListing(source, settings.Source.Prefix, settings.Bookmark, settings.Retry, stop.Token);
+            if (debug) _ = firstPage.ContinueWith(_ => startup.Mark("first page listed"), TaskScheduler.Default);
             var request = new TailRequest
             {
                 Progress = progress,
-                FirstPage = S3TailEngine.StartListing(source, settings.Source.Prefix, settings.Bookmark, settings.Retry, stop.Token),
+                FirstPage = firstPage,
                 Retry = settings.Retry,
                 BookmarkMoved = checkpointer is null ? null : checkpointer.Moved,
                 Source = source,
@@ -106,6 +117,8 @@ internal static class TailCommand
                 if (!host.OwnsProcess) await terminated;
             }
             written = result.Bookmark;
+            startup.Mark("run ended");
+            if (debug) log.Debug($"start-up, in ms since the process started: {startup.Report()}");
             S3TailException? saveError = null;
             try { checkpointer?.Finish(result.Bookmark, result.Follow); }
             catch (S3TailException e) { saveError = e; }

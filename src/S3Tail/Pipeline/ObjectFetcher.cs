@@ -178,6 +178,9 @@ internal sealed class ObjectFetcher(IObjectSource source, ObjectCache? cache, Sp
     /// at most prefetch × 256 KiB wait this way.
     /// </summary>
     internal const long SmallStoredBytes = 64 * 1024;
+
+    /// <summary>Objects stored in more bytes than this are decoded and written on two threads (<see cref="PipelinedCopy"/>).</summary>
+    internal const long PipelinedFromBytes = 4 * 1024 * 1024;
     internal const int SmallDecodedBytes = 256 * 1024;
 
     /// <summary>Decodes the stored bytes into a cache entry (when <paramref name="entryPath"/> is set) or a spool file.</summary>
@@ -221,7 +224,12 @@ internal sealed class ObjectFetcher(IObjectSource source, ObjectCache? cache, Sp
         using (writer)
         {
             await writer.Content.WriteAsync(head, cancellationToken).ConfigureAwait(false);
-            await rest.CopyToAsync(writer.Content, 256 * 1024, cancellationToken).ConfigureAwait(false);
+            // A large object decodes on one core while its entry is compressed on the other; many
+            // smaller ones keep both cores busy by themselves.
+            if (info.Size > PipelinedFromBytes)
+                await PipelinedCopy.CopyAsync(rest, writer.Content, 256 * 1024, cancellationToken).ConfigureAwait(false);
+            else
+                await rest.CopyToAsync(writer.Content, 256 * 1024, cancellationToken).ConfigureAwait(false);
             writer.Commit(finalPath);
         }
         return entryPath is not null ? new CachedContent(finalPath) : new SpooledContent(finalPath);

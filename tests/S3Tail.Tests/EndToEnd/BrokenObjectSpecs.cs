@@ -43,6 +43,30 @@ public sealed class BrokenObjectSpecs(S3ServerFixture fixture) : IClassFixture<S
         Assert.Contains(result.StderrLines, l => l.Contains("b-cut.gz") && l.Contains("not valid gzip"));
     }
 
+    [Theory]
+    [InlineData("cut")]
+    [InlineData("corrupt")]
+    public async Task Should_write_nothing_of_a_broken_gzip_large_enough_to_be_decoded_on_two_threads(string damage)
+    {
+        // Random lines barely compress: over 4 MiB stored, so decoding and spooling run side by side.
+        var random = new Random(11);
+        var lines = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Range(0, 120_000).Select(_ =>
+            Convert.ToBase64String(Enumerable.Range(0, 60).Select(_ => (byte)random.Next(256)).ToArray()) + "\n")));
+        var gz = Gzip(lines);
+        var broken = damage == "cut" ? gz[..(gz.Length * 3 / 4)] : gz.ToArray();
+        if (damage == "corrupt") broken[gz.Length / 2] ^= 0x55;
+        Assert.True(broken.Length > 4 * 1024 * 1024, $"{broken.Length} bytes stored");
+        var before = ManyLines(100, "before");
+        var folder = LocalFolder(("a-before", before), ("b-broken.gz", broken), ("c-after", ManyLines(10, "after")));
+
+        var result = await new InProcessCli().RunAsync(["-p", "2", folder], null, TimeSpan.FromSeconds(60));
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Equal(before, result.Stdout);
+        Assert.Equal("a-before:100", result.Bookmark);
+        Assert.Contains(result.StderrLines, l => l.Contains("b-broken.gz") && l.Contains("not valid gzip"));
+    }
+
     [Fact]
     public async Task Should_skip_a_cut_gzip_in_a_local_folder_with_skip_errors_and_end_normally()
     {
