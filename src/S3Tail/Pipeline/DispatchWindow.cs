@@ -50,6 +50,9 @@ internal sealed class DispatchWindow(PrefetchController prefetch)
         prefetch.Completed(count);
     }
 
+    /// <summary>An object of <paramref name="size"/> stored bytes was listed (auto opens for a page of small ones).</summary>
+    public void Listed(long size) => prefetch.Listed(size);
+
     /// <summary>A request was throttled or failed transiently: auto backs off.</summary>
     public void Throttled() => prefetch.Throttled();
 }

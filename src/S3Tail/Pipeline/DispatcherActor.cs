@@ -47,7 +47,13 @@ internal sealed class DispatcherActor : ReceiveActor
             if (_creditOwed > 0) _lister.Tell(new CreditReturned(_creditOwed));
             _creditOwed = 0;
         });
-        Receive<FetchObject>(m => { _ledger.Add(m.Seq, m); Dispatch(); });
+        Receive<FetchObject>(m =>
+        {
+            _ledger.Add(m.Seq, m);
+            _window.Listed(m.Object.Size);
+            Dispatch();
+            ReportWindow();
+        });
         Receive<CreditReturned>(m =>
         {
             _window.Written(m.Count);

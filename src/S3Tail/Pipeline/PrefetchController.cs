@@ -38,6 +38,9 @@ internal sealed class PrefetchController
     private double _rateBeforeWidening;
     private bool _onTrial;
     private bool _backedOffThisRound;
+    private bool _measured;           // a round has been measured: the window moves by rounds only
+    private bool _backedOff;          // throttled once: listing no longer opens the window
+    private int _smallListed;
 
     /// <param name="fixedLimit">a fixed window, or null for auto.</param>
     /// <param name="clock">elapsed time (tests drive it); default a stopwatch.</param>
@@ -71,6 +74,21 @@ internal sealed class PrefetchController
     /// <summary>The largest the window can ever be (the dispatcher makes this many downloaders).</summary>
     public int Ceiling => _fixed ?? Max;
 
+    /// <summary>
+    /// An object of <paramref name="storedSize"/> bytes was listed. Until the first round is
+    /// measured, every small one (decoded in memory, <see cref="ObjectFetcher.SmallStoredBytes"/>)
+    /// opens the window by one, up to <see cref="Max"/>: a page of small access logs then goes out
+    /// in one round trip instead of being ramped to over several, each as long as a GET (575
+    /// objects at 80 ms took nine round trips at 64). Memory stays bounded, 256 KiB of decoded
+    /// bytes an object at most; a throttle still halves it.
+    /// </summary>
+    public void Listed(long storedSize)
+    {
+        if (_fixed is not null || _measured || _backedOff || storedSize > ObjectFetcher.SmallStoredBytes) return;
+        _smallListed++;
+        if (_smallListed > _limit) _limit = Math.Min(Max, _smallListed);
+    }
+
     /// <summary><paramref name="count"/> objects were written out.</summary>
     public void Completed(int count)
     {
@@ -99,6 +117,7 @@ internal sealed class PrefetchController
         _roundStart = now;
         _roundDone = 0;
         _backedOffThisRound = false;
+        _measured = true;
     }
 
     /// <summary>A request was throttled or failed transiently: back off.</summary>
@@ -107,6 +126,7 @@ internal sealed class PrefetchController
         if (_fixed is not null) return;
         if (_backedOffThisRound) return;
         _backedOffThisRound = true;
+        _backedOff = true;
         _limit = Math.Max(Min, _limit / 2);
         _doubling = false;
         _onTrial = false;

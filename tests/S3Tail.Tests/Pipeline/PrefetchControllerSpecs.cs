@@ -33,6 +33,51 @@ public sealed class PrefetchControllerSpecs
         Assert.Equal(8, c.Ceiling);
     }
 
+    [Fact]
+    public void Should_open_to_a_listed_page_of_small_objects_at_once_up_to_its_most()
+    {
+        var c = new PrefetchController(null);
+        for (int i = 0; i < 100; i++) c.Listed(4_000);
+        Assert.Equal(100, c.Limit);
+        for (int i = 0; i < 900; i++) c.Listed(4_000);
+        Assert.Equal(PrefetchController.Max, c.Limit);
+    }
+
+    [Fact]
+    public void Should_not_open_for_objects_too_large_to_be_decoded_in_memory()
+    {
+        var c = new PrefetchController(null);
+        for (int i = 0; i < 1000; i++) c.Listed(65_537);
+        Assert.Equal(PrefetchController.Start, c.Limit);
+    }
+
+    [Fact]
+    public void Should_open_no_more_by_listing_once_throttled_or_once_a_round_is_measured()
+    {
+        var throttled = new PrefetchController(null);
+        for (int i = 0; i < 100; i++) throttled.Listed(4_000);
+        throttled.Throttled();
+        for (int i = 0; i < 500; i++) throttled.Listed(4_000);
+        Assert.Equal(50, throttled.Limit);
+
+        var now = TimeSpan.Zero;
+        var measured = new PrefetchController(null, () => now);
+        for (int i = 0; i < 70; i++) measured.Listed(4_000);
+        now += TimeSpan.FromMilliseconds(100);
+        measured.Completed(70);   // a round: 70 in 100 ms, the first rate, so it widens by doubling
+        int afterRound = measured.Limit;
+        for (int i = 0; i < 1000; i++) measured.Listed(4_000);
+        Assert.Equal(afterRound, measured.Limit);
+    }
+
+    [Fact]
+    public void Should_leave_a_fixed_window_alone_whatever_is_listed()
+    {
+        var c = new PrefetchController(8);
+        for (int i = 0; i < 1000; i++) c.Listed(100);
+        Assert.Equal(8, c.Limit);
+    }
+
     [Theory]
     [InlineData(5, 40)]
     [InlineData(20, 100)]
