@@ -101,20 +101,20 @@ internal static class TailCommand
                 };
             log.Debug($"stdout is written as {output.Kind}");
             var clock = Stopwatch.StartNew();
-            var system = await actorSystem!;
             var progressLine = progress is null ? null : new ProgressLine(progress, stderr, stderrGate, filtering: settings.Filter is not null, columns: host.Variables("COLUMNS"));
             if (progressLine is not null && stderrLog is not null) stderrLog.BeforeWrite = progressLine.Clear;
             TailResult result;
             try
             {
-                result = await S3TailEngine.RunAsync(system, request, new FileDescriptorSink(output), stop.Token);
+                result = await S3TailEngine.RunAsync(actorSystem!, request, new FileDescriptorSink(output), stop.Token);
             }
             finally
             {
                 progressLine?.Dispose();
-                // Not awaited in a process of its own: it ends right after, which ends the system's threads too.
-                var terminated = system.Terminate();
-                if (!host.OwnsProcess) await terminated;
+                // Not awaited in a process of its own: it ends right after, which ends the system's
+                // threads too (a run that listed nothing may end before the system is even up).
+                if (!host.OwnsProcess) await (await actorSystem!).Terminate();
+                else if (actorSystem!.IsCompletedSuccessfully) _ = actorSystem.Result.Terminate();
             }
             written = result.Bookmark;
             startup.Mark("run ended");

@@ -55,6 +55,36 @@ public static class S3TailEngine
         }
     }
 
+    private static void Validate(TailRequest request)
+    {
+        if (request.Prefetch is < 0 or > TailRequest.MaxPrefetch)
+            throw S3TailException.Usage($"--prefetch must be auto (0) or between 1 and {TailRequest.MaxPrefetch}; got {request.Prefetch}.");
+
+        if (request.Workers is not null && request.Filter is { Spec: null })
+            throw S3TailException.Usage("This run's line filter cannot travel to workers: only a GrepFilter can.");
+    }
+
+    /// <summary>
+    /// Runs in the actor system <paramref name="system"/> gives, awaiting it only once there is
+    /// something to run: when the request's <see cref="TailRequest.FirstPage"/> lists nothing (and
+    /// the run neither follows nor has workers) the run is over before the system is up. A run
+    /// from cron that finds nothing new then costs no actor system.
+    /// </summary>
+    internal static async Task<TailResult> RunAsync(Task<ActorSystem> system, TailRequest request, ILineSink sink,
+        CancellationToken cancellationToken = default)
+    {
+        Validate(request);
+        if (request is { FirstPage: { } first, Follow: null, Workers: null })
+        {
+            // A failed first page is the run's to report, as it always is: fall through to it.
+            var page = await first.ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : null, TaskScheduler.Default).ConfigureAwait(false);
+            if (page is { Objects.Count: 0, IsTruncated: false } && !cancellationToken.IsCancellationRequested)
+                return new TailResult(request.Bookmark, StopReason.Completed, null,
+                    new RunStatistics(0, 0, 0, 0, 0, []) { PrefetchWindow = Pipeline.PrefetchController.For(request.Prefetch).Limit });
+        }
+        return await RunAsync(await system.ConfigureAwait(false), request, sink, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>
     /// Runs in the given ActorSystem (which needs <see cref="PipelineConfig.Hocon"/>, e.g. through
     /// <see cref="AkkaHostingExtensions.AddS3TailPipeline"/>).
@@ -62,11 +92,7 @@ public static class S3TailEngine
     public static async Task<TailResult> RunAsync(ActorSystem system, TailRequest request, ILineSink sink,
         CancellationToken cancellationToken = default)
     {
-        if (request.Prefetch is < 0 or > TailRequest.MaxPrefetch)
-            throw S3TailException.Usage($"--prefetch must be auto (0) or between 1 and {TailRequest.MaxPrefetch}; got {request.Prefetch}.");
-
-        if (request.Workers is not null && request.Filter is { Spec: null })
-            throw S3TailException.Usage("This run's line filter cannot travel to workers: only a GrepFilter can.");
+        Validate(request);
 
         // The last line the sequencer reported written: the result's bookmark, should the run end by a crash or the system end under it.
         Bookmarks.Bookmark? lastWritten = request.Bookmark;

@@ -25,6 +25,39 @@ public sealed class EngineSpecs
     }
 
     [Fact]
+    public async Task Should_end_a_run_whose_first_page_lists_nothing_without_waiting_for_an_actor_system()
+    {
+        using var source = Source(3, 2);
+        var never = new TaskCompletionSource<Akka.Actor.ActorSystem>().Task;
+        var request = new TailRequest { Source = source, Prefix = "nothing-here/", Bookmark = new Bookmark("k001", 2) };
+        request = request with { FirstPage = S3TailEngine.StartListing(source, request.Prefix, request.Bookmark) };
+
+        var result = await S3TailEngine.RunAsync(never, request, new HandlerLineSink((_, _, _) => true)).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(StopReason.Completed, result.Reason);
+        Assert.Equal(new Bookmark("k001", 2), result.Bookmark);
+        Assert.Equal(0, result.Statistics.ObjectsWritten);
+        Assert.Equal(64, result.Statistics.PrefetchWindow);   // where auto starts, as a run that lists nothing reports it
+    }
+
+    [Fact]
+    public async Task Should_wait_for_the_actor_system_when_the_first_page_lists_something_past_the_bookmark()
+    {
+        using var source = Source(3, 1);
+        var system = S3TailEngine.CreateActorSystem();
+        var request = new TailRequest { Source = source, Bookmark = new Bookmark("k001", 1) };
+        request = request with { FirstPage = S3TailEngine.StartListing(source, "", request.Bookmark) };
+        var keys = new List<string>();
+
+        var result = await S3TailEngine.RunAsync(Task.FromResult(system), request,
+            new HandlerLineSink((key, _, _) => { keys.Add(key); return true; }));
+        await system.Terminate();
+
+        Assert.Equal(["k002"], keys);
+        Assert.Equal(new Bookmark("k002", 1), result.Bookmark);
+    }
+
+    [Fact]
     public async Task Should_skip_the_keys_the_filter_refuses_without_fetching_them()
     {
         var source = Source(6, 1);
