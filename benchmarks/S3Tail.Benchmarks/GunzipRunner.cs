@@ -63,7 +63,7 @@ internal static class GunzipRunner
         return double.Parse(report[0], System.Globalization.CultureInfo.InvariantCulture) + double.Parse(report[1], System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    private static string Make(int megabytes)
+    internal static string Make(int megabytes)
     {
         var path = Path.Combine(Path.GetTempPath(), $"s3tail-gunzip-{megabytes}mb.log.gz");
         if (File.Exists(path)) return path;

@@ -5,6 +5,7 @@ using S3Tail.Benchmarks;
 // cpu [--objects N]: client CPU per small object, s3tail against a bare SDK loop, as processes.
 // auto [--objects N]: --prefetch auto against every fixed window at 5, 20 and 80 ms, and under 503s.
 // peers [--latency MS] [--objects N]: 575 objects at 20 ms a request (the issue-11 workload) by s3tail, rclone + zcat and aws s3 cp + zcat.
+// peers-large [--megabytes N] [--latency MS]: one gzip object (default 400 MB decoded) by s3tail, rclone cat | zcat, aws s3 cp - | zcat, and locally against zcat.
 // grep [--objects N]: --grep against a pipe to grep on N objects of 8 MB (default 128: 1 GB), local folder and warm cache.
 // large [--megabytes N]: one object (default 256 MB) behind a 16 MB/s per-connection cap, a single GET against s3tail's ranged parts.
 // listing: LIST requests a --since/--until window costs, by log sources under the prefix and window length.
@@ -27,6 +28,8 @@ switch (mode)
         return await AutoPrefetchRunner.RunAsync(args.Length > 2 && args[1] == "--objects" ? int.Parse(args[2]) : 5000);
     case "peers":
         return await PeersRunner.RunAsync(Option(args, "--objects") ?? 575, latencyMs: Option(args, "--latency") ?? 20, rounds: 3);
+    case "peers-large":
+        return await PeersLargeRunner.RunAsync(Option(args, "--megabytes") ?? 400, latencyMs: Option(args, "--latency") ?? 20, rounds: Option(args, "--rounds") ?? 5);
     case "workers":
         return await WorkersRunner.RunAsync(Option(args, "--objects") ?? 40, Option(args, "--megabytes") ?? 4, Option(args, "--latency") ?? 20, rounds: 3,
             kilobytesEach: Option(args, "--kilobytes"));

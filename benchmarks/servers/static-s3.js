@@ -82,7 +82,7 @@ function get(req, res, o) {
   headers['content-length'] = end - start + 1;
   res.writeHead(status, headers);
   if (req.method === 'HEAD') return res.end();
-  fs.createReadStream(o.file, { start, end }).pipe(res);
+  fs.createReadStream(o.file, { start, end, highWaterMark: 1 << 20 }).pipe(res);
 }
 
 http.createServer((req, res) => {
