@@ -32,6 +32,9 @@ public abstract class WorkerFleet(S3ServerFixture fixture) : IDisposable
 
     protected readonly Dictionary<string, string> _homes = new();
 
+    /// <summary>Workers keeping what they fetch in their HOME's cache: a file there says one has begun fetching.</summary>
+    private readonly HashSet<string> _cachesAtHome = new();
+
     /// <summary>The files in the default cache of the worker at <paramref name="address"/>.</summary>
     protected string[] CacheEntries(string address)
     {
@@ -46,6 +49,7 @@ public abstract class WorkerFleet(S3ServerFixture fixture) : IDisposable
         string address = $"127.0.0.1:{FreePort()}";
         var cli = new CliProcess();
         _homes[address] = cli.Home;
+        if (!options.Contains("--cache-hours") && !options.Contains("--cache-path")) _cachesAtHome.Add(address);
         var worker = new RunningCli(cli, ["worker", "--listen", address, "--secret-file", file, "--allow-endpoint", _server.Endpoint, .. options]);
         _workers.Add(worker);
         WaitUntilListening(address);
@@ -99,6 +103,13 @@ public abstract class WorkerFleet(S3ServerFixture fixture) : IDisposable
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while (run.StderrText.Split('\n').Count(l => l.Contains("joined the run")) < workers && DateTime.UtcNow < deadline)
             await Task.Delay(50);
+        // Joined is not yet fetching: on a loaded machine this machine's downloaders could take
+        // every object before a worker's first ask arrived. Each worker of the run that caches at
+        // home holds the GETs back until it has fetched one.
+        var spreadOver = args.SkipWhile(a => a != "--workers").Skip(1).FirstOrDefault()?.Split(',') ?? [];
+        foreach (var address in spreadOver.Where(_cachesAtHome.Contains))
+            while (CacheEntries(address).Length == 0 && !run.HasExited && DateTime.UtcNow < deadline)
+                await Task.Delay(50);
         await _server.SetRulesAsync(bucket, [new { op = "getObject", delayMs }, .. moreRules]);
         return run;
     }

@@ -34,6 +34,9 @@ public sealed partial class RunningCli : IDisposable
 
     public int Pid => _process.Id;
 
+    /// <summary>Whether the process has ended.</summary>
+    public bool HasExited => _process.HasExited;
+
     public long StdoutLength { get { lock (_stdout) return _stdout.Length; } }
 
     /// <summary>What it wrote to stdout so far.</summary>
