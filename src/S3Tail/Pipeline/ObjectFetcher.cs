@@ -11,9 +11,9 @@ namespace S3Tail.Pipeline;
 /// <list type="bullet">
 /// <item>a plain file the source can read in place (a local folder) is used where it is;</item>
 /// <item>a valid cache entry is used as it is;</item>
-/// <item>anything else — every S3 object, and gzip from any source — is read (continuing after
-/// cuts), gunzipped if it is gzip, and written LZ4-compressed to a temporary file that becomes
-/// the cache entry, or a spool file when there is no cache. So gzip is checked end to end before
+/// <item>anything else — every S3 object, and compressed objects from any source — is read
+/// (continuing after cuts), decompressed if it is gzip, zstd, Snappy or zip, and written LZ4-compressed to a temporary file that becomes
+/// the cache entry, or a spool file when there is no cache. So compressed data is checked end to end before
 /// its first line is written, whatever the source.</item>
 /// </list>
 /// The downloader actors run this; it is a plain class so it can be used and tested alone.
@@ -125,9 +125,9 @@ internal sealed class ObjectFetcher(IObjectSource source, ObjectCache? cache, Sp
         if (source.ReadsInPlace)
         {
             var local = await source.OpenReadAsync(info, 0, cancellationToken).ConfigureAwait(false);
-            var head = new byte[2];
-            int n = local.ReadAtLeast(head, 2, throwOnEndOfStream: false);
-            if (!GzipDetection.IsGzip(head.AsSpan(0, n)))
+            var head = new byte[CompressionDetection.HeadBytes];
+            int n = local.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+            if (CompressionDetection.Detect(head.AsSpan(0, n)) == Compression.None)
             {
                 await local.DisposeAsync().ConfigureAwait(false);
                 return new InPlaceContent(source, info);
@@ -187,7 +187,7 @@ internal sealed class ObjectFetcher(IObjectSource source, ObjectCache? cache, Sp
             throw new InvalidOperationException("a fetch needs the cache or a spool folder");
         try
         {
-            await using var decoded = await GzipDetection.DecodeAsync(stored, cancellationToken).ConfigureAwait(false);
+            await using var decoded = await CompressionDetection.DecompressAsync(stored, Scratch, cancellationToken).ConfigureAwait(false);
             if (info.Size > SmallStoredBytes)
                 return await WriteEntryAsync(info, entryPath, ReadOnlyMemory<byte>.Empty, decoded, cancellationToken).ConfigureAwait(false);
             // Read into a pooled buffer; keep an array of the exact size.
@@ -207,11 +207,18 @@ internal sealed class ObjectFetcher(IObjectSource source, ObjectCache? cache, Sp
                 System.Buffers.ArrayPool<byte>.Shared.Return(head);
             }
         }
+        catch (BrokenContentException e)
+        {
+            throw S3TailException.Runtime($"The object {source.Describe(info.Key)} is not valid {e.Format} ({e.Reason.TrimEnd('.')}).", e);
+        }
         catch (InvalidDataException e)
         {
             throw S3TailException.Runtime($"The object {source.Describe(info.Key)} is not valid gzip ({e.Message.TrimEnd('.')}).", e);
         }
     }
+
+    /// <summary>A temporary file for content read out of order (zip, Parquet): in the spool folder, else the system's.</summary>
+    private Stream Scratch() => spool is not null ? spool.CreateScratch() : SpoolFolder.CreateScratchIn(Path.GetTempPath());
 
     /// <summary>Writes <paramref name="head"/> and then the rest of <paramref name="rest"/> to a cache entry or spool file.</summary>
     private async Task<ObjectContent> WriteEntryAsync(ObjectInfo info, string? entryPath, ReadOnlyMemory<byte> head, Stream rest,
