@@ -3,6 +3,7 @@ using S3Tail.Logging;
 using S3Tail.Storage;
 using S3Tail.Windowing;
 using S3Tail.Filtering;
+using S3Tail.Decoding;
 using S3Tail.Cli.Bookmarks;
 using S3Tail.Cli.Config;
 
@@ -34,7 +35,8 @@ internal sealed record RunSettings(
     LineFilter? Filter,
     long? MaxLines,
     IReadOnlyList<string>? Workers = null,
-    string? ClusterSecret = null)
+    string? ClusterSecret = null,
+    DecodeOptions? Decoding = null)
 {
     public const double DefaultCacheHours = 24;
 
@@ -82,7 +84,22 @@ internal sealed record RunSettings(
             cacheHours,
             cli.CachePath ?? options.CachePath ?? DefaultCachePath(host.Home),
             cli.CacheLookup, cli.SkipErrors, cli.Quiet, warnings, TimeSpan.FromSeconds(timeout), window, follow, filter, cli.MaxCount,
-            WorkersFrom(cli), cli.Workers is null ? null : Cli.ClusterSecret.Read(cli.SecretFile, host.Variables));
+            WorkersFrom(cli), cli.Workers is null ? null : Cli.ClusterSecret.Read(cli.SecretFile, host.Variables), DecodingFrom(cli));
+    }
+
+    /// <summary>--format and --records-with-parent; the latter means nothing when objects are read as lines.</summary>
+    private static DecodeOptions DecodingFrom(CliSettings cli)
+    {
+        var format = cli.Format switch
+        {
+            null or "auto" => ObjectFormat.Auto,
+            "lines" => ObjectFormat.Lines,
+            "records" => ObjectFormat.Records,
+            var other => throw S3TailException.Usage($"--format takes auto, lines or records; got '{other}'."),
+        };
+        if (cli.RecordsWithParent && format == ObjectFormat.Lines)
+            throw S3TailException.Usage("--records-with-parent and --format lines cannot be combined: lines have no records.");
+        return new DecodeOptions(format, cli.RecordsWithParent);
     }
 
     /// <summary>--workers HOST:PORT[,HOST:PORT…], each a host and a port.</summary>
