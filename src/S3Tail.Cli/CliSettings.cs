@@ -35,4 +35,5 @@ internal sealed record CliSettings(
     string? SecretFile = null,
     bool RequestPayer = false,
     string? Format = null,
-    bool RecordsWithParent = false);
+    bool RecordsWithParent = false,
+    bool ParquetText = false);

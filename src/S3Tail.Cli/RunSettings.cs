@@ -87,7 +87,7 @@ internal sealed record RunSettings(
             WorkersFrom(cli), cli.Workers is null ? null : Cli.ClusterSecret.Read(cli.SecretFile, host.Variables), DecodingFrom(cli));
     }
 
-    /// <summary>--format and --records-with-parent; the latter means nothing when objects are read as lines.</summary>
+    /// <summary>--format, --records-with-parent and --parquet-text; the latter two mean nothing when objects are read as lines.</summary>
     private static DecodeOptions DecodingFrom(CliSettings cli)
     {
         var format = cli.Format switch
@@ -95,11 +95,14 @@ internal sealed record RunSettings(
             null or "auto" => ObjectFormat.Auto,
             "lines" => ObjectFormat.Lines,
             "records" => ObjectFormat.Records,
-            var other => throw S3TailException.Usage($"--format takes auto, lines or records; got '{other}'."),
+            "parquet" => ObjectFormat.Parquet,
+            var other => throw S3TailException.Usage($"--format takes auto, lines, records or parquet; got '{other}'."),
         };
-        if (cli.RecordsWithParent && format == ObjectFormat.Lines)
-            throw S3TailException.Usage("--records-with-parent and --format lines cannot be combined: lines have no records.");
-        return new DecodeOptions(format, cli.RecordsWithParent);
+        if (cli.RecordsWithParent && format is ObjectFormat.Lines or ObjectFormat.Parquet)
+            throw S3TailException.Usage($"--records-with-parent and --format {cli.Format} cannot be combined: it applies to JSON records.");
+        if (cli.ParquetText && format is ObjectFormat.Lines or ObjectFormat.Records)
+            throw S3TailException.Usage($"--parquet-text and --format {cli.Format} cannot be combined: it applies to Parquet rows.");
+        return new DecodeOptions(format, cli.RecordsWithParent, cli.ParquetText);
     }
 
     /// <summary>--workers HOST:PORT[,HOST:PORT…], each a host and a port.</summary>

@@ -7,13 +7,16 @@ internal enum Framing
     Lines,
     /// <summary>JSON documents (<see cref="JsonRecordStream"/>).</summary>
     Json,
+    /// <summary>A Parquet file (<see cref="ParquetRowStream"/>).</summary>
+    Parquet,
 }
 
 /// <summary>
 /// An object's stored bytes to the lines s3tail writes, in two steps told from the content and
 /// never from the key (docs/design.md §14): decompression (<see cref="CompressionDetection"/>),
-/// then framing. Under <see cref="ObjectFormat.Auto"/>, content whose first byte other than
-/// whitespace is <c>{</c> is JSON; anything else is lines, as it always was.
+/// then framing. Under <see cref="ObjectFormat.Auto"/>, content that starts with Parquet's magic
+/// <c>PAR1</c> is Parquet (whose footer ends with it too, checked as it is read), content whose
+/// first byte other than whitespace is <c>{</c> is JSON; anything else is lines, as it always was.
 /// </summary>
 internal static class ObjectDecoding
 {
@@ -24,6 +27,8 @@ internal static class ObjectDecoding
     {
         ObjectFormat.Lines => Framing.Lines,
         ObjectFormat.Records => Framing.Json,
+        ObjectFormat.Parquet => Framing.Parquet,
+        _ when head.StartsWith("PAR1"u8) => Framing.Parquet,
         _ => head.IndexOfAnyExcept(" \t\r\n"u8) is var first and >= 0 && head[first] == '{' ? Framing.Json : Framing.Lines,
     };
 
@@ -44,6 +49,7 @@ internal static class ObjectDecoding
             return DetectFraming(head.AsSpan(0, n), options.Format) switch
             {
                 Framing.Json => new JsonRecordStream(whole, options.RecordsWithParent),
+                Framing.Parquet => await ParquetRowStream.OpenAsync(whole, options.ParquetText, scratch, cancellationToken).ConfigureAwait(false),
                 _ => whole,
             };
         }

@@ -61,6 +61,7 @@ internal sealed class ProtocolSerializer(ExtendedActorSystem system) : Serialize
                     {
                         w.Write((byte)decoding.Format);
                         w.Write(decoding.RecordsWithParent);
+                        w.Write(decoding.ParquetText);
                     }
                     break;
                 case WantWork want:
@@ -105,7 +106,7 @@ internal sealed class ProtocolSerializer(ExtendedActorSystem system) : Serialize
     {
         byte format = r.ReadByte();
         if (!Enum.IsDefined((ObjectFormat)format)) throw new System.Runtime.Serialization.SerializationException($"unknown object format {format}");
-        return new DecodeOptions((ObjectFormat)format, r.ReadBoolean());
+        return new DecodeOptions((ObjectFormat)format, r.ReadBoolean(), r.ReadBoolean());
     }
 
     public override object FromBinary(byte[] bytes, string manifest)

@@ -163,7 +163,7 @@ public sealed class RecordsSpecs(S3ServerFixture fixture) : IClassFixture<S3Serv
     }
 
     [Theory]
-    [InlineData("--format", "xml", "--format takes auto, lines or records")]
+    [InlineData("--format", "xml", "--format takes auto, lines, records or parquet")]
     [InlineData("--format", "lines", "--records-with-parent and --format lines")]
     public async Task Should_refuse_a_format_it_does_not_know_and_parents_of_lines(string option, string value, string mention)
     {
