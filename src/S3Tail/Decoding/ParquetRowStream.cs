@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Json;
 using Parquet;
 using Parquet.Schema;
-using Parquet.Serialization;
 
 namespace S3Tail.Decoding;
 
@@ -33,8 +32,7 @@ internal sealed class ParquetRowStream : ReadOnlyStream
     private readonly Utf8JsonWriter _json;
     private int _taken;                          // bytes of _output already read
     private int _group = -1;                     // the row group being written
-    private IList<Dictionary<string, object>>? _rows;
-    private Dictionary<string, bool[]> _emptyLists = [];   // the group's rows whose list column holds an empty list
+    private ParquetGroup? _rows;                 // the row group's values, until its last row is written
     private int _row;
 
     private ParquetRowStream(Stream file, ParquetReader reader, bool text, long maxRowGroupBytes)
@@ -76,14 +74,14 @@ internal sealed class ParquetRowStream : ReadOnlyStream
         {
             _output.ResetWrittenCount();
             _taken = 0;
-            if (_rows is null || _row == _rows.Count)
+            if (_rows is null || _row == _rows.RowCount)
             {
                 if (_group + 1 >= _reader.RowGroupCount) return 0;
                 await LoadGroup(_group + 1, cancellationToken).ConfigureAwait(false);
                 continue;
             }
-            while (_row < _rows.Count && _output.WrittenCount < OutputBatch) WriteRow(_rows[_row], _row++);
-            if (_row == _rows.Count) _rows = null;   // let the group go before the next one is read
+            while (_row < _rows.RowCount && _output.WrittenCount < OutputBatch) WriteRow(_rows, _row++);
+            if (_row == _rows.RowCount) _rows = null;   // let the group go before the next one is read
         }
         int n = Math.Min(buffer.Length, _output.WrittenCount - _taken);
         _output.WrittenSpan.Slice(_taken, n).CopyTo(buffer.Span);
@@ -98,28 +96,19 @@ internal sealed class ParquetRowStream : ReadOnlyStream
             throw new BrokenContentException("Parquet", $"beyond a bound: row group {group} holds {size} bytes uncompressed, more than {_maxRowGroupBytes / (1024 * 1024)} MiB");
         _group = group;
         _row = 0;
-        _file.Position = 0;
-        var result = await Broken.Guard(() => ParquetSerializer.DeserializeUntypedAsync(_file, null, group, cancellationToken), $"row group {group}")
+        _rows = await Broken.Guard(() => ParquetGroup.ReadAsync(_reader, _file, group, _fields, cancellationToken), $"row group {group}")
             .ConfigureAwait(false);
-        _rows = result.Data;
-        _emptyLists = await ParquetEmptyLists.FindAsync(_reader, group, _fields, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>A top-level column's value in a row; an empty list where the rows say nothing and the column's levels say empty.</summary>
-    private object? Value(Dictionary<string, object> row, int rowIndex, Field field) =>
-        row.TryGetValue(field.Name, out var value) && value is not null ? value
-        : _emptyLists.TryGetValue(field.Name, out var empty) && empty[rowIndex] ? Array.Empty<object>()
-        : null;
-
-    private void WriteRow(Dictionary<string, object> row, int rowIndex)
+    private void WriteRow(ParquetGroup rows, int row)
     {
         if (!_text)
         {
             _json.WriteStartObject();
-            foreach (var field in _fields)
+            for (int i = 0; i < _fields.Count; i++)
             {
-                _json.WritePropertyName(field.Name);
-                ParquetValues.Write(_json, field, Value(row, rowIndex, field));
+                _json.WritePropertyName(_fields[i].Name);
+                ParquetValues.Write(_json, _fields[i], rows.Value(row, i));
             }
             _json.WriteEndObject();
             _json.Flush();
@@ -130,7 +119,7 @@ internal sealed class ParquetRowStream : ReadOnlyStream
             for (int i = 0; i < _fields.Count; i++)
             {
                 if (i > 0) _output.Write(" "u8);
-                object? value = Value(row, rowIndex, _fields[i]);
+                object? value = rows.Value(row, i);
                 if (ParquetValues.Text(value) is { } text) Encoding.UTF8.GetBytes(text.AsSpan(), _output);
                 else
                 {
