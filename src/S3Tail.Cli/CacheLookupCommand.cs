@@ -4,11 +4,14 @@ using S3Tail.Windowing;
 
 namespace S3Tail.Cli;
 
-/// <summary><c>--cache-lookup</c>: for each key under the URI (and in the time window), where its cache entry is; downloads nothing.</summary>
+/// <summary>
+/// <c>--cache-lookup</c>: for each key under the URI (and in the time window), where its cache
+/// entry is, for the run's --format (its cache suffix); downloads nothing.
+/// </summary>
 internal static class CacheLookupCommand
 {
     public static async Task<ExitCode> RunAsync(IObjectSource source, string prefix, TimeWindow? window, ObjectCache? cache,
-        TextWriter output, RetryPolicy retry, CancellationToken cancellationToken)
+        TextWriter output, RetryPolicy retry, CancellationToken cancellationToken, string cacheSuffix = "")
     {
         var scan = window is null ? null : new WindowScan(window);
         string? startAfter = null;
@@ -21,7 +24,7 @@ internal static class CacheLookupCommand
                 : scan.Take(page);
             foreach (var info in objects)
             {
-                string? entry = cache is not null && source.CacheIdentity is { } id ? cache.Lookup(id, info, markUsed: false) : null;
+                string? entry = cache is not null && source.CacheIdentity is { } id ? cache.Lookup(id + cacheSuffix, info, markUsed: false) : null;
                 await output.WriteAsync($"{source.BucketName}/{info.Key}\n  => {entry ?? "NOT IN CACHE"}\n");
             }
             if (next is null) break;

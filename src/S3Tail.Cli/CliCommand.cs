@@ -117,6 +117,19 @@ internal static class CliCommand
             ? n : throw S3TailException.Usage($"--max-count '{s}' is not a whole number of lines.")),
     };
 
+    public static readonly Option<string?> Format = new("--format")
+    {
+        Description = "How objects become lines: auto (told from each object: Parquet rows and JSON records one a line, else lines), " +
+                      "lines (the bytes as they are), records (JSON documents), parquet (Parquet rows)",
+        HelpName = "auto|lines|records|parquet",
+    };
+
+    public static readonly Option<bool> RecordsWithParent = new("--records-with-parent")
+    { Description = "Each JSON record also gets its document's scalar members (messageType, owner, logGroup, fileVersion...)" };
+
+    public static readonly Option<bool> ParquetText = new("--parquet-text")
+    { Description = "Parquet rows as their values separated by spaces, '-' for null (the text VPC flow log layout), not JSON" };
+
     public static readonly Option<bool> CacheLookup = new("--cache-lookup")
     { Description = "For each key under URI, print whether it is cached; download nothing" };
 
@@ -161,7 +174,8 @@ internal static class CliCommand
             "Reads the log objects under an S3 prefix (or a local folder) as one stream, in key order, " +
             "and remembers exactly where it stopped.")
         {
-            Uri, ConfigFile, Region, Profile, EndpointUrl, RequestPayer, Bookmark, Since, Until, Follow, Poll, LookBack, Grep, FixedStrings, IgnoreCase, InvertMatch, MaxCount, Prefetch, LogLevel, LogFile,
+            Uri, ConfigFile, Region, Profile, EndpointUrl, RequestPayer, Bookmark, Since, Until, Follow, Poll, LookBack, Grep, FixedStrings, IgnoreCase, InvertMatch, MaxCount,
+            Format, RecordsWithParent, ParquetText, Prefetch, LogLevel, LogFile,
             CacheHours, CachePath, CacheLookup, SkipErrors, Timeout, Quiet, Progress, NoProgress, Workers, SecretFile,
         };
         var worker = new Command("worker", "Serve runs started elsewhere with --workers: fetch and decode objects for them")
@@ -199,5 +213,5 @@ internal static class CliCommand
         p.GetValue(NoProgress) ? false : p.GetValue(Progress) ? true : null, p.GetValue(Timeout),
         p.GetValue(Since), p.GetValue(Until), p.GetValue(Follow), p.GetValue(Poll), p.GetValue(LookBack),
         p.GetValue(Grep), p.GetValue(FixedStrings), p.GetValue(IgnoreCase), p.GetValue(InvertMatch), p.GetValue(MaxCount),
-        p.GetValue(Workers), p.GetValue(SecretFile), p.GetValue(RequestPayer));
+        p.GetValue(Workers), p.GetValue(SecretFile), p.GetValue(RequestPayer), p.GetValue(Format), p.GetValue(RecordsWithParent), p.GetValue(ParquetText));
 }

@@ -33,4 +33,7 @@ internal sealed record CliSettings(
     long? MaxCount = null,
     string? Workers = null,
     string? SecretFile = null,
-    bool RequestPayer = false);
+    bool RequestPayer = false,
+    string? Format = null,
+    bool RecordsWithParent = false,
+    bool ParquetText = false);

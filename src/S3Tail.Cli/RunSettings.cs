@@ -3,6 +3,7 @@ using S3Tail.Logging;
 using S3Tail.Storage;
 using S3Tail.Windowing;
 using S3Tail.Filtering;
+using S3Tail.Decoding;
 using S3Tail.Cli.Bookmarks;
 using S3Tail.Cli.Config;
 
@@ -34,7 +35,8 @@ internal sealed record RunSettings(
     LineFilter? Filter,
     long? MaxLines,
     IReadOnlyList<string>? Workers = null,
-    string? ClusterSecret = null)
+    string? ClusterSecret = null,
+    DecodeOptions? Decoding = null)
 {
     public const double DefaultCacheHours = 24;
 
@@ -82,7 +84,25 @@ internal sealed record RunSettings(
             cacheHours,
             cli.CachePath ?? options.CachePath ?? DefaultCachePath(host.Home),
             cli.CacheLookup, cli.SkipErrors, cli.Quiet, warnings, TimeSpan.FromSeconds(timeout), window, follow, filter, cli.MaxCount,
-            WorkersFrom(cli), cli.Workers is null ? null : Cli.ClusterSecret.Read(cli.SecretFile, host.Variables));
+            WorkersFrom(cli), cli.Workers is null ? null : Cli.ClusterSecret.Read(cli.SecretFile, host.Variables), DecodingFrom(cli));
+    }
+
+    /// <summary>--format, --records-with-parent and --parquet-text; the latter two mean nothing when objects are read as lines.</summary>
+    private static DecodeOptions DecodingFrom(CliSettings cli)
+    {
+        var format = cli.Format switch
+        {
+            null or "auto" => ObjectFormat.Auto,
+            "lines" => ObjectFormat.Lines,
+            "records" => ObjectFormat.Records,
+            "parquet" => ObjectFormat.Parquet,
+            var other => throw S3TailException.Usage($"--format takes auto, lines, records or parquet; got '{other}'."),
+        };
+        if (cli.RecordsWithParent && format is ObjectFormat.Lines or ObjectFormat.Parquet)
+            throw S3TailException.Usage($"--records-with-parent and --format {cli.Format} cannot be combined: it applies to JSON records.");
+        if (cli.ParquetText && format is ObjectFormat.Lines or ObjectFormat.Records)
+            throw S3TailException.Usage($"--parquet-text and --format {cli.Format} cannot be combined: it applies to Parquet rows.");
+        return new DecodeOptions(format, cli.RecordsWithParent, cli.ParquetText);
     }
 
     /// <summary>--workers HOST:PORT[,HOST:PORT…], each a host and a port.</summary>

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using S3Tail.Bookmarks;
 using S3Tail.Cache;
+using S3Tail.Decoding;
 using S3Tail.Following;
 using S3Tail.Logging;
 using S3Tail.Storage;
@@ -60,7 +61,7 @@ internal static class TailCommand
                 try
                 {
                     await CacheLookupCommand.RunAsync(source, settings.Source.Prefix, settings.Window, cache, host.Out,
-                        settings.Retry, stop.Token);
+                        settings.Retry, stop.Token, (settings.Decoding ?? DecodeOptions.Default).CacheSuffix);
                 }
                 catch (OperationCanceledException) when (stop.IsCancellationRequested) { }
                 return signals.Signal is { } signal ? ExitCodes.For(signal) : ExitCode.Ok;
@@ -89,6 +90,7 @@ internal static class TailCommand
                 Follow = follow,
                 Filter = settings.Filter,
                 MaxLines = settings.MaxLines,
+                Decoding = settings.Decoding ?? DecodeOptions.Default,
                 Prefetch = settings.Prefetch,
                 Cache = cache,
                 SkipErrors = settings.SkipErrors,

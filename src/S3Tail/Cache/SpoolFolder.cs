@@ -36,6 +36,16 @@ internal sealed class SpoolFolder(string? parent = null) : IDisposable
         (EntryFile.Create(Folder, info.ETag, info.Size),
          Path.Combine(Folder, Interlocked.Increment(ref _next).ToString("D8")));
 
+    /// <summary>
+    /// A private temporary file in this folder, deleted when closed: where an object that must be
+    /// read out of order (a zip's directory, a Parquet footer, both at the end) waits whole.
+    /// </summary>
+    public FileStream CreateScratch() => CreateScratchIn(Folder);
+
+    /// <inheritdoc cref="CreateScratch"/>
+    public static FileStream CreateScratchIn(string folder) =>
+        PrivateFiles.CreateNew(Path.Combine(folder, $".tmp-{Environment.ProcessId}-{Guid.NewGuid():N}"), 0, FileOptions.DeleteOnClose);
+
     public void Dispose()
     {
         if (!_folder.IsValueCreated) return;

@@ -6,11 +6,12 @@ namespace S3Tail.Workers;
 /// <see cref="JoinRun"/> and in the secret's certificate (<see cref="ClusterIdentity"/>), so nodes of different s3tail versions tell each
 /// other apart instead of misreading each other's messages. Raise it with any change to a
 /// message's wire form, to the way the secret becomes a key, or to what a worker does with work.
-/// Version 1 (no number anywhere) derived the key with HKDF.
+/// Version 1 (no number anywhere) derived the key with HKDF; version 3 added the run's decoding
+/// (--format) to <see cref="Work"/>.
 /// </summary>
 internal static class WorkerProtocol
 {
-    public const int Version = 2;
+    public const int Version = 3;
 
     /// <summary>This s3tail's own version, for messages naming both sides.</summary>
     public static string Software { get; } =

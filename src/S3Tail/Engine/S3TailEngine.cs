@@ -100,7 +100,7 @@ public static class S3TailEngine
         request = request with { BookmarkMoved = b => { Volatile.Write(ref lastWritten, b); moved?.Invoke(b); } };
         // Made at first use: objects without a cache entry to go to (no cache, or gzip read from a local folder).
         using var spool = new SpoolFolder(request.SpoolParent);
-        var fetcher = new ObjectFetcher(request.Source, request.Cache, spool, request.Retry, request.Log, request.Progress);
+        var fetcher = new ObjectFetcher(request.Source, request.Cache, spool, request.Retry, request.Log, request.Progress, request.Decoding);
         using var stopping = new CancellationTokenSource();
         var completion = new TaskCompletionSource<TailResult>(TaskCreationOptions.RunContinuationsAsynchronously);
         // Akka's own events (a crash its supervisor reports) go to the run's log, never to stdout.

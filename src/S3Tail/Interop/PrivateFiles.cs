@@ -11,11 +11,12 @@ internal static class PrivateFiles
     private const UnixFileMode FileMode600 = UnixFileMode.UserRead | UnixFileMode.UserWrite;
     private const UnixFileMode DirMode700 = FileMode600 | UnixFileMode.UserExecute;
 
-    public static FileStream CreateNew(string path, int bufferSize = 0)
+    public static FileStream CreateNew(string path, int bufferSize = 0, FileOptions fileOptions = FileOptions.None)
     {
         var options = new FileStreamOptions
         {
             Mode = FileMode.CreateNew, Access = FileAccess.ReadWrite, Share = FileShare.None, BufferSize = bufferSize,
+            Options = fileOptions,
         };
         if (!OperatingSystem.IsWindows()) SetMode(options);
         return new FileStream(path, options);

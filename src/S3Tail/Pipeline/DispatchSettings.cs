@@ -23,6 +23,9 @@ internal sealed record DispatchSettings(IActorRef Sequencer, PrefetchController 
     /// <summary>The run's --grep, which workers apply before sending lines back.</summary>
     public Filtering.GrepSpec? Filter { get; init; }
 
+    /// <summary>How the run cuts objects into lines, which workers do the same way.</summary>
+    public Decoding.DecodeOptions Decoding { get; init; } = S3Tail.Decoding.DecodeOptions.Default;
+
     /// <summary>Where a worker's large objects are put together (needed with workers).</summary>
     public SpoolFolder? Spool { get; init; }
 

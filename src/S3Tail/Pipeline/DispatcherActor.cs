@@ -200,7 +200,7 @@ internal sealed class DispatcherActor : ReceiveActor
         {
             var puller = _pullers[id];
             var (seq, fetch) = _ledger.Take(id, 1)[0];
-            puller.Ref.Tell(puller.Local ? fetch : _settings.Workers!.WorkFor(fetch, _settings.Filter));
+            puller.Ref.Tell(puller.Local ? fetch : _settings.Workers!.WorkFor(fetch, _settings.Filter, _settings.Decoding));
             _pullers[id] = puller with { Demand = puller.Demand - 1 };
             _window.Given(seq, fetch.Object.Size);
         }

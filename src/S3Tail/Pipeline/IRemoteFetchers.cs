@@ -19,8 +19,11 @@ internal interface IRemoteFetchers
     /// </summary>
     Props Gateway(IActorRef dispatcher, IActorRef coordinator, TailRequest request);
 
-    /// <summary>The message a worker is sent to fetch <paramref name="fetch"/> (filtering with <paramref name="filter"/>, if any).</summary>
-    object WorkFor(FetchObject fetch, Filtering.GrepSpec? filter);
+    /// <summary>
+    /// The message a worker is sent to fetch <paramref name="fetch"/>, decode it as
+    /// <paramref name="decoding"/> says, and filter it with <paramref name="filter"/>, if any.
+    /// </summary>
+    object WorkFor(FetchObject fetch, Filtering.GrepSpec? filter, Decoding.DecodeOptions decoding);
 
     /// <summary>The workers (HOST:PORT), in the order the run's summary names them; the dispatcher counts what each fetched.</summary>
     IReadOnlyList<string> Addresses { get; }

@@ -9,18 +9,22 @@ namespace S3Tail.Pipeline;
 /// <summary>
 /// Gets one object's decoded bytes onto local disk, by one path for every source:
 /// <list type="bullet">
-/// <item>a plain file the source can read in place (a local folder) is used where it is;</item>
+/// <item>a plain file of lines the source can read in place (a local folder) is used where it is;</item>
 /// <item>a valid cache entry is used as it is;</item>
-/// <item>anything else — every S3 object, and gzip from any source — is read (continuing after
-/// cuts), gunzipped if it is gzip, and written LZ4-compressed to a temporary file that becomes
-/// the cache entry, or a spool file when there is no cache. So gzip is checked end to end before
+/// <item>anything else — every S3 object, and compressed objects from any source — is read
+/// (continuing after cuts), decompressed if it is gzip, zstd, Snappy or zip, cut into lines by its
+/// framing (JSON records: see <see cref="ObjectDecoding"/>), and written LZ4-compressed to a temporary file that becomes
+/// the cache entry, or a spool file when there is no cache. So compressed data is checked end to end before
 /// its first line is written, whatever the source.</item>
 /// </list>
 /// The downloader actors run this; it is a plain class so it can be used and tested alone.
 /// </summary>
 internal sealed class ObjectFetcher(IObjectSource source, ObjectCache? cache, SpoolFolder? spool, RetryPolicy retry, ILog log,
-    RunProgress? progress = null)
+    RunProgress? progress = null, DecodeOptions? decoding = null)
 {
+    /// <summary>How objects are cut into lines (the run's --format); the cache keeps each way apart.</summary>
+    public DecodeOptions Decoding { get; } = decoding ?? DecodeOptions.Default;
+
     /// <summary>Counts GETs made and cache hits, for the summary and the tests.</summary>
     public long Downloads => Interlocked.Read(ref _downloads);
     public long CacheHits => Interlocked.Read(ref _cacheHits);
@@ -125,9 +129,10 @@ internal sealed class ObjectFetcher(IObjectSource source, ObjectCache? cache, Sp
         if (source.ReadsInPlace)
         {
             var local = await source.OpenReadAsync(info, 0, cancellationToken).ConfigureAwait(false);
-            var head = new byte[2];
-            int n = local.ReadAtLeast(head, 2, throwOnEndOfStream: false);
-            if (!GzipDetection.IsGzip(head.AsSpan(0, n)))
+            var head = new byte[ObjectDecoding.FramingHeadBytes];
+            int n = local.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+            if (CompressionDetection.Detect(head.AsSpan(0, n)) == Compression.None
+                && ObjectDecoding.DetectFraming(head.AsSpan(0, n), Decoding.Format) == Framing.Lines)
             {
                 await local.DisposeAsync().ConfigureAwait(false);
                 return new InPlaceContent(source, info);
@@ -139,7 +144,7 @@ internal sealed class ObjectFetcher(IObjectSource source, ObjectCache? cache, Sp
         string? entryPath = null;
         if (cache is not null && source.CacheIdentity is { } identity)
         {
-            var (state, entry) = cache.Find(identity, info);
+            var (state, entry) = cache.Find(identity + Decoding.CacheSuffix, info);
             entryPath = entry;
             if (state == EntryState.Valid && !bypassCache)
             {
@@ -190,7 +195,7 @@ internal sealed class ObjectFetcher(IObjectSource source, ObjectCache? cache, Sp
             throw new InvalidOperationException("a fetch needs the cache or a spool folder");
         try
         {
-            await using var decoded = await GzipDetection.DecodeAsync(stored, cancellationToken).ConfigureAwait(false);
+            await using var decoded = await ObjectDecoding.DecodeAsync(stored, Decoding, Scratch, cancellationToken).ConfigureAwait(false);
             if (info.Size > SmallStoredBytes)
                 return await WriteEntryAsync(info, entryPath, ReadOnlyMemory<byte>.Empty, decoded, cancellationToken).ConfigureAwait(false);
             // Read into a pooled buffer; keep an array of the exact size.
@@ -210,11 +215,18 @@ internal sealed class ObjectFetcher(IObjectSource source, ObjectCache? cache, Sp
                 System.Buffers.ArrayPool<byte>.Shared.Return(head);
             }
         }
+        catch (BrokenContentException e)
+        {
+            throw S3TailException.Runtime($"The object {source.Describe(info.Key)} is not valid {e.Format} ({e.Reason.TrimEnd('.')}).", e);
+        }
         catch (InvalidDataException e)
         {
             throw S3TailException.Runtime($"The object {source.Describe(info.Key)} is not valid gzip ({e.Message.TrimEnd('.')}).", e);
         }
     }
+
+    /// <summary>A temporary file for content read out of order (zip, Parquet): in the spool folder, else the system's.</summary>
+    private Stream Scratch() => spool is not null ? spool.CreateScratch() : SpoolFolder.CreateScratchIn(Path.GetTempPath());
 
     /// <summary>Writes <paramref name="head"/> and then the rest of <paramref name="rest"/> to a cache entry or spool file.</summary>
     private async Task<ObjectContent> WriteEntryAsync(ObjectInfo info, string? entryPath, ReadOnlyMemory<byte> head, Stream rest,

@@ -86,6 +86,7 @@ internal sealed class RunCoordinatorActor : ReceiveActor
             Downloader = DownloaderActor.Props(_settings),
             Workers = _settings.Workers,
             Filter = _request.Filter?.Spec,
+            Decoding = _request.Decoding,
             Spool = _settings.Workers is null ? null : _fetcher.Spool,
             Stopping = _stopping.Token,
             TallyTo = Self,

@@ -59,6 +59,12 @@ public sealed record TailRequest
     /// </summary>
     public Filtering.LineFilter? Filter { get; init; }
 
+    /// <summary>
+    /// How objects are cut into lines (the CLI's --format and --records-with-parent); default:
+    /// told from each object's content. Workers decode as this says.
+    /// </summary>
+    internal Decoding.DecodeOptions Decoding { get; init; } = S3Tail.Decoding.DecodeOptions.Default;
+
     /// <summary>End the run after this many lines are written (kept lines, under a filter); null: no limit.</summary>
     public long? MaxLines { get; init; }
 

@@ -63,6 +63,8 @@ internal sealed record SourceSpec(string Bucket, string? Region, string? Profile
 
 /// <summary>
 /// The run's dispatcher → a worker: fetch and decode this object; with <c>Filter</c> (--grep),
-/// filter its lines after the first <c>SkipLines</c> and send back only the kept ones.
+/// filter its lines after the first <c>SkipLines</c> and send back only the kept ones. Objects are
+/// cut into lines as <c>Decoding</c> says (null: the default), so a worker writes what the run's node would.
 /// </summary>
-internal sealed record Work(long Seq, SourceSpec Source, ObjectInfo Object, long SkipLines = 0, Filtering.GrepSpec? Filter = null) : IWorkerProtocol;
+internal sealed record Work(long Seq, SourceSpec Source, ObjectInfo Object, long SkipLines = 0, Filtering.GrepSpec? Filter = null,
+    Decoding.DecodeOptions? Decoding = null) : IWorkerProtocol;

@@ -5,6 +5,7 @@ using K4os.Compression.LZ4;
 using S3Tail.Filtering;
 using S3Tail.Pipeline;
 using S3Tail.Storage;
+using S3Tail.Decoding;
 
 namespace S3Tail.Workers;
 
@@ -55,6 +56,13 @@ internal sealed class ProtocolSerializer(ExtendedActorSystem system) : Serialize
                         w.Write(f.IgnoreCase);
                         w.Write(f.Invert);
                     }
+                    w.Write(work.Decoding is not null);
+                    if (work.Decoding is { } decoding)
+                    {
+                        w.Write((byte)decoding.Format);
+                        w.Write(decoding.RecordsWithParent);
+                        w.Write(decoding.ParquetText);
+                    }
                     break;
                 case WantWork want:
                     w.Write(want.Count);
@@ -94,6 +102,13 @@ internal sealed class ProtocolSerializer(ExtendedActorSystem system) : Serialize
         return buffer.ToArray();
     }
 
+    private static DecodeOptions ReadDecoding(BinaryReader r)
+    {
+        byte format = r.ReadByte();
+        if (!Enum.IsDefined((ObjectFormat)format)) throw new System.Runtime.Serialization.SerializationException($"unknown object format {format}");
+        return new DecodeOptions((ObjectFormat)format, r.ReadBoolean(), r.ReadBoolean());
+    }
+
     public override object FromBinary(byte[] bytes, string manifest)
     {
         if (manifest == "C") return ChunkFromBinary(bytes);
@@ -102,7 +117,8 @@ internal sealed class ProtocolSerializer(ExtendedActorSystem system) : Serialize
         {
             "W" => new Work(r.ReadInt64(), ReadSource(r), new ObjectInfo(r.ReadString(), r.ReadString(), r.ReadInt64()) { Unreadable = ReadOptional(r) },
                 r.ReadInt64(),
-                r.ReadBoolean() ? new GrepSpec(r.ReadString(), r.ReadBoolean(), r.ReadBoolean(), r.ReadBoolean()) : null),
+                r.ReadBoolean() ? new GrepSpec(r.ReadString(), r.ReadBoolean(), r.ReadBoolean(), r.ReadBoolean()) : null,
+                r.ReadBoolean() ? ReadDecoding(r) : null),
             "A" => new WantWork(r.ReadInt32()),
             "K" => ReadKept(r),
             "F" => new WorkFailed(r.ReadInt64(), r.ReadString()),

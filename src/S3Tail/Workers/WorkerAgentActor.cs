@@ -27,7 +27,8 @@ internal sealed class WorkerAgentActor : ReceiveActor
     private readonly ObjectCache? _cache;
     private readonly SpoolFolder _spool;
     private readonly ILog _log;
-    private readonly Dictionary<SourceSpec, (IObjectSource Source, ObjectFetcher Fetcher)> _sources = new();
+    private readonly Dictionary<SourceSpec, IObjectSource> _sources = new();
+    private readonly Dictionary<(SourceSpec, Decoding.DecodeOptions), ObjectFetcher> _fetchers = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly Dictionary<Filtering.GrepSpec, Filtering.LineFilter> _filters = new();
     private readonly Dictionary<long, SemaphoreSlim> _credit = new();
@@ -75,12 +76,11 @@ internal sealed class WorkerAgentActor : ReceiveActor
             Self.Tell(new Finished(work.Seq));
             return;
         }
-        if (!_sources.TryGetValue(work.Source, out var opened))
-        {
-            var source = _open(work.Source);
-            _sources[work.Source] = opened = (source, new ObjectFetcher(source, _cache, _spool, RetryPolicy.Default, _log));
-        }
-        var fetcher = opened.Fetcher;
+        if (!_sources.TryGetValue(work.Source, out var source)) _sources[work.Source] = source = _open(work.Source);
+        // One fetcher for each way of decoding: the run says how (its --format), so this worker writes what the run's node would.
+        var decoding = work.Decoding ?? Decoding.DecodeOptions.Default;
+        if (!_fetchers.TryGetValue((work.Source, decoding), out var fetcher))
+            _fetchers[(work.Source, decoding)] = fetcher = new ObjectFetcher(source, _cache, _spool, RetryPolicy.Default, _log, decoding: decoding);
         var dispatcher = _dispatcher;
         var self = Self;
         Filtering.LineFilter? filter = null;
@@ -168,7 +168,7 @@ internal sealed class WorkerAgentActor : ReceiveActor
     protected override void PostStop()
     {
         _stopping.Cancel();
-        foreach (var (source, _) in _sources.Values) source.Dispose();
+        foreach (var source in _sources.Values) source.Dispose();
         base.PostStop();
     }
 

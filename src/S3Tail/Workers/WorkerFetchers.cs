@@ -35,6 +35,6 @@ internal sealed class WorkerFetchers(IReadOnlyList<string> addresses, SourceSpec
     public Props Gateway(IActorRef dispatcher, IActorRef coordinator, TailRequest request) =>
         WorkerGatewayActor.Props(this, dispatcher, coordinator, request);
 
-    public object WorkFor(FetchObject fetch, GrepSpec? filter) =>
-        new Work(fetch.Seq, Source, fetch.Object, fetch.Placement.SkipLines, filter);
+    public object WorkFor(FetchObject fetch, GrepSpec? filter, Decoding.DecodeOptions decoding) =>
+        new Work(fetch.Seq, Source, fetch.Object, fetch.Placement.SkipLines, filter, decoding);
 }

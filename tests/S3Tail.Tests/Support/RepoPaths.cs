@@ -9,6 +9,9 @@ public static class RepoPaths
 
     public static string Samples => Path.Combine(Root, "samples");
 
+    /// <summary>Objects in each format s3tail decodes, made by independent tools (tests/data/formats/make-*.sh).</summary>
+    public static string Formats => Path.Combine(Root, "tests", "data", "formats");
+
     private static string Find()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

@@ -66,7 +66,12 @@ public sealed class ProtocolSerializerSpecs : IAsyncLifetime
             Filter: GrepFilter.Create(["GET /x", "POST"], fixedStrings: true, ignoreCase: true, invert: true).Spec);
         var plain = new Work(13, new SourceSpec("b", null, null, null), new ObjectInfo("k", "", 0));
         var paid = new Work(14, new SourceSpec("b", null, null, null, RequesterPays: true), new ObjectInfo("k", "", 0));
+        var records = new Work(15, new SourceSpec("b", null, null, null), new ObjectInfo("k", "", 0),
+            Decoding: new S3Tail.Decoding.DecodeOptions(S3Tail.Decoding.ObjectFormat.Records, RecordsWithParent: true));
+        var lines = plain with { Decoding = new S3Tail.Decoding.DecodeOptions(S3Tail.Decoding.ObjectFormat.Lines) };
 
+        Assert.Equal(records, RoundTrip(records));
+        Assert.Equal(lines, RoundTrip(lines));
         Assert.Equal(work, RoundTrip(work));
         Assert.Equal(plain, RoundTrip(plain));
         Assert.Equal(paid, RoundTrip(paid));

@@ -1,0 +1,62 @@
+namespace S3Tail.Decoding;
+
+/// <summary>How an object's decompressed bytes are cut into lines.</summary>
+internal enum Framing
+{
+    /// <summary>The bytes as they are.</summary>
+    Lines,
+    /// <summary>JSON documents (<see cref="JsonRecordStream"/>).</summary>
+    Json,
+    /// <summary>A Parquet file (<see cref="ParquetRowStream"/>).</summary>
+    Parquet,
+}
+
+/// <summary>
+/// An object's stored bytes to the lines s3tail writes, in two steps told from the content and
+/// never from the key (docs/design.md §14): decompression (<see cref="CompressionDetection"/>),
+/// then framing. Under <see cref="ObjectFormat.Auto"/>, content that starts with Parquet's magic
+/// <c>PAR1</c> is Parquet (whose footer ends with it too, checked as it is read), content whose
+/// first byte other than whitespace is <c>{</c> is JSON; anything else is lines, as it always was.
+/// </summary>
+internal static class ObjectDecoding
+{
+    /// <summary>Decoded bytes looked at to tell the framing (whitespace before a JSON document is rare and short).</summary>
+    public const int FramingHeadBytes = 4096;
+
+    public static Framing DetectFraming(ReadOnlySpan<byte> head, ObjectFormat format) => format switch
+    {
+        ObjectFormat.Lines => Framing.Lines,
+        ObjectFormat.Records => Framing.Json,
+        ObjectFormat.Parquet => Framing.Parquet,
+        _ when head.StartsWith("PAR1"u8) => Framing.Parquet,
+        _ => head.IndexOfAnyExcept(" \t\r\n"u8) is var first and >= 0 && head[first] == '{' ? Framing.Json : Framing.Lines,
+    };
+
+    /// <summary>
+    /// The lines of <paramref name="stored"/>. Broken content fails as <see cref="InvalidDataException"/>
+    /// (gzip) or <see cref="BrokenContentException"/> (the rest), here or when it is read.
+    /// </summary>
+    /// <param name="scratch">makes a private temporary file deleted on close, for content read out of order.</param>
+    public static async Task<Stream> DecodeAsync(Stream stored, DecodeOptions options, Func<Stream> scratch, CancellationToken cancellationToken)
+    {
+        var decompressed = await CompressionDetection.DecompressAsync(stored, scratch, cancellationToken).ConfigureAwait(false);
+        if (options.Format == ObjectFormat.Lines) return decompressed;
+        try
+        {
+            var head = new byte[FramingHeadBytes];
+            int n = await decompressed.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+            var whole = new PrefixedStream(head.AsMemory(0, n), decompressed);
+            return DetectFraming(head.AsSpan(0, n), options.Format) switch
+            {
+                Framing.Json => new JsonRecordStream(whole, options.RecordsWithParent),
+                Framing.Parquet => await ParquetRowStream.OpenAsync(whole, options.ParquetText, scratch, cancellationToken).ConfigureAwait(false),
+                _ => whole,
+            };
+        }
+        catch
+        {
+            await decompressed.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+}

@@ -1,0 +1,113 @@
+using System.IO.Compression;
+
+namespace S3Tail.Decoding;
+
+/// <summary>
+/// The files of a zip archive, one after another in the archive's order, as one stream: what
+/// <c>unzip -p</c> prints, each file ending with a line end. A zip's directory is at its end, so the archive is first copied to a
+/// scratch file (memory stays bounded whatever its size) and read from there. A file whose
+/// content does not end with a line end gets one, so two files' lines never run together.
+/// Folders are passed over. A cut archive has no directory and fails before anything is read;
+/// every failure is a <see cref="BrokenContentException"/>, as for a broken gzip.
+/// </summary>
+internal sealed class ZipEntriesStream : ReadOnlyStream
+{
+    private readonly Stream _file;
+    private readonly ZipArchive _archive;
+    private readonly Queue<ZipArchiveEntry> _entries;
+    private Stream? _entry;
+    private byte _last = (byte)'\n';   // the last byte handed out: is a line end needed before the next entry?
+    private bool _lineEndOwed;
+
+    private ZipEntriesStream(Stream file, ZipArchive archive)
+    {
+        _file = file;
+        _archive = archive;
+        _entries = new Queue<ZipArchiveEntry>(archive.Entries.Where(e => !e.FullName.EndsWith('/')));
+    }
+
+    public static async Task<Stream> OpenAsync(Stream input, Func<Stream> scratch, CancellationToken cancellationToken)
+    {
+        var file = scratch();
+        try
+        {
+            await using (input.ConfigureAwait(false))
+                await input.CopyToAsync(file, 256 * 1024, cancellationToken).ConfigureAwait(false);
+            file.Position = 0;
+            ZipArchive archive;
+            try
+            {
+                archive = new ZipArchive(file, ZipArchiveMode.Read, leaveOpen: true);
+            }
+            catch (InvalidDataException e)
+            {
+                throw new BrokenContentException("zip", $"truncated or corrupt ({e.Message.TrimEnd('.')})", e);
+            }
+            return new ZipEntriesStream(file, archive);
+        }
+        catch
+        {
+            await file.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    public override int Read(Span<byte> buffer)
+    {
+        if (buffer.IsEmpty) return 0;
+        while (true)
+        {
+            if (_lineEndOwed)
+            {
+                _lineEndOwed = false;
+                buffer[0] = _last = (byte)'\n';
+                return 1;
+            }
+            if (_entry is null)
+            {
+                if (!_entries.TryDequeue(out var next)) return 0;
+                _entry = Open(next);
+            }
+            int n;
+            try
+            {
+                n = _entry.Read(buffer);
+            }
+            catch (Exception e) when (e is InvalidDataException or NotSupportedException)
+            {
+                throw new BrokenContentException("zip", $"corrupt ({e.Message.TrimEnd('.')})", e);
+            }
+            if (n > 0)
+            {
+                _last = buffer[n - 1];
+                return n;
+            }
+            _entry.Dispose();
+            _entry = null;
+            _lineEndOwed = _last != '\n';
+        }
+    }
+
+    private static Stream Open(ZipArchiveEntry entry)
+    {
+        try
+        {
+            return entry.Open();
+        }
+        catch (Exception e) when (e is InvalidDataException or NotSupportedException)
+        {
+            throw new BrokenContentException("zip", $"unreadable: entry '{entry.FullName}' ({e.Message.TrimEnd('.')})", e);
+        }
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _entry?.Dispose();
+            _archive.Dispose();
+            _file.Dispose();
+        }
+        base.Dispose(disposing);
+    }
+}

@@ -1,0 +1,88 @@
+using System.Text;
+using S3Tail.Decoding;
+using S3Tail.Tests.Support;
+using static S3Tail.Tests.Support.ParquetFixtures;
+
+namespace S3Tail.Tests.Decoding;
+
+/// <summary>Parquet files DuckDB wrote (tests/data/formats/make-parquet.mjs), read as lines.</summary>
+public sealed class ParquetRowStreamSpecs : IDisposable
+{
+    private readonly string _scratch = Directory.CreateTempSubdirectory("s3tail-parquet-").FullName;
+
+    public void Dispose() => Directory.Delete(_scratch, true);
+
+    private Stream Scratch() => S3Tail.Cache.SpoolFolder.CreateScratchIn(_scratch);
+
+    private byte[] Lines(byte[] stored, DecodeOptions options)
+    {
+        using var decoded = ObjectDecoding.DecodeAsync(new MemoryStream(stored), options, Scratch, CancellationToken.None).GetAwaiter().GetResult();
+        var output = new MemoryStream();
+        decoded.CopyToAsync(output).GetAwaiter().GetResult();
+        return output.ToArray();
+    }
+
+    [Theory]
+    [InlineData("types-snappy.parquet")]
+    [InlineData("types-gzip.parquet")]
+    [InlineData("types-zstd.parquet")]
+    public void Should_write_every_row_of_every_row_group_in_order_as_typed_json(string fixture)
+    {
+        var lines = Lines(File(fixture), DecodeOptions.Default);
+        Assert.Equal(Encoding.UTF8.GetString(AllTypesJson()), Encoding.UTF8.GetString(lines));
+        Assert.Empty(Directory.GetFiles(_scratch));   // the scratch copy went with the stream
+    }
+
+    [Fact]
+    public void Should_write_values_space_separated_with_a_dash_for_null_under_parquet_text()
+    {
+        var lines = Lines(File("types-zstd.parquet"), new DecodeOptions(ParquetText: true));
+        Assert.Equal(string.Concat(Enumerable.Range(0, TypesRows).Select(TypesText)), Encoding.UTF8.GetString(lines));
+    }
+
+    [Fact]
+    public void Should_write_a_parquet_vpc_flow_log_as_the_text_flow_log_of_the_same_rows()
+    {
+        // vpc-flow.txt is DuckDB's own text of the rows, '-' where AWS writes it (NODATA records).
+        Assert.Equal(File("vpc-flow.txt"), Lines(File("vpc-flow.parquet"), new DecodeOptions(ParquetText: true)));
+        var json = Encoding.UTF8.GetString(Lines(File("vpc-flow.parquet"), DecodeOptions.Default)).Split('\n');
+        Assert.Equal("{\"version\":2,\"account_id\":\"123456789012\",\"interface_id\":\"eni-0a1b2c3d1\",\"srcaddr\":null,\"dstaddr\":null," +
+                     "\"srcport\":null,\"dstport\":null,\"protocol\":null,\"packets\":null,\"bytes\":null,\"start\":1709254140,\"end\":1709254200," +
+                     "\"action\":null,\"log_status\":\"NODATA\"}", json[49]);
+    }
+
+    [Fact]
+    public void Should_read_a_compressed_parquet_file_and_one_forced_by_format()
+    {
+        var gzipped = Objects.Gzip(File("types-gzip.parquet"));
+        Assert.Equal(AllTypesJson(), Lines(gzipped, new DecodeOptions(ObjectFormat.Parquet)));
+    }
+
+    [Theory]
+    [InlineData("cut", "unreadable: its footer")]
+    [InlineData("footer", "unreadable: its footer")]
+    [InlineData("not parquet", "unreadable: its footer")]
+    public void Should_fail_on_a_bad_footer_or_a_cut_file(string damage, string reason)
+    {
+        var file = File("types-snappy.parquet");
+        byte[] bad = damage switch
+        {
+            "cut" => file[..(file.Length / 2)],
+            "footer" => [.. file[..^8], .. new byte[] { 0xff, 0xff, 0xff, 0x7f }, .. "PAR1"u8],
+            _ => Encoding.UTF8.GetBytes("PAR1 and then lines\n"),
+        };
+        var e = Assert.Throws<BrokenContentException>(() => Lines(bad, DecodeOptions.Default));
+        Assert.Equal("Parquet", e.Format);
+        Assert.StartsWith(reason, e.Reason);
+        Assert.Throws<BrokenContentException>(() => Lines(Encoding.UTF8.GetBytes("a line\n"), new DecodeOptions(ObjectFormat.Parquet)));
+    }
+
+    [Fact]
+    public async Task Should_refuse_a_row_group_larger_than_the_bound_before_reading_it()
+    {
+        await using var rows = await ParquetRowStream.OpenAsync(new MemoryStream(File("types-snappy.parquet")), text: false, Scratch,
+            CancellationToken.None, maxRowGroupBytes: 100_000);
+        var e = await Assert.ThrowsAsync<BrokenContentException>(() => rows.CopyToAsync(Stream.Null));
+        Assert.StartsWith("beyond a bound: row group 0 holds", e.Reason);
+    }
+}

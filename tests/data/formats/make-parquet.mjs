@@ -1,0 +1,51 @@
+// Makes the Parquet fixtures of tests/data/formats with DuckDB, a writer independent of the
+// reader s3tail uses. Copy it into a scratch folder outside the repository and run it there:
+//   npm install @duckdb/node-api && node make-parquet.mjs /path/to/tests/data/formats
+// The rows follow formulas that ParquetSpecs computes again by hand (keep both in step).
+import { DuckDBInstance } from '@duckdb/node-api';
+
+const out = process.argv[2] ?? '.';
+const db = await DuckDBInstance.create(':memory:');
+const c = await db.connect();
+await c.run("SET TimeZone = 'UTC'");
+
+// 5000 rows of every kind of value: integers, nulls, unicode and quotes, doubles, booleans,
+// timestamps (with and without fractions), lists and structs. Row groups of 2048 rows: 3 groups.
+const types = `
+  SELECT i::BIGINT AS id,
+         CASE WHEN i % 13 = 0 THEN NULL ELSE (i % 100)::INTEGER END AS small,
+         CASE WHEN i % 7 = 0 THEN NULL WHEN i % 5 = 0 THEN 'caf\u00e9 "' || i || '"' ELSE 'n' || i END AS name,
+         i * 0.25 AS price,
+         i % 2 = 0 AS ok,
+         TIMESTAMP '2024-03-01 00:00:00' + INTERVAL (i) SECOND + INTERVAL ((i % 4) * 250) MILLISECOND AS ts,
+         CASE WHEN i % 11 = 0 THEN NULL WHEN i % 3 = 0 THEN []::VARCHAR[] ELSE ['a' || i, 'b'] END AS tags,
+         CASE WHEN i % 17 = 0 THEN NULL ELSE {'a': (i % 10)::INTEGER, 'b': 'x' || i} END AS info
+  FROM range(5000) t(i)`;
+for (const codec of ['snappy', 'gzip', 'zstd'])
+  await c.run(`COPY (${types}) TO '${out}/types-${codec}.parquet' (FORMAT parquet, COMPRESSION ${codec}, ROW_GROUP_SIZE 2048)`);
+
+// VPC flow logs in Parquet, with the columns of the default format, and the same rows as the
+// text flow log AWS writes ('-' for a field with no value: NODATA and SKIPDATA records).
+const vpc = `
+  SELECT 2::INTEGER AS version, '123456789012' AS account_id, 'eni-0a1b2c3d' || (i % 4) AS interface_id,
+         CASE WHEN i % 50 = 49 THEN NULL ELSE '10.0.' || (i % 256) || '.' || (i * 7 % 256) END AS srcaddr,
+         CASE WHEN i % 50 = 49 THEN NULL ELSE '172.31.' || (i * 3 % 256) || '.' || (i % 200) END AS dstaddr,
+         CASE WHEN i % 50 = 49 THEN NULL ELSE (1024 + i * 37 % 60000)::INTEGER END AS srcport,
+         CASE WHEN i % 50 = 49 THEN NULL ELSE [443, 80, 22, 53][1 + i % 4]::INTEGER END AS dstport,
+         CASE WHEN i % 50 = 49 THEN NULL ELSE [6, 17][1 + i % 2]::INTEGER END AS protocol,
+         CASE WHEN i % 50 = 49 THEN NULL ELSE (1 + i % 40)::BIGINT END AS packets,
+         CASE WHEN i % 50 = 49 THEN NULL ELSE (40 + i * 1379 % 90000)::BIGINT END AS bytes,
+         (1709251200 + i * 60)::BIGINT AS start, (1709251260 + i * 60)::BIGINT AS "end",
+         CASE WHEN i % 50 = 49 THEN NULL WHEN i % 9 = 0 THEN 'REJECT' ELSE 'ACCEPT' END AS action,
+         CASE WHEN i % 50 = 49 THEN 'NODATA' ELSE 'OK' END AS log_status
+  FROM range(3000) t(i)`;
+await c.run(`COPY (${vpc}) TO '${out}/vpc-flow.parquet' (FORMAT parquet, COMPRESSION snappy, ROW_GROUP_SIZE 1024)`);
+await c.run(`COPY (SELECT concat_ws(' ', version, account_id, interface_id, coalesce(srcaddr, '-'), coalesce(dstaddr, '-'),
+    coalesce(srcport::VARCHAR, '-'), coalesce(dstport::VARCHAR, '-'), coalesce(protocol::VARCHAR, '-'), coalesce(packets::VARCHAR, '-'),
+    coalesce(bytes::VARCHAR, '-'), start, "end", coalesce(action, '-'), log_status) FROM (${vpc}))
+  TO '${out}/vpc-flow.txt' (FORMAT csv, HEADER false, QUOTE '', ESCAPE '', DELIMITER '\t')`);
+
+for (const f of ['types-snappy', 'types-gzip', 'types-zstd', 'vpc-flow']) {
+  const r = await c.runAndReadAll(`SELECT count(DISTINCT row_group_id), min(compression) FROM parquet_metadata('${out}/${f}.parquet')`);
+  console.log(f, r.getRows());
+}
