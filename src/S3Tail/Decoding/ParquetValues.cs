@@ -55,9 +55,11 @@ internal static class ParquetValues
             case ReadOnlyMemory<char> s: writer.WriteStringValue(s.Span); break;
             case ReadOnlyMemory<byte> bytes: writer.WriteBase64StringValue(bytes.Span); break;
             case bool b: writer.WriteBooleanValue(b); break;
-            case long or int or short or sbyte or byte or ushort or uint or ulong:
-                writer.WriteRawValue(((IFormattable)value).ToString(null, CultureInfo.InvariantCulture), skipInputValidation: true);
-                break;
+            case long l: writer.WriteNumberValue(l); break;
+            case int i: writer.WriteNumberValue(i); break;
+            case ulong u: writer.WriteNumberValue(u); break;
+            case uint u: writer.WriteNumberValue(u); break;
+            case short or sbyte or byte or ushort: writer.WriteNumberValue(Convert.ToInt32(value, CultureInfo.InvariantCulture)); break;
             case decimal d: writer.WriteNumberValue(d); break;
             case BigInteger big: writer.WriteRawValue(big.ToString(CultureInfo.InvariantCulture), skipInputValidation: true); break;
             case double x when double.IsFinite(x): writer.WriteNumberValue(x); break;

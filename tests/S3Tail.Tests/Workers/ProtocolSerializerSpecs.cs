@@ -69,9 +69,11 @@ public sealed class ProtocolSerializerSpecs : IAsyncLifetime
         var records = new Work(15, new SourceSpec("b", null, null, null), new ObjectInfo("k", "", 0),
             Decoding: new S3Tail.Decoding.DecodeOptions(S3Tail.Decoding.ObjectFormat.Records, RecordsWithParent: true));
         var lines = plain with { Decoding = new S3Tail.Decoding.DecodeOptions(S3Tail.Decoding.ObjectFormat.Lines) };
+        var rows = plain with { Decoding = new S3Tail.Decoding.DecodeOptions(S3Tail.Decoding.ObjectFormat.Parquet, ParquetText: true) };
 
         Assert.Equal(records, RoundTrip(records));
         Assert.Equal(lines, RoundTrip(lines));
+        Assert.Equal(rows, RoundTrip(rows));
         Assert.Equal(work, RoundTrip(work));
         Assert.Equal(plain, RoundTrip(plain));
         Assert.Equal(paid, RoundTrip(paid));
