@@ -42,6 +42,9 @@ internal sealed unsafe class FileDescriptorOutput : IDisposable
     /// <summary>POSIX's atomic pipe write: a descriptor that polls writable takes this much without blocking.</summary>
     private const int PipeBuf = 4096;
 
+    /// <summary>What a pipe to the reader is widened to: the most an unprivileged process may ask by default.</summary>
+    private const int PipeCapacity = 1 << 20;
+
     private enum Mode { Direct, NonBlocking, Socket, Chunked }
 
     private readonly int _fd;
@@ -76,7 +79,13 @@ internal sealed unsafe class FileDescriptorOutput : IDisposable
         if (!OperatingSystem.IsMacOS())
         {
             int own = Posix.Open($"/proc/self/fd/{fd}", Posix.O_WRONLY | Posix.O_NONBLOCK | Posix.O_CLOEXEC);
-            if (own >= 0) return new FileDescriptorOutput(own, Mode.NonBlocking, true);
+            if (own >= 0)
+            {
+                // A pipe holds 64 KiB by default: a batch of 256 KiB then goes out in four waits for
+                // the reader. Widened where the kernel allows (Linux; refused quietly elsewhere).
+                if (OperatingSystem.IsLinux()) Posix.Fcntl(own, Posix.F_SETPIPE_SZ, PipeCapacity);
+                return new FileDescriptorOutput(own, Mode.NonBlocking, true);
+            }
         }
         return new FileDescriptorOutput(fd, Mode.Chunked, false);
     }

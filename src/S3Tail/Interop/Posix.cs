@@ -61,6 +61,9 @@ internal static unsafe partial class Posix
 
     public const int F_SETFL = 4;
 
+    /// <summary>Linux: set a pipe's capacity (at most /proc/sys/fs/pipe-max-size, 1 MiB by default, without privilege).</summary>
+    public const int F_SETPIPE_SZ = 1031;
+
     /// <summary>
     /// Opens a file for reading without blocking on a FIFO that has no writer yet, then makes
     /// reads blocking again (a pipe from <c>&lt;(…)</c> is read to its end).

@@ -87,6 +87,18 @@ public sealed class OutputSpecs : IDisposable
         Assert.Equal("Bookmark: access-05:3000", devNull.StderrLines[^1]);
     }
 
+    [SkippableFact]
+    public async Task Should_widen_a_pipe_to_its_reader_to_a_mebibyte()
+    {
+        // A 64 KiB pipe took a 256 KiB batch in four waits for the reader.
+        Skip.IfNot(OperatingSystem.IsLinux() && int.Parse(File.ReadAllText("/proc/sys/fs/pipe-max-size").Trim()) >= 1 << 20,
+            "pipes cannot be widened to 1 MiB here");
+        // The reader looks once the first byte came: the pipe is widened before anything is written.
+        var piped = await RunAsync(_cli, $"s3tail -q {Q(_logs)}/ | (head -c 1 > /dev/null; python3 -c 'import fcntl; print(fcntl.fcntl(0, 1032))'; cat > /dev/null)");
+        Assert.True(piped.ExitCode == 0, piped.ToString());
+        Assert.Equal("1048576\n", piped.StdoutText);
+    }
+
     [Fact]
     public async Task Should_write_to_a_socket()
     {
