@@ -15,8 +15,9 @@ internal enum Framing
 /// An object's stored bytes to the lines s3tail writes, in two steps told from the content and
 /// never from the key (docs/design.md §14): decompression (<see cref="CompressionDetection"/>),
 /// then framing. Under <see cref="ObjectFormat.Auto"/>, content that starts with Parquet's magic
-/// <c>PAR1</c> is Parquet (whose footer ends with it too, checked as it is read), content whose
-/// first byte other than whitespace is <c>{</c> is JSON; anything else is lines, as it always was.
+/// <c>PAR1</c> is Parquet (whose footer ends with it too, checked as it is read), content that
+/// starts as a JSON object does (<c>{</c>, then <c>"</c> or <c>}</c>) is JSON; anything else is
+/// lines, as it always was.
 /// </summary>
 internal static class ObjectDecoding
 {
@@ -29,8 +30,21 @@ internal static class ObjectDecoding
         ObjectFormat.Records => Framing.Json,
         ObjectFormat.Parquet => Framing.Parquet,
         _ when head.StartsWith("PAR1"u8) => Framing.Parquet,
-        _ => head.IndexOfAnyExcept(" \t\r\n"u8) is var first and >= 0 && head[first] == '{' ? Framing.Json : Framing.Lines,
+        _ => StartsAsJsonObject(head) ? Framing.Json : Framing.Lines,
     };
+
+    /// <summary>
+    /// '{' and then, past whitespace, '"' or '}' (or the head's end): how every JSON object starts.
+    /// A text log whose lines begin with '{' ("{ts} INFO …", a Python dict's "{'a': 1}") does not,
+    /// and stays lines, as it was before s3tail knew formats.
+    /// </summary>
+    private static bool StartsAsJsonObject(ReadOnlySpan<byte> head)
+    {
+        int first = head.IndexOfAnyExcept(" \t\r\n"u8);
+        if (first < 0 || head[first] != '{') return false;
+        int next = head[(first + 1)..].IndexOfAnyExcept(" \t\r\n"u8);
+        return next < 0 || head[first + 1 + next] is (byte)'"' or (byte)'}';
+    }
 
     /// <summary>
     /// The lines of <paramref name="stored"/>. Broken content fails as <see cref="InvalidDataException"/>

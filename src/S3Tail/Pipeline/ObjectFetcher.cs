@@ -19,7 +19,7 @@ namespace S3Tail.Pipeline;
 /// </list>
 /// The downloader actors run this; it is a plain class so it can be used and tested alone.
 /// </summary>
-internal sealed class ObjectFetcher(IObjectSource source, ObjectCache? cache, SpoolFolder? spool, RetryPolicy retry, ILog log,
+internal sealed partial class ObjectFetcher(IObjectSource source, ObjectCache? cache, SpoolFolder? spool, RetryPolicy retry, ILog log,
     RunProgress? progress = null, DecodeOptions? decoding = null)
 {
     /// <summary>How objects are cut into lines (the run's --format); the cache keeps each way apart.</summary>
@@ -138,7 +138,7 @@ internal sealed class ObjectFetcher(IObjectSource source, ObjectCache? cache, Sp
                 return new InPlaceContent(source, info);
             }
             await using var stored = new PrefixedStream(head.AsMemory(0, n), local);
-            return await DecodeToFileAsync(info, stored, null, cancellationToken).ConfigureAwait(false);
+            return await DecodeToFileAsync(info, stored, null, Decoding, cancellationToken).ConfigureAwait(false);
         }
 
         string? entryPath = null;
@@ -169,81 +169,6 @@ internal sealed class ObjectFetcher(IObjectSource source, ObjectCache? cache, Sp
         await using Stream download = info.Size > PartedObjectStream.Threshold && source is not S3ObjectSource { IgnoresRanges: true }
             ? new PartedObjectStream(source, info, retry, OnRetry)
             : new ResumableObjectStream(source, info, retry, OnRetry);
-        return await DecodeToFileAsync(info, download, entryPath, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>Where this run's objects wait without a cache; a run spread over workers puts theirs here too.</summary>
-    internal SpoolFolder Spool => spool ?? throw new InvalidOperationException("this fetcher has no spool folder");
-
-    /// <summary>
-    /// Objects stored in at most this many bytes, and decoding to at most
-    /// <see cref="SmallDecodedBytes"/>, are decoded in memory and handed to the sequencer from
-    /// there (the cache entry, if any, is still written): a spool file made, read back and
-    /// deleted for a 4 KB access log cost more CPU than its GET. Memory stays bounded:
-    /// at most prefetch × 256 KiB wait this way.
-    /// </summary>
-    internal const long SmallStoredBytes = 64 * 1024;
-
-    /// <summary>Objects stored in more bytes than this are decoded and written on two threads (<see cref="PipelinedCopy"/>).</summary>
-    internal const long PipelinedFromBytes = 4 * 1024 * 1024;
-    internal const int SmallDecodedBytes = 256 * 1024;
-
-    /// <summary>Decodes the stored bytes into a cache entry (when <paramref name="entryPath"/> is set) or a spool file.</summary>
-    private async Task<ObjectContent> DecodeToFileAsync(ObjectInfo info, Stream stored, string? entryPath, CancellationToken cancellationToken)
-    {
-        if (entryPath is null && spool is null)
-            throw new InvalidOperationException("a fetch needs the cache or a spool folder");
-        try
-        {
-            await using var decoded = await ObjectDecoding.DecodeAsync(stored, Decoding, Scratch, cancellationToken).ConfigureAwait(false);
-            if (info.Size > SmallStoredBytes)
-                return await WriteEntryAsync(info, entryPath, ReadOnlyMemory<byte>.Empty, decoded, cancellationToken).ConfigureAwait(false);
-            // Read into a pooled buffer; keep an array of the exact size.
-            var head = System.Buffers.ArrayPool<byte>.Shared.Rent(SmallDecodedBytes + 1);
-            try
-            {
-                int headLength = await decoded.ReadAtLeastAsync(head.AsMemory(0, SmallDecodedBytes + 1), SmallDecodedBytes + 1,
-                    throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
-                if (headLength > SmallDecodedBytes)
-                    return await WriteEntryAsync(info, entryPath, head.AsMemory(0, headLength), decoded, cancellationToken).ConfigureAwait(false);
-                var bytes = head.AsSpan(0, headLength).ToArray();
-                if (entryPath is not null) cache!.WriteEntry(entryPath, info, bytes);
-                return new InMemoryContent(bytes);
-            }
-            finally
-            {
-                System.Buffers.ArrayPool<byte>.Shared.Return(head);
-            }
-        }
-        catch (BrokenContentException e)
-        {
-            throw S3TailException.Runtime($"The object {source.Describe(info.Key)} is not valid {e.Format} ({e.Reason.TrimEnd('.')}).", e);
-        }
-        catch (InvalidDataException e)
-        {
-            throw S3TailException.Runtime($"The object {source.Describe(info.Key)} is not valid gzip ({e.Message.TrimEnd('.')}).", e);
-        }
-    }
-
-    /// <summary>A temporary file for content read out of order (zip, Parquet): in the spool folder, else the system's.</summary>
-    private Stream Scratch() => spool is not null ? spool.CreateScratch() : SpoolFolder.CreateScratchIn(Path.GetTempPath());
-
-    /// <summary>Writes <paramref name="head"/> and then the rest of <paramref name="rest"/> to a cache entry or spool file.</summary>
-    private async Task<ObjectContent> WriteEntryAsync(ObjectInfo info, string? entryPath, ReadOnlyMemory<byte> head, Stream rest,
-        CancellationToken cancellationToken)
-    {
-        var (writer, finalPath) = entryPath is not null ? (cache!.CreateEntry(entryPath, info), entryPath) : spool!.Create(info);
-        using (writer)
-        {
-            await writer.Content.WriteAsync(head, cancellationToken).ConfigureAwait(false);
-            // A large object decodes on one core while its entry is compressed on the other; many
-            // smaller ones keep both cores busy by themselves.
-            if (info.Size > PipelinedFromBytes)
-                await PipelinedCopy.CopyAsync(rest, writer.Content, 256 * 1024, cancellationToken).ConfigureAwait(false);
-            else
-                await rest.CopyToAsync(writer.Content, 256 * 1024, cancellationToken).ConfigureAwait(false);
-            writer.Commit(finalPath);
-        }
-        return entryPath is not null ? new CachedContent(finalPath) : new SpooledContent(finalPath);
+        return await DecodeToFileAsync(info, download, entryPath, Decoding, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -149,6 +149,40 @@ public sealed class RecordsSpecs(S3ServerFixture fixture) : IClassFixture<S3Serv
     }
 
     [Fact]
+    public async Task Should_keep_text_logs_whose_lines_begin_with_a_brace_as_lines()
+    {
+        var bucket = await _server.CreateBucketAsync();
+        var objects = new List<(string Key, byte[] Decoded)>
+        {
+            ("AWSLogs/app.log", Text("{ts} INFO started\n{ts} INFO ready\n")),
+            ("AWSLogs/dict.log", Text("{'a': 1}\n{'a': 2}\n")),
+            ("AWSLogs/padded.log", Text("  {2024-03-01} boot\n")),
+        };
+        await _server.PutAllAsync(bucket, objects.Select(o => (o.Key, Gzip(o.Decoded))));
+
+        var result = await new InProcessCli().RunAsync(Args(bucket), null);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(ExpectedOutput(objects), result.Stdout);
+    }
+
+    [Fact]
+    public async Task Should_name_a_broken_document_in_one_line_without_its_control_bytes()
+    {
+        var bucket = await _server.CreateBucketAsync();
+        await _server.PutAllAsync(bucket, [("AWSLogs/bad.json", Text("{\"a\":t\u001b[31mRED\u0007\nmore}\n"))]);
+
+        var result = await new InProcessCli().RunAsync(Args(bucket), null);
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        var error = Assert.Single(result.StderrLines, l => l.Contains("error"));
+        Assert.Contains("AWSLogs/bad.json", error);
+        Assert.Contains("not valid JSON", error);
+        Assert.False(result.Stderr.Any(c => char.IsControl(c) && c != '\n'), result.Stderr);
+        Assert.Single(result.StderrLines);   // the error alone: nothing was written, so there is no bookmark to print
+    }
+
+    [Fact]
     public async Task Should_refuse_a_record_larger_than_64_MiB_as_an_unreadable_object()
     {
         var bucket = await _server.CreateBucketAsync();
