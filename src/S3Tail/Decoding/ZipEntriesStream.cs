@@ -8,7 +8,8 @@ namespace S3Tail.Decoding;
 /// scratch file (memory stays bounded whatever its size) and read from there. A file whose
 /// content does not end with a line end gets one, so two files' lines never run together.
 /// Folders are passed over. A cut archive has no directory and fails before anything is read;
-/// every failure is a <see cref="BrokenContentException"/>, as for a broken gzip.
+/// each file's CRC-32 is checked at its end (.NET's reader does not); every failure is a
+/// <see cref="BrokenContentException"/>, as for a broken gzip.
 /// </summary>
 internal sealed class ZipEntriesStream : ReadOnlyStream
 {
@@ -16,6 +17,8 @@ internal sealed class ZipEntriesStream : ReadOnlyStream
     private readonly ZipArchive _archive;
     private readonly Queue<ZipArchiveEntry> _entries;
     private Stream? _entry;
+    private ZipArchiveEntry? _entryInfo;
+    private readonly System.IO.Hashing.Crc32 _crc = new();   // of the entry being read, checked at its end as unzip does
     private byte _last = (byte)'\n';   // the last byte handed out: is a line end needed before the next entry?
     private bool _lineEndOwed;
 
@@ -67,6 +70,8 @@ internal sealed class ZipEntriesStream : ReadOnlyStream
             {
                 if (!_entries.TryDequeue(out var next)) return 0;
                 _entry = Open(next);
+                _entryInfo = next;
+                _crc.Reset();
             }
             int n;
             try
@@ -79,9 +84,12 @@ internal sealed class ZipEntriesStream : ReadOnlyStream
             }
             if (n > 0)
             {
+                _crc.Append(buffer[..n]);
                 _last = buffer[n - 1];
                 return n;
             }
+            if (_crc.GetCurrentHashAsUInt32() != _entryInfo!.Crc32)
+                throw new BrokenContentException("zip", $"corrupt: entry '{_entryInfo.FullName}' fails its CRC-32 check");
             _entry.Dispose();
             _entry = null;
             _lineEndOwed = _last != '\n';

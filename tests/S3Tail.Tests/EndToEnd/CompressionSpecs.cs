@@ -60,6 +60,32 @@ public sealed class CompressionSpecs(S3ServerFixture fixture) : IClassFixture<S3
         Assert.Single(result.StderrLines, l => l.Contains("logs/b-cut") && l.Contains($"not valid {format}"));
     }
 
+    [Fact]
+    public async Task Should_write_nothing_of_a_zip_whose_file_fails_its_crc_and_stop_before_it()
+    {
+        // A stored (uncompressed) file with one byte of its data flipped: every header is intact,
+        // only the CRC-32 that unzip checks tells (unzip -t: "bad CRC").
+        var content = AccessLog(3, 30);
+        var zip = new MemoryStream();
+        using (var archive = new System.IO.Compression.ZipArchive(zip, System.IO.Compression.ZipArchiveMode.Create, leaveOpen: true))
+        using (var entry = archive.CreateEntry("access.log", System.IO.Compression.CompressionLevel.NoCompression).Open())
+            entry.Write(content);
+        var bytes = zip.ToArray();
+        int at = bytes.AsSpan().IndexOf(content.AsSpan(0, 64));
+        Assert.True(at > 0);
+        bytes[at + 10] ^= 0x20;
+        var bucket = await _server.CreateBucketAsync();
+        var before = AccessLog(1, 40);
+        await _server.PutAllAsync(bucket, [("logs/a", before), ("logs/b-bad-crc", bytes), ("logs/c", AccessLog(2, 5))]);
+
+        var result = await Run(bucket);
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Equal(before, result.Stdout);
+        Assert.Equal("logs/a:40", result.Bookmark);
+        Assert.Single(result.StderrLines, l => l.Contains("logs/b-bad-crc") && l.Contains("not valid zip") && l.Contains("CRC-32"));
+    }
+
     [Theory]
     [InlineData("lines.txt.zst")]
     [InlineData("lines.txt.sz")]
