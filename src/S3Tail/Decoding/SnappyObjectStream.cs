@@ -11,47 +11,16 @@ namespace S3Tail.Decoding;
 /// as for a broken gzip. (A stream cut exactly between two chunks cannot be told from a whole
 /// one: the format has no end marker.)
 /// </summary>
-internal sealed class SnappyObjectStream(Stream input) : ReadOnlyStream
+internal sealed class SnappyObjectStream(Stream input)
+    : DecompressorStream(new SnappyStream(new ChunkEnds(input), CompressionMode.Decompress, leaveOpen: false), "Snappy")
 {
-    private readonly SnappyStream _chunks = new(new ChunkEnds(input), CompressionMode.Decompress, leaveOpen: false);
-
-    public override int Read(Span<byte> buffer)
-    {
-        try
-        {
-            return _chunks.Read(buffer);
-        }
-        catch (Exception e) when (Broken(e) is { } reason)
-        {
-            throw new BrokenContentException("Snappy", reason, e);
-        }
-    }
-
-    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            return await _chunks.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (Broken(e) is { } reason)
-        {
-            throw new BrokenContentException("Snappy", reason, e);
-        }
-    }
-
-    private static string? Broken(Exception e) => e switch
+    protected override string? Broken(Exception e) => e switch
     {
         EndOfStreamException cut when cut.Message == ChunkEnds.Cut => "truncated (it ends inside a chunk)",
         InvalidDataException or InvalidOperationException or ArgumentException =>
             $"corrupt ({e.Message.TrimEnd('.')})",
         _ => null,
     };
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing) _chunks.Dispose();
-        base.Dispose(disposing);
-    }
 
     /// <summary>
     /// The stored bytes as they are, with each chunk's header (a type byte, then a 24-bit

@@ -9,44 +9,13 @@ namespace S3Tail.Decoding;
 /// whole one; every failure is a <see cref="BrokenContentException"/>, as for a broken gzip. (A
 /// stream cut exactly between two frames cannot be told from a whole one: zstd has no end marker.)
 /// </summary>
-internal sealed class ZstdObjectStream(Stream input) : ReadOnlyStream
+internal sealed class ZstdObjectStream(Stream input)
+    : DecompressorStream(new DecompressionStream(input, checkEndOfStream: true, leaveOpen: false), "zstd")
 {
-    private readonly DecompressionStream _frames = new(input, checkEndOfStream: true, leaveOpen: false);
-
-    public override int Read(Span<byte> buffer)
-    {
-        try
-        {
-            return _frames.Read(buffer);
-        }
-        catch (Exception e) when (Broken(e) is { } reason)
-        {
-            throw new BrokenContentException("zstd", reason, e);
-        }
-    }
-
-    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            return await _frames.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (Broken(e) is { } reason)
-        {
-            throw new BrokenContentException("zstd", reason, e);
-        }
-    }
-
-    private static string? Broken(Exception e) => e switch
+    protected override string? Broken(Exception e) => e switch
     {
         EndOfStreamException => "truncated (it ends inside a frame)",
         ZstdException z => $"corrupt ({z.Message.TrimEnd('.')})",
         _ => null,
     };
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing) _frames.Dispose();
-        base.Dispose(disposing);
-    }
 }
