@@ -18,15 +18,18 @@ internal sealed class FollowLedger
     private ImmutableDictionary<string, KnownObject> _known = ImmutableDictionary.Create<string, KnownObject>(StringComparer.Ordinal);
     private readonly Queue<ObjectInfo> _handed = new();
     private readonly Dictionary<string, ObjectInfo> _inFlight = new(StringComparer.Ordinal);
-    private PartialObject? _partial;
-    private PartialObject? _resume;
+    private PartialObject? _partial;   // the late object stopped in: saved, so a restart goes on with it
+    private PartialObject? _resume;    // the saved one, until the lister takes it to hand out
 
     /// <summary>A ledger for a new follow, or one resuming from <paramref name="saved"/>.</summary>
     public FollowLedger(FollowState? saved = null)
     {
         Resumed = saved is not null;
         _known = _known.SetItems((saved?.Known ?? []).Select(k => KeyValuePair.Create(k.Key, k)));
-        _resume = saved?.Partial;
+        // The saved late object stays partial until a line of it is written or it ends: a run
+        // that stops before then (before it was even fetched) saves it again as it was. Dropped,
+        // the next run would find it unknown inside the look-back and write it whole once more.
+        _partial = _resume = saved?.Partial;
     }
 
     /// <summary>
@@ -43,9 +46,12 @@ internal sealed class FollowLedger
     public int KnownCount => _known.Count;
 
     /// <summary>What it knows now, as a value others may keep.</summary>
-    public FollowProgress Progress => new(_known, _partial ?? _resume, Version);
+    public FollowProgress Progress => new(_known, _partial, Version);
 
-    /// <summary>The late object a saved follow stopped in, once: the lister hands it out first.</summary>
+    /// <summary>
+    /// The late object a saved follow stopped in, once: the lister hands it out first. It stays
+    /// in <see cref="Progress"/> until it ends or a later line of it is written.
+    /// </summary>
     public PartialObject? TakeResume()
     {
         var resume = _resume;

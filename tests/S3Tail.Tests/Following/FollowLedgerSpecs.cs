@@ -87,4 +87,35 @@ public sealed class FollowLedgerSpecs
         Assert.Equal(new PartialObject(At(2).Key, "e", 10, 7), resumed.TakeResume());
         Assert.Null(resumed.TakeResume());
     }
+
+    [Fact]
+    public void Should_still_save_the_late_object_it_resumed_when_the_run_stops_before_writing_a_line_of_it()
+    {
+        var saved = new FollowState([], new PartialObject(At(2).Key, "e", 10, 7));
+        var resumed = new FollowLedger(saved);
+        var partial = resumed.TakeResume()!;
+        resumed.Handed(new ObjectInfo(partial.Key, partial.ETag, partial.Size));
+
+        // Stopped before it was fetched: nothing of it ended, no line of it written.
+        Assert.Equal(saved.Partial, resumed.Snapshot(T).Partial);
+        // Stopped with lines of it still unwritten: still where the saved run left it.
+        resumed.Ended(done: false);
+        Assert.Equal(saved.Partial, resumed.Snapshot(T).Partial);
+        Assert.Empty(resumed.Snapshot(T).Known);
+    }
+
+    [Fact]
+    public void Should_know_the_late_object_it_resumed_once_it_ends_and_forget_it_as_partial()
+    {
+        var resumed = new FollowLedger(new FollowState([], new PartialObject(At(2).Key, "e", 10, 7)));
+        var partial = resumed.TakeResume()!;
+        resumed.Handed(new ObjectInfo(partial.Key, partial.ETag, partial.Size));
+        resumed.LateLineWritten(At(2).Key, 9);
+        Assert.Equal(9, resumed.Snapshot(T).Partial!.Line);
+
+        resumed.Ended(done: true);
+
+        Assert.Null(resumed.Snapshot(T).Partial);
+        Assert.Equal([At(2).Key], resumed.Snapshot(T).Known.Select(k => k.Key));
+    }
 }
