@@ -33,7 +33,7 @@ internal sealed class ParquetRowStream : ReadOnlyStream
     private int _taken;                          // bytes of _output already read
     private int _group = -1;                     // the row group being written
     private ParquetGroup? _rows;                 // the row group's values, until its last row is written
-    private int _row;
+    private readonly object?[] _row;             // the row being written: its top-level values
 
     private ParquetRowStream(Stream file, ParquetReader reader, bool text, long maxRowGroupBytes)
     {
@@ -42,6 +42,7 @@ internal sealed class ParquetRowStream : ReadOnlyStream
         _text = text;
         _maxRowGroupBytes = maxRowGroupBytes;
         _fields = reader.Schema.Fields;
+        _row = new object?[_fields.Count];
         _json = new Utf8JsonWriter(_output, ParquetValues.WriterOptions);
     }
 
@@ -55,7 +56,7 @@ internal sealed class ParquetRowStream : ReadOnlyStream
             await using (decoded.ConfigureAwait(false))
                 await decoded.CopyToAsync(file, 256 * 1024, cancellationToken).ConfigureAwait(false);
             file.Position = 0;
-            var reader = await Broken.Guard(() => ParquetReader.CreateAsync(file, null, leaveStreamOpen: true, cancellationToken), "its footer")
+            var reader = await Broken.Guard(() => ParquetReader.CreateAsync(file, ReaderOptions, leaveStreamOpen: true, cancellationToken), "its footer")
                 .ConfigureAwait(false);
             return new ParquetRowStream(file, reader, text, maxRowGroupBytes);
         }
@@ -66,6 +67,9 @@ internal sealed class ParquetRowStream : ReadOnlyStream
         }
     }
 
+    /// <summary>Decimals as Parquet.Net's <see cref="Parquet.Data.BigDecimal"/>: .NET's decimal holds 28 digits, a DECIMAL(38, s) 38.</summary>
+    private static ParquetOptions ReaderOptions => new() { UseBigDecimal = true };
+
     public override int Read(Span<byte> buffer) => ReadByWaiting(buffer);
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
@@ -74,14 +78,14 @@ internal sealed class ParquetRowStream : ReadOnlyStream
         {
             _output.ResetWrittenCount();
             _taken = 0;
-            if (_rows is null || _row == _rows.RowCount)
+            if (_rows is null || _rows.Done)
             {
                 if (_group + 1 >= _reader.RowGroupCount) return 0;
                 await LoadGroup(_group + 1, cancellationToken).ConfigureAwait(false);
                 continue;
             }
-            while (_row < _rows.RowCount && _output.WrittenCount < OutputBatch) WriteRow(_rows, _row++);
-            if (_row == _rows.RowCount) _rows = null;   // let the group go before the next one is read
+            while (!_rows.Done && _output.WrittenCount < OutputBatch) WriteRow(_rows);
+            if (_rows.Done) _rows = null;   // let the group go before the next one is read
         }
         int n = Math.Min(buffer.Length, _output.WrittenCount - _taken);
         _output.WrittenSpan.Slice(_taken, n).CopyTo(buffer.Span);
@@ -95,20 +99,27 @@ internal sealed class ParquetRowStream : ReadOnlyStream
         if (size > _maxRowGroupBytes)
             throw new BrokenContentException("Parquet", $"beyond a bound: row group {group} holds {size} bytes uncompressed, more than {_maxRowGroupBytes / (1024 * 1024)} MiB");
         _group = group;
-        _row = 0;
-        _rows = await Broken.Guard(() => ParquetGroup.ReadAsync(_reader, _file, group, _fields, cancellationToken), $"row group {group}")
+        _rows = await Broken.Guard(() => ParquetGroup.ReadAsync(_reader, group, _fields, cancellationToken), $"row group {group}")
             .ConfigureAwait(false);
     }
 
-    private void WriteRow(ParquetGroup rows, int row)
+    private void WriteRow(ParquetGroup rows)
     {
+        try
+        {
+            rows.ReadRow(_row);
+        }
+        catch (IndexOutOfRangeException e)   // a leaf column holds fewer entries than its levels promise
+        {
+            throw new BrokenContentException("Parquet", $"unreadable: row group {_group} (its columns do not agree on its rows)", e);
+        }
         if (!_text)
         {
             _json.WriteStartObject();
             for (int i = 0; i < _fields.Count; i++)
             {
                 _json.WritePropertyName(_fields[i].Name);
-                ParquetValues.Write(_json, _fields[i], rows.Value(row, i));
+                ParquetValues.Write(_json, _fields[i], _row[i]);
             }
             _json.WriteEndObject();
             _json.Flush();
@@ -119,7 +130,7 @@ internal sealed class ParquetRowStream : ReadOnlyStream
             for (int i = 0; i < _fields.Count; i++)
             {
                 if (i > 0) _output.Write(" "u8);
-                object? value = rows.Value(row, i);
+                object? value = _row[i];
                 if (ParquetValues.Text(value) is { } text) Encoding.UTF8.GetBytes(text.AsSpan(), _output);
                 else
                 {

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json.Nodes;
 using S3Tail.Decoding;
 using S3Tail.Tests.Support;
 using static S3Tail.Tests.Support.ParquetFixtures;
@@ -31,6 +32,46 @@ public sealed class ParquetRowStreamSpecs : IDisposable
         var lines = Lines(File(fixture), DecodeOptions.Default);
         Assert.Equal(Encoding.UTF8.GetString(AllTypesJson()), Encoding.UTF8.GetString(lines));
         Assert.Empty(Directory.GetFiles(_scratch));   // the scratch copy went with the stream
+    }
+
+    /// <summary>
+    /// fidelity.parquet's rows, written by hand from what DuckDB says of them (fidelity.duckdb.json):
+    /// the same values, with timestamps as ISO 8601 UTC, intervals as ISO 8601 durations, and
+    /// decimals without trailing zeros (DuckDB's -2.0 and 0.00 are the numbers -2 and 0).
+    /// </summary>
+    private static readonly string[] FidelityJson =
+    [
+        """{"id":0,"ints":[1,null,3],"strs":["a",null,"c d"],"nested":[[1,null],null,[]],"pairs":[{"k":1,"v":"x"},null,{"k":null,"v":null}]""" +
+        ""","grp":{"xs":[1,null],"n":null},"m":{"a":1,"b":null},"d38":12345678901234567890123456789012345.67,"d9":1.5,"d18":123456789012345.678""" +
+        ""","iv":"P1M2DT3H4M5.678S","t":"13:45:01.123456","tns":"2024-03-01T12:00:00.123456789Z"}""",
+        """{"id":1,"ints":[null],"strs":null,"nested":[[]],"pairs":[],"grp":{"xs":[],"n":2},"m":{},"d38":-0.05,"d9":-2,"d18":-0.001""" +
+        ""","iv":"P1Y2M","t":"00:00:00","tns":"1969-12-31T23:59:59.999999999Z"}""",
+        """{"id":2,"ints":[],"strs":[],"nested":null,"pairs":null,"grp":{"xs":null,"n":3},"m":null,"d38":0,"d9":0.01,"d18":0""" +
+        ""","iv":"PT0S","t":"23:59:59.999","tns":"2024-03-01T00:00:00Z"}""",
+        """{"id":3,"ints":null,"strs":[null],"nested":[],"pairs":[null],"grp":null,"m":{"c":3},"d38":null,"d9":null,"d18":null""" +
+        ""","iv":null,"t":null,"tns":null}""",
+    ];
+
+    [Fact]
+    public void Should_write_nulls_and_empty_lists_at_every_depth_as_duckdb_reads_them()
+    {
+        var lines = Encoding.UTF8.GetString(Lines(File("fidelity.parquet"), DecodeOptions.Default)).Split('\n')[..^1];
+        var duckdb = Encoding.UTF8.GetString(File("fidelity.duckdb.json")).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(duckdb.Length, lines.Length);
+        for (int row = 0; row < lines.Length; row++)
+        {
+            var ours = JsonNode.Parse(lines[row])!.AsObject();
+            var theirs = JsonNode.Parse(duckdb[row])!.AsObject();
+            foreach (var column in new[] { "id", "ints", "strs", "nested", "pairs", "grp", "m" })
+                Assert.True(JsonNode.DeepEquals(theirs[column], ours[column]), $"row {row} column {column}: DuckDB {theirs[column]?.ToJsonString() ?? "null"}, s3tail {ours[column]?.ToJsonString() ?? "null"}");
+        }
+    }
+
+    [Fact]
+    public void Should_write_wide_decimals_intervals_times_and_nanosecond_timestamps_exactly()
+    {
+        var lines = Encoding.UTF8.GetString(Lines(File("fidelity.parquet"), DecodeOptions.Default)).Split('\n')[..^1];
+        Assert.Equal(FidelityJson, lines);
     }
 
     [Fact]
