@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Text;
 using System.Text.Json;
 using Parquet;
 using Parquet.Schema;
@@ -10,7 +9,7 @@ namespace S3Tail.Decoding;
 /// A Parquet file's rows as lines, row group after row group in the file's order: one JSON
 /// object a row (<see cref="ParquetValues"/>), or with <c>text</c> the top-level values separated
 /// by spaces with <c>-</c> for null — the layout of a text VPC flow log, so its parsers keep
-/// working. The footer, which says where everything is, is at the end: the file is read from a
+/// working (<see cref="ParquetTextWriter"/>). The footer, which says where everything is, is at the end: the file is read from a
 /// seekable copy (a scratch file). Memory holds one row group, never the file; a row group
 /// larger than <see cref="MaxRowGroupBytes"/> (uncompressed, as the footer says) is refused
 /// before it is read. A bad footer, a cut file or broken pages fail as <see cref="BrokenContentException"/>.
@@ -25,11 +24,11 @@ internal sealed class ParquetRowStream : ReadOnlyStream
 
     private readonly Stream _file;
     private readonly ParquetReader _reader;
-    private readonly bool _text;
     private readonly long _maxRowGroupBytes;
     private readonly IReadOnlyList<Field> _fields;
     private readonly ArrayBufferWriter<byte> _output = new(OutputBatch * 2);
     private readonly Utf8JsonWriter _json;
+    private readonly ParquetTextWriter? _textWriter;   // under --parquet-text
     private int _taken;                          // bytes of _output already read
     private int _group = -1;                     // the row group being written
     private ParquetGroup? _rows;                 // the row group's values, until its last row is written
@@ -39,11 +38,11 @@ internal sealed class ParquetRowStream : ReadOnlyStream
     {
         _file = file;
         _reader = reader;
-        _text = text;
         _maxRowGroupBytes = maxRowGroupBytes;
         _fields = reader.Schema.Fields;
         _row = new object?[_fields.Count];
         _json = new Utf8JsonWriter(_output, ParquetValues.WriterOptions);
+        _textWriter = text ? new ParquetTextWriter() : null;
     }
 
     /// <summary>Copies <paramref name="decoded"/> to a scratch file and reads its footer.</summary>
@@ -113,7 +112,7 @@ internal sealed class ParquetRowStream : ReadOnlyStream
         {
             throw new BrokenContentException("Parquet", $"unreadable: row group {_group} (its columns do not agree on its rows)", e);
         }
-        if (!_text)
+        if (_textWriter is null)
         {
             _json.WriteStartObject();
             for (int i = 0; i < _fields.Count; i++)
@@ -125,21 +124,7 @@ internal sealed class ParquetRowStream : ReadOnlyStream
             _json.Flush();
             _json.Reset();
         }
-        else
-        {
-            for (int i = 0; i < _fields.Count; i++)
-            {
-                if (i > 0) _output.Write(" "u8);
-                object? value = _row[i];
-                if (ParquetValues.Text(value) is { } text) Encoding.UTF8.GetBytes(text.AsSpan(), _output);
-                else
-                {
-                    ParquetValues.Write(_json, _fields[i], value);
-                    _json.Flush();
-                    _json.Reset();
-                }
-            }
-        }
+        else _textWriter.WriteRow(_fields, _row, _output);
         _output.Write("\n"u8);
     }
 
@@ -148,6 +133,7 @@ internal sealed class ParquetRowStream : ReadOnlyStream
         if (disposing)
         {
             _json.Dispose();
+            _textWriter?.Dispose();
             _reader.DisposeAsync().AsTask().GetAwaiter().GetResult();
             _file.Dispose();
         }

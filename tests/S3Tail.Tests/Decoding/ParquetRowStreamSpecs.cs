@@ -82,6 +82,39 @@ public sealed class ParquetRowStreamSpecs : IDisposable
     }
 
     [Fact]
+    public void Should_keep_each_value_one_field_and_each_row_one_line_under_parquet_text()
+    {
+        // text.parquet's strings, by hand: quoted as JSON when bare they would read as a null, two
+        // fields or two lines; no field holds a space (\u0020 in JSON strings), so a split on spaces holds.
+        string[] expected =
+        [
+            @"0 ""a\u0020b"" [""x\u0020y""]",
+            @"1 ""line1\nline2"" -",
+            @"2 """" []",
+            @"3 ""-"" [""-""]",
+            @"4 - [null]",
+            @"5 ""\""quoted\"""" [""\""""]",
+            @"6 ""tab\there"" [""a""]",
+            @"7 plain\back [""b""]",
+        ];
+        var lines = Encoding.UTF8.GetString(Lines(File("text.parquet"), new DecodeOptions(ParquetText: true))).Split('\n')[..^1];
+        Assert.Equal(expected, lines);
+
+        // Read back as a parser of the layout would (split on spaces, '-' is null, a quoted field is a
+        // JSON string), the values are DuckDB's own.
+        var duckdb = Encoding.UTF8.GetString(File("text.duckdb.json")).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        for (int row = 0; row < lines.Length; row++)
+        {
+            var fields = lines[row].Split(' ');
+            Assert.Equal(3, fields.Length);
+            var theirs = JsonNode.Parse(duckdb[row])!.AsObject();
+            var s = fields[1] == "-" ? null : fields[1].StartsWith('"') ? JsonNode.Parse(fields[1])!.GetValue<string>() : fields[1];
+            Assert.Equal(theirs["s"]?.GetValue<string>(), s);
+            Assert.True(JsonNode.DeepEquals(theirs["tags"], fields[2] == "-" ? null : JsonNode.Parse(fields[2])), $"row {row}: {fields[2]}");
+        }
+    }
+
+    [Fact]
     public void Should_write_a_parquet_vpc_flow_log_as_the_text_flow_log_of_the_same_rows()
     {
         // vpc-flow.txt is DuckDB's own text of the rows, '-' where AWS writes it (NODATA records).

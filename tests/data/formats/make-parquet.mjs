@@ -67,6 +67,16 @@ const fidelity = `
 await c.run(`COPY (${fidelity}) TO '${out}/fidelity.parquet' (FORMAT parquet, COMPRESSION snappy)`);
 await c.run(`COPY (SELECT * FROM '${out}/fidelity.parquet') TO '${out}/fidelity.duckdb.json' (FORMAT json)`);
 
+// Strings that a text layout could misread: spaces, a line end, a tab, empty, '-', a leading
+// quote, a backslash; in a plain column and in a list. text.duckdb.json is DuckDB's own JSON of them.
+const text = `
+  SELECT i::INTEGER AS id,
+         ['a b', 'line1' || chr(10) || 'line2', '', '-', NULL, '"quoted"', 'tab' || chr(9) || 'here', 'plain\\back'][i + 1] AS s,
+         [['x y'], NULL, []::VARCHAR[], ['-'], [NULL]::VARCHAR[], ['"'], ['a'], ['b']][i + 1] AS tags
+  FROM range(8) t(i)`;
+await c.run(`COPY (${text}) TO '${out}/text.parquet' (FORMAT parquet, COMPRESSION snappy)`);
+await c.run(`COPY (SELECT * FROM '${out}/text.parquet') TO '${out}/text.duckdb.json' (FORMAT json)`);
+
 for (const f of ['types-snappy', 'types-gzip', 'types-zstd', 'vpc-flow']) {
   const r = await c.runAndReadAll(`SELECT count(DISTINCT row_group_id), min(compression) FROM parquet_metadata('${out}/${f}.parquet')`);
   console.log(f, r.getRows());
