@@ -54,7 +54,7 @@ internal sealed class ParquetRowStream : ReadOnlyStream
         {
             await using (decoded.ConfigureAwait(false))
                 await decoded.CopyToAsync(file, 256 * 1024, cancellationToken).ConfigureAwait(false);
-            file.Position = 0;
+            await ParquetFileShape.CheckAsync(file, cancellationToken).ConfigureAwait(false);
             var reader = await Broken.Guard(() => ParquetReader.CreateAsync(file, ReaderOptions, leaveStreamOpen: true, cancellationToken), "its footer")
                 .ConfigureAwait(false);
             return new ParquetRowStream(file, reader, text, maxRowGroupBytes);
@@ -140,7 +140,12 @@ internal sealed class ParquetRowStream : ReadOnlyStream
         base.Dispose(disposing);
     }
 
-    /// <summary>Parquet.Net's failures on a broken file, as an unreadable object.</summary>
+    /// <summary>
+    /// Parquet.Net's failures on a broken file, as an unreadable object. Its reader seeks where
+    /// the file's metadata points; metadata that points outside the file fails as an I/O error on
+    /// the scratch copy, whose message names the copy's path (nothing the user knows of): that is
+    /// said as what it is instead.
+    /// </summary>
     private static class Broken
     {
         public static async Task<T> Guard<T>(Func<Task<T>> read, string what)
@@ -151,7 +156,8 @@ internal sealed class ParquetRowStream : ReadOnlyStream
             }
             catch (Exception e) when (e is not OperationCanceledException and not BrokenContentException)
             {
-                throw new BrokenContentException("Parquet", $"unreadable: {what} ({e.Message.TrimEnd('.')})", e);
+                string why = e is IOException ? "it points outside the file" : e.Message.TrimEnd('.');
+                throw new BrokenContentException("Parquet", $"unreadable: {what} ({why})", e);
             }
         }
     }

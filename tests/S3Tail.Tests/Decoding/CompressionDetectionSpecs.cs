@@ -90,6 +90,18 @@ public sealed class CompressionDetectionSpecs : IDisposable
         Assert.Equal(format, e.Format);
     }
 
+    [Fact]
+    public void Should_say_a_zip_entrys_deflate_data_is_corrupt_not_that_its_method_is_unsupported()
+    {
+        // lines.zip's first entry, a.log, is deflated (make-compressed.sh); 60 bytes inside its data are inverted.
+        var bad = Fixture("lines.zip");
+        int data = 30 + BitConverter.ToUInt16(bad, 26) + BitConverter.ToUInt16(bad, 28);   // past the local file header
+        for (int i = data + 200; i < data + 260; i++) bad[i] ^= 0xff;
+        var e = Assert.Throws<BrokenContentException>(() => Decode(bad, async: true));
+        Assert.Equal("zip", e.Format);
+        Assert.Equal("corrupt: entry 'a.log' holds compressed data that does not inflate", e.Reason);
+    }
+
     [SkippableFact]
     public async Task Should_decode_what_debians_zstd_makes_of_random_lines_now()
     {

@@ -133,22 +133,46 @@ public sealed class ParquetRowStreamSpecs : IDisposable
     }
 
     [Theory]
-    [InlineData("cut", "unreadable: its footer")]
-    [InlineData("footer", "unreadable: its footer")]
-    [InlineData("not parquet", "unreadable: its footer")]
-    public void Should_fail_on_a_bad_footer_or_a_cut_file(string damage, string reason)
+    [InlineData("cut", "cut short, or not Parquet: it starts with PAR1 but does not end with it")]
+    [InlineData("text after PAR1", "cut short, or not Parquet: it starts with PAR1 but does not end with it")]
+    [InlineData("only PAR1", "cut short: 4 bytes, too few to hold a footer")]
+    [InlineData("footer too long", "unreadable: its footer is said to be 2147483647 bytes long, in a file of 140744 bytes")]
+    [InlineData("footer past the start", "unreadable: its footer is said to be 140844 bytes long, in a file of 140744 bytes")]
+    [InlineData("footer garbled", "unreadable: its footer (")]
+    public void Should_fail_on_a_bad_footer_or_a_cut_file_with_a_reason_of_its_own(string damage, string reason)
     {
-        var file = File("types-snappy.parquet");
+        var file = File("types-snappy.parquet");   // 140744 bytes
+        Assert.Equal(140744, file.Length);
         byte[] bad = damage switch
         {
             "cut" => file[..(file.Length / 2)],
-            "footer" => [.. file[..^8], .. new byte[] { 0xff, 0xff, 0xff, 0x7f }, .. "PAR1"u8],
-            _ => Encoding.UTF8.GetBytes("PAR1 and then lines\n"),
+            "text after PAR1" => Encoding.UTF8.GetBytes("PAR1 and then lines\n"),
+            "only PAR1" => "PAR1"u8.ToArray(),
+            "footer too long" => [.. file[..^8], .. BitConverter.GetBytes(int.MaxValue), .. "PAR1"u8],
+            "footer past the start" => [.. file[..^8], .. BitConverter.GetBytes(file.Length + 100), .. "PAR1"u8],
+            _ => Garbled(file),
         };
         var e = Assert.Throws<BrokenContentException>(() => Lines(bad, DecodeOptions.Default));
         Assert.Equal("Parquet", e.Format);
         Assert.StartsWith(reason, e.Reason);
-        Assert.Throws<BrokenContentException>(() => Lines(Encoding.UTF8.GetBytes("a line\n"), new DecodeOptions(ObjectFormat.Parquet)));
+        Assert.DoesNotContain(_scratch, e.Message);   // the scratch copy is nothing the user knows of
+        Assert.DoesNotContain("\n", e.Message);
+    }
+
+    /// <summary>The footer's first 40 bytes inverted: its length and both magics still right.</summary>
+    private static byte[] Garbled(byte[] file)
+    {
+        var bad = file.ToArray();
+        int footer = BitConverter.ToInt32(file, file.Length - 8);
+        for (int i = file.Length - 8 - footer; i < file.Length - 8 - footer + 40; i++) bad[i] ^= 0x5a;
+        return bad;
+    }
+
+    [Fact]
+    public void Should_refuse_content_that_does_not_start_with_par1_when_parquet_is_asked_for()
+    {
+        var e = Assert.Throws<BrokenContentException>(() => Lines(Encoding.UTF8.GetBytes("a line\n"), new DecodeOptions(ObjectFormat.Parquet)));
+        Assert.Equal("not Parquet: it does not start with PAR1", e.Reason);
     }
 
     [Fact]
