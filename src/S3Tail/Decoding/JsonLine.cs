@@ -11,7 +11,7 @@ namespace S3Tail.Decoding;
 /// </summary>
 internal sealed class JsonLine : IDisposable
 {
-    /// <summary>A document's scalar member: its name as written (escapes kept) and <c>"name":value</c>.</summary>
+    /// <summary>A document's scalar member: its name unescaped (to compare) and <c>"name":value</c> as written.</summary>
     internal sealed record Member(byte[] Name, byte[] Bytes);
 
     private byte[] _bytes = ArrayPool<byte>.Shared.Rent(128 * 1024);
@@ -62,14 +62,36 @@ internal sealed class JsonLine : IDisposable
         Append("}\n"u8);
     }
 
-    /// <summary>The names of an object's own members, as written.</summary>
+    /// <summary>The names of an object's own members, unescaped.</summary>
     private static List<byte[]> MemberNames(ReadOnlySpan<byte> record)
     {
         var names = new List<byte[]>();
-        var reader = new Utf8JsonReader(record, new JsonReaderOptions { MaxDepth = 512 });
+        var reader = new Utf8JsonReader(record, new JsonReaderOptions { MaxDepth = JsonRecordStream.MaxDepth });
         while (reader.Read())
-            if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 1) names.Add(reader.ValueSpan.ToArray());
+            if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 1)
+                names.Add(Unescaped(reader.ValueSpan, reader.ValueIsEscaped));
         return names;
+    }
+
+    /// <summary>
+    /// A member name as the text it stands for: <c>"message\u0054ype"</c> and <c>"messageType"</c>
+    /// are one name, and a record's own member wins over its parent's however either is written.
+    /// A name whose escapes make no text (a lone surrogate) is compared as written.
+    /// </summary>
+    public static byte[] Unescaped(ReadOnlySpan<byte> name, bool escaped)
+    {
+        if (!escaped) return name.ToArray();
+        var unescaped = new byte[name.Length];   // unescaping never lengthens
+        var reader = new Utf8JsonReader([(byte)'"', .. name, (byte)'"']);
+        reader.Read();
+        try
+        {
+            return unescaped[..reader.CopyString(unescaped)];
+        }
+        catch (InvalidOperationException)
+        {
+            return name.ToArray();
+        }
     }
 
     /// <summary>The bytes as they are when they hold no line end, else without the whitespace outside strings.</summary>

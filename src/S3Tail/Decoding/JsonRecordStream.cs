@@ -38,7 +38,15 @@ internal sealed partial class JsonRecordStream : ReadOnlyStream
     /// <summary>Lines are handed out once this much is ready (fewer, larger copies).</summary>
     private const int OutputBatch = 64 * 1024;
 
-    private static readonly JsonReaderOptions Options = new() { AllowMultipleValues = true, MaxDepth = 512 };
+    /// <summary>
+    /// Any depth a record within <see cref="MaxRecordBytes"/> can have (each level takes two bytes
+    /// at least, its brackets), so depth is never what refuses a record: the byte bound is, and it
+    /// bounds memory (the reader keeps one bit a level). .NET's default, 64, and the 512 this had,
+    /// refused JSON that is valid and that real logs, rarely, hold.
+    /// </summary>
+    internal const int MaxDepth = MaxRecordBytes / 2 + 2;
+
+    private static readonly JsonReaderOptions Options = new() { AllowMultipleValues = true, MaxDepth = MaxDepth };
 
     private readonly Stream _input;
     private readonly bool _withParent;
@@ -172,8 +180,9 @@ internal sealed partial class JsonRecordStream : ReadOnlyStream
     /// <summary>One member of a document's top-level object: its name, then its value whole (or the start of its record array).</summary>
     private Outcome Member(ref Utf8JsonReader reader, int nameStart)
     {
-        bool records = reader.ValueTextEquals("Records"u8) || reader.ValueTextEquals("configurationItems"u8) || reader.ValueTextEquals("logEvents"u8);
+        bool records = IsRecordArrayName(ref reader);
         var name = reader.ValueSpan;
+        bool nameEscaped = reader.ValueIsEscaped;
         if (!reader.Read()) return Outcome.NeedMore;
         if (records && reader.TokenType == JsonTokenType.StartArray)
         {
@@ -189,10 +198,27 @@ internal sealed partial class JsonRecordStream : ReadOnlyStream
         else if (_withParent && !_expanded)
         {
             var value = _buffer.AsSpan(_start + (int)reader.TokenStartIndex, (int)reader.BytesConsumed - (int)reader.TokenStartIndex);
-            _parent.Add(new JsonLine.Member(name.ToArray(), [(byte)'"', .. name, (byte)'"', (byte)':', .. value]));
+            _parent.Add(new JsonLine.Member(JsonLine.Unescaped(name, nameEscaped), [(byte)'"', .. name, (byte)'"', (byte)':', .. value]));
         }
         Commit(ref reader);
         return Outcome.Stepped;
+    }
+
+    /// <summary>
+    /// <c>Records</c>, <c>configurationItems</c> or <c>logEvents</c>, however escaped. A name whose
+    /// escapes make no text (a lone surrogate, which JSON's grammar allows) is none of them; .NET
+    /// throws on comparing it, and that must not end the run as if the object were broken.
+    /// </summary>
+    private static bool IsRecordArrayName(ref Utf8JsonReader reader)
+    {
+        try
+        {
+            return reader.ValueTextEquals("Records"u8) || reader.ValueTextEquals("configurationItems"u8) || reader.ValueTextEquals("logEvents"u8);
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
     }
 
     private BrokenContentException Truncated(Exception? inner) =>

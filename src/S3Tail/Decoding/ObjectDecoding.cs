@@ -15,7 +15,8 @@ internal enum Framing
 /// An object's stored bytes to the lines s3tail writes, in two steps told from the content and
 /// never from the key (docs/design.md §14): decompression (<see cref="CompressionDetection"/>),
 /// then framing. Under <see cref="ObjectFormat.Auto"/>, content that starts with Parquet's magic
-/// <c>PAR1</c> is Parquet (whose footer ends with it too, checked as it is read), content that
+/// <c>PAR1</c> is Parquet (which ends with it too, checked before its footer is read:
+/// <see cref="ParquetFileShape"/>), content that
 /// starts as a JSON object does (<c>{</c>, then <c>"</c> or <c>}</c>) is JSON; anything else is
 /// lines, as it always was.
 /// </summary>

@@ -80,7 +80,9 @@ internal sealed class ZipEntriesStream : ReadOnlyStream
             }
             catch (Exception e) when (e is InvalidDataException or NotSupportedException)
             {
-                throw new BrokenContentException("zip", $"corrupt ({e.Message.TrimEnd('.')})", e);
+                // The method was checked when the entry was opened; .NET's inflater reports broken
+                // data as "compressed using an unsupported compression method", which it is not.
+                throw new BrokenContentException("zip", $"corrupt: entry '{_entryInfo!.FullName}' holds compressed data that does not inflate", e);
             }
             if (n > 0)
             {

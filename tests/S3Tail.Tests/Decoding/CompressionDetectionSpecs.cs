@@ -81,6 +81,40 @@ public sealed class CompressionDetectionSpecs : IDisposable
 
     [Theory]
     [InlineData("lines.txt.zst", "zstd")]
+    [InlineData("lines-frames.zst", "zstd")]
+    [InlineData("lines.txt.sz", "Snappy")]
+    public void Should_fail_on_a_cut_at_any_byte_but_the_end_of_a_frame_or_chunk(string fixture, string format)
+    {
+        var whole = Fixture(fixture);
+        var ends = format == "zstd" ? FrameBoundaries.Zstd(whole) : FrameBoundaries.Snappy(whole);
+        Assert.Equal(whole.Length, ends[^1]);   // the reference walk accounts for every byte
+        Assert.True(ends.Count >= (fixture == "lines-frames.zst" ? 5 : 1));
+        // Every cut near a boundary (where headers are), and a spread of cuts everywhere else; a cut
+        // inside the magic bytes leaves nothing to tell the format by (it reads as uncompressed).
+        int magic = format == "zstd" ? 4 : 10;
+        var cuts = ends.Prepend(0).SelectMany(end => Enumerable.Range(end - 12, 24))
+            .Concat(Enumerable.Range(1, whole.Length / 97).Select(k => k * 97))
+            .Where(cut => cut >= magic && cut < whole.Length && !ends.Contains(cut))
+            .Distinct().Order().ToList();
+        var quiet = cuts.Where(cut =>
+        {
+            try
+            {
+                Decode(whole[..cut], async: cut % 2 == 0);
+                return true;
+            }
+            catch (BrokenContentException e) when (e.Format == format)
+            {
+                return false;
+            }
+        }).ToList();
+        Assert.True(quiet.Count == 0, $"cuts read as whole objects: {string.Join(", ", quiet.Take(20))} (boundaries {string.Join(", ", ends.Take(10))})");
+        foreach (var end in ends.SkipLast(1))   // a cut between two frames or chunks reads as the shorter whole: no format can say
+            Assert.NotNull(Decode(whole[..end], async: true));
+    }
+
+    [Theory]
+    [InlineData("lines.txt.zst", "zstd")]
     [InlineData("lines.txt.sz", "Snappy")]
     public void Should_fail_on_a_flipped_byte(string fixture, string format)
     {
@@ -88,6 +122,18 @@ public sealed class CompressionDetectionSpecs : IDisposable
         bad[bad.Length / 2] ^= 0x5a;
         var e = Assert.Throws<BrokenContentException>(() => Decode(bad, async: false));
         Assert.Equal(format, e.Format);
+    }
+
+    [Fact]
+    public void Should_say_a_zip_entrys_deflate_data_is_corrupt_not_that_its_method_is_unsupported()
+    {
+        // lines.zip's first entry, a.log, is deflated (make-compressed.sh); 60 bytes inside its data are inverted.
+        var bad = Fixture("lines.zip");
+        int data = 30 + BitConverter.ToUInt16(bad, 26) + BitConverter.ToUInt16(bad, 28);   // past the local file header
+        for (int i = data + 200; i < data + 260; i++) bad[i] ^= 0xff;
+        var e = Assert.Throws<BrokenContentException>(() => Decode(bad, async: true));
+        Assert.Equal("zip", e.Format);
+        Assert.Equal("corrupt: entry 'a.log' holds compressed data that does not inflate", e.Reason);
     }
 
     [SkippableFact]

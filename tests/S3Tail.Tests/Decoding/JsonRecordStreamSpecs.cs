@@ -85,6 +85,36 @@ public sealed class JsonRecordStreamSpecs
         Assert.Equal("{\"id\":\"e1\",\"message\":\"m\"}\n{}\n\"plain\"\n{\"x\":true}\n", LinesText(json));
     }
 
+    [Fact]
+    public void Should_take_member_names_written_with_escapes_as_the_names_they_stand_for()
+    {
+        // "message\u0054ype" is "messageType", "own\u0065r" is "owner": the record's own member wins
+        // however either side writes its name, and what is written keeps its bytes as they were.
+        var json = @"{""message\u0054ype"":""DATA_MESSAGE"",""own\u0065r"":""1"",""\ud800x"":2,""logEvents"":[" +
+                   @"{""messageType"":""own"",""id"":""e1""},{""id"":""e2"",""owner"":""mine""},{""\ud800x"":3}]}" +
+                   @"{""messageType"":""DATA_MESSAGE"",""configurationItems"":[{""message\u0054ype"":""own""}]}";
+        Assert.Equal(
+            @"{""own\u0065r"":""1"",""\ud800x"":2,""messageType"":""own"",""id"":""e1""}" + "\n" +
+            @"{""message\u0054ype"":""DATA_MESSAGE"",""\ud800x"":2,""id"":""e2"",""owner"":""mine""}" + "\n" +
+            @"{""message\u0054ype"":""DATA_MESSAGE"",""own\u0065r"":""1"",""\ud800x"":3}" + "\n" +
+            @"{""message\u0054ype"":""own""}" + "\n",
+            LinesText(json, withParent: true));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Should_read_json_nested_far_deeper_than_a_log_needs(bool withParent)
+    {
+        // 100,000 levels (a quarter of a megabyte): .NET's default is 64; this was refused past 512.
+        const int depth = 100_000;
+        var deep = string.Concat(Enumerable.Repeat("{\"a\":[", depth)) + "1" + string.Concat(Enumerable.Repeat("]}", depth));
+        var pretty = deep.Replace("[{", "[\n{");   // a line end between tokens: written compacted
+        var json = "{\"owner\":\"1\",\"Records\":[" + deep + "," + pretty + "]}" + deep;
+        var expected = (withParent ? "{\"owner\":\"1\"," + deep[1..] : deep) + "\n";
+        Assert.Equal(expected + expected + deep + "\n", Encoding.UTF8.GetString(Lines(Text(json), withParent, maxRead: 4096)));
+    }
+
     [Theory]
     [InlineData("{\"Records\":[{\"a\":1},{\"a\":]}", "not valid")]
     [InlineData("{\"Records\":[{\"a\":1},{\"a\":2}", "truncated")]

@@ -32,9 +32,12 @@ public static class ParquetFixtures
         $"\"name\":{(Name(i) is { } n ? "\"" + n.Replace("\"", "\\\"") + "\"" : "null")},\"price\":{Price(i)}," +
         $"\"ok\":{(i % 2 == 0 ? "true" : "false")},\"ts\":\"{Timestamp(i)}\",\"tags\":{Tags(i) ?? "null"},\"info\":{Info(i) ?? "null"}}}\n";
 
+    /// <summary>A name under --parquet-text: the names with a space are written as JSON strings, the space as \u0020.</summary>
+    private static string? NameText(int i) => i % 7 == 0 ? null : i % 5 == 0 ? $"\"caf\u00e9\\u0020\\\"{i}\\\"\"" : $"n{i}";
+
     /// <summary>Row <paramref name="i"/> under --parquet-text: values in column order, '-' for null, groups and lists as JSON.</summary>
     public static string TypesText(int i) =>
-        $"{i} {(i % 13 == 0 ? "-" : (i % 100).ToString())} {Name(i) ?? "-"} {Price(i)} {(i % 2 == 0 ? "true" : "false")} {Timestamp(i)} " +
+        $"{i} {(i % 13 == 0 ? "-" : (i % 100).ToString())} {NameText(i) ?? "-"} {Price(i)} {(i % 2 == 0 ? "true" : "false")} {Timestamp(i)} " +
         $"{Tags(i) ?? "-"} {Info(i) ?? "-"}\n";
 
     public static byte[] AllTypesJson() => Encoding.UTF8.GetBytes(string.Concat(Enumerable.Range(0, TypesRows).Select(TypesJson)));

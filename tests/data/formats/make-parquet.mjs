@@ -45,6 +45,38 @@ await c.run(`COPY (SELECT concat_ws(' ', version, account_id, interface_id, coal
     coalesce(bytes::VARCHAR, '-'), start, "end", coalesce(action, '-'), log_status) FROM (${vpc}))
   TO '${out}/vpc-flow.txt' (FORMAT csv, HEADER false, QUOTE '', ESCAPE '', DELIMITER '\t')`);
 
+// Values that are easy to lose: nulls and empty lists at every depth (lists of lists, lists of
+// structs, lists in structs, maps), DECIMAL(38, 2) beyond .NET's decimal, INTERVAL, TIME and
+// TIMESTAMP_NS (one before 1970). fidelity.duckdb.json is DuckDB's own JSON of the same rows.
+const fidelity = `
+  SELECT i::INTEGER AS id,
+         [[1, NULL, 3], [NULL]::INTEGER[], []::INTEGER[], NULL][i + 1] AS ints,
+         [['a', NULL, 'c d'], NULL, []::VARCHAR[], [NULL]::VARCHAR[]][i + 1] AS strs,
+         [[[1, NULL], NULL, []], [[]], NULL, []][i + 1]::INTEGER[][] AS nested,
+         [[{'k': 1, 'v': 'x'}, NULL, {'k': NULL, 'v': NULL}], [], NULL, [NULL]][i + 1] AS pairs,
+         [{'xs': [1, NULL], 'n': NULL}, {'xs': [], 'n': 2}, {'xs': NULL, 'n': 3}, NULL][i + 1] AS grp,
+         [MAP {'a': 1, 'b': NULL}, MAP {}, NULL, MAP {'c': 3}][i + 1]::MAP(VARCHAR, INTEGER) AS m,
+         [12345678901234567890123456789012345.67, -0.05, 0, NULL][i + 1]::DECIMAL(38, 2) AS d38,
+         [1.5, -2, 0.01, NULL][i + 1]::DECIMAL(9, 2) AS d9,
+         [123456789012345.678, -0.001, 0, NULL][i + 1]::DECIMAL(18, 3) AS d18,
+         [INTERVAL '1 month 2 days 3 hours 4 minutes 5.678 seconds', INTERVAL '14 months', INTERVAL '0 seconds', NULL][i + 1] AS iv,
+         [TIME '13:45:01.123456', TIME '00:00:00', TIME '23:59:59.999', NULL][i + 1] AS t,
+         ['2024-03-01 12:00:00.123456789'::TIMESTAMP_NS, '1969-12-31 23:59:59.999999999'::TIMESTAMP_NS,
+          '2024-03-01 00:00:00'::TIMESTAMP_NS, NULL][i + 1] AS tns
+  FROM range(4) t(i)`;
+await c.run(`COPY (${fidelity}) TO '${out}/fidelity.parquet' (FORMAT parquet, COMPRESSION snappy)`);
+await c.run(`COPY (SELECT * FROM '${out}/fidelity.parquet') TO '${out}/fidelity.duckdb.json' (FORMAT json)`);
+
+// Strings that a text layout could misread: spaces, a line end, a tab, empty, '-', a leading
+// quote, a backslash; in a plain column and in a list. text.duckdb.json is DuckDB's own JSON of them.
+const text = `
+  SELECT i::INTEGER AS id,
+         ['a b', 'line1' || chr(10) || 'line2', '', '-', NULL, '"quoted"', 'tab' || chr(9) || 'here', 'plain\\back'][i + 1] AS s,
+         [['x y'], NULL, []::VARCHAR[], ['-'], [NULL]::VARCHAR[], ['"'], ['a'], ['b']][i + 1] AS tags
+  FROM range(8) t(i)`;
+await c.run(`COPY (${text}) TO '${out}/text.parquet' (FORMAT parquet, COMPRESSION snappy)`);
+await c.run(`COPY (SELECT * FROM '${out}/text.parquet') TO '${out}/text.duckdb.json' (FORMAT json)`);
+
 for (const f of ['types-snappy', 'types-gzip', 'types-zstd', 'vpc-flow']) {
   const r = await c.runAndReadAll(`SELECT count(DISTINCT row_group_id), min(compression) FROM parquet_metadata('${out}/${f}.parquet')`);
   console.log(f, r.getRows());
