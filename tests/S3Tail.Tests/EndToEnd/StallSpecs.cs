@@ -84,7 +84,9 @@ public sealed class StallSpecs(S3ServerFixture fixture) : IClassFixture<S3Server
     {
         var bucket = await _server.CreateBucketAsync();
         await _server.PutAsync(bucket, "logs/a", Text("old version\n"));
-        await _server.SetRulesAsync(bucket, new { op = "getObject", delayMs = 2000, times = 1 });
+        // The GET waits long enough for the replacement below to land even on a loaded machine
+        // (2 s did not: the spec once saw the old version answered before the PUT).
+        await _server.SetRulesAsync(bucket, new { op = "getObject", delayMs = 6000, times = 1 });
         var cli = new CliProcess();
         string[] args = ["--endpoint-url", _server.Endpoint, $"s3://{bucket}/logs/"];
 
