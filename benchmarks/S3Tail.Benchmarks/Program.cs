@@ -15,6 +15,7 @@ using S3Tail.Benchmarks;
 // workers [--objects N] [--megabytes M | --kilobytes K] [--latency MS]: a run on one machine against one and two loopback workers (default 40 objects of 4 MB, 20 ms).
 // gunzip [--megabytes N] [--file PATH]: s3tail's gunzip against GZipStream and zcat on one .gz (default: 400 MB of access-log lines, made once in $TMPDIR).
 // records [--files N] [--records M] [--parquet N]: a CloudTrail day (default 96 files of 4000 records) as records, --format lines and zcat | jq -c '.Records[]'; Parquet flow logs to JSON and text.
+// idle [--seconds N]: CPU an idle follow (empty folder) and an idle worker use while they wait.
 // smoke: one tiny scenario (the test suite checks the benchmarks still build and run).
 // bdn ARGS: the full BenchmarkDotNet run, e.g. `bdn --filter *`.
 string mode = args.Length > 0 ? args[0] : "quick";
@@ -50,6 +51,8 @@ switch (mode)
         return await FollowSoakRunner.RunAsync(TimeSpan.FromSeconds(args.Length > 2 && args[1] == "--seconds" ? int.Parse(args[2]) : 60));
     case "gunzip":
         return await GunzipRunner.RunAsync(Array.IndexOf(args, "--file") is var f and >= 0 ? args[f + 1] : null, Option(args, "--megabytes") ?? 400, rounds: 5);
+    case "idle":
+        return await IdleRunner.RunAsync(Option(args, "--seconds") ?? 20);
     case "records":
         return await RecordsRunner.RunAsync(Option(args, "--files") ?? 96, Option(args, "--records") ?? 4000, Option(args, "--parquet") ?? 200, rounds: 3);
     case "smoke":
