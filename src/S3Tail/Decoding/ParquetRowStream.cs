@@ -66,8 +66,11 @@ internal sealed class ParquetRowStream : ReadOnlyStream
         }
     }
 
-    /// <summary>Decimals as Parquet.Net's <see cref="Parquet.Data.BigDecimal"/>: .NET's decimal holds 28 digits, a DECIMAL(38, s) 38.</summary>
-    private static ParquetOptions ReaderOptions => new() { UseBigDecimal = true };
+    /// <summary>
+    /// Decimals as Parquet.Net's <see cref="Parquet.Data.BigDecimal"/> (.NET's decimal holds 28 digits, a
+    /// DECIMAL(38, s) 38); DATE columns as <see cref="DateOnly"/>, so a day is written as a day, not as its midnight.
+    /// </summary>
+    private static ParquetOptions ReaderOptions => new() { UseBigDecimal = true, UseDateOnlyTypeForDates = true };
 
     public override int Read(Span<byte> buffer) => ReadByWaiting(buffer);
 

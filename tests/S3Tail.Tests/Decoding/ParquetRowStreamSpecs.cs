@@ -75,6 +75,22 @@ public sealed class ParquetRowStreamSpecs : IDisposable
     }
 
     [Fact]
+    public void Should_write_dates_as_calendar_dates_not_midnight_timestamps()
+    {
+        // dates.parquet (DuckDB, make-parquet.mjs): a DATE column, one day before 1970 and year 1.
+        var lines = Encoding.UTF8.GetString(Lines(File("dates.parquet"), DecodeOptions.Default)).Split('\n')[..^1];
+        Assert.Equal(
+            [
+                """{"id":0,"day":"2024-03-01"}""",
+                """{"id":1,"day":"1969-12-31"}""",
+                """{"id":2,"day":"0001-01-01"}""",
+                """{"id":3,"day":null}""",
+            ], lines);
+        var text = Encoding.UTF8.GetString(Lines(File("dates.parquet"), new DecodeOptions(ParquetText: true)));
+        Assert.Equal("0 2024-03-01\n1 1969-12-31\n2 0001-01-01\n3 -\n", text);
+    }
+
+    [Fact]
     public void Should_write_values_space_separated_with_a_dash_for_null_under_parquet_text()
     {
         var lines = Lines(File("types-zstd.parquet"), new DecodeOptions(ParquetText: true));

@@ -67,6 +67,10 @@ const fidelity = `
 await c.run(`COPY (${fidelity}) TO '${out}/fidelity.parquet' (FORMAT parquet, COMPRESSION snappy)`);
 await c.run(`COPY (SELECT * FROM '${out}/fidelity.parquet') TO '${out}/fidelity.duckdb.json' (FORMAT json)`);
 
+// DATE columns (days since 1970, before it too): written as calendar dates, not midnight timestamps.
+await c.run(`COPY (SELECT i::INTEGER AS id, [DATE '2024-03-01', DATE '1969-12-31', DATE '0001-01-01', NULL][i + 1] AS day
+  FROM range(4) t(i)) TO '${out}/dates.parquet' (FORMAT parquet, COMPRESSION snappy)`);
+
 // Strings that a text layout could misread: spaces, a line end, a tab, empty, '-', a leading
 // quote, a backslash; in a plain column and in a list. text.duckdb.json is DuckDB's own JSON of them.
 const text = `
