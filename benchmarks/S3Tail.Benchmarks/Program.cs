@@ -13,6 +13,7 @@ using S3Tail.Benchmarks;
 // regex: the .NET regex engines (Compiled, interpreted, NonBacktracking) on access-log text, as --grep searches it.
 // follow [--seconds N]: follow mode left running: fast polls, a trickle of objects, memory early and late.
 // workers [--objects N] [--megabytes M | --kilobytes K] [--latency MS]: a run on one machine against one and two loopback workers (default 40 objects of 4 MB, 20 ms).
+// workers-net [--workers N] [--mbit M] [--latency MS] [--rounds R]: as root, the run and N workers (default 3) each on its own network namespace with a link capped at M Mbit/s (default 20), a grep and a dump over 0..N workers.
 // gunzip [--megabytes N] [--file PATH]: s3tail's gunzip against GZipStream and zcat on one .gz (default: 400 MB of access-log lines, made once in $TMPDIR).
 // records [--files N] [--records M] [--parquet N]: a CloudTrail day (default 96 files of 4000 records) as records, --format lines and zcat | jq -c '.Records[]'; Parquet flow logs to JSON and text.
 // idle [--seconds N]: CPU an idle follow (empty folder) and an idle worker use while they wait.
@@ -35,6 +36,8 @@ switch (mode)
     case "workers":
         return await WorkersRunner.RunAsync(Option(args, "--objects") ?? 40, Option(args, "--megabytes") ?? 4, Option(args, "--latency") ?? 20, rounds: 3,
             kilobytesEach: Option(args, "--kilobytes"));
+    case "workers-net":
+        return await WorkersNetRunner.RunAsync(Option(args, "--workers") ?? 3, Option(args, "--mbit") ?? 20, Option(args, "--latency") ?? 20, rounds: Option(args, "--rounds") ?? 3);
     case "sdkloop":
         return await CpuRunner.SdkLoopAsync(args[1], args[2], int.Parse(args[3]));
     case "grep":

@@ -4,13 +4,14 @@
 // answer. s3rver spends about 0.9 ms of CPU a request, more than s3tail's client; on two cores it
 // would set the pace of any benchmark of many small objects. This spends a few microseconds.
 // It checks no signature and writes nothing: never expose it.
-// Usage: node static-s3.js DIR PORT [DELAY_MS]; prints "LISTENING <port>".
+// Usage: node static-s3.js DIR PORT [DELAY_MS [HOST]]; prints "LISTENING <port>". HOST (default
+// 127.0.0.1) is the address to listen on: the workers-net benchmark serves from a namespace's own.
 const http = require('http');
 const fs = require('fs');
 const path = require('path');
 const crypto = require('crypto');
 
-const [dir, port, delayArg] = process.argv.slice(2);
+const [dir, port, delayArg, host] = process.argv.slice(2);
 const delayMs = Number(delayArg || 0);
 const buckets = new Map();   // bucket -> sorted [{ key, size, etag, mtime, file }]
 
@@ -99,4 +100,4 @@ http.createServer((req, res) => {
     if (!o) { res.writeHead(404, { 'content-type': 'application/xml' }); return res.end('<Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>'); }
     get(req, res, o);
   }, delayMs);
-}).listen(Number(port), '127.0.0.1', function () { console.log('LISTENING ' + this.address().port); });
+}).listen(Number(port), host || '127.0.0.1', function () { console.log('LISTENING ' + this.address().port); });

@@ -13,15 +13,17 @@ namespace S3Tail.Pipeline;
 /// downloader that stops (it is watched) or a worker declared lost gives its objects back to be
 /// given out again, and a late answer from it is dropped, so no line is lost or repeated.
 /// With workers, nothing is given out, to anyone, before they are checked
-/// (<see cref="WorkersChecked"/>): a run a worker refuses must fail having fetched nothing.
+/// (<see cref="WorkersChecked"/>): a run a worker refuses must fail having fetched nothing; and
+/// each node takes an object only while it has room for it at its measured rate (<see cref="NodeShares"/>).
 /// </summary>
-internal sealed class DispatcherActor : ReceiveActor
+internal sealed partial class DispatcherActor : ReceiveActor
 {
     private readonly DispatchSettings _settings;
     private readonly WorkLedger<FetchObject> _ledger = new();
     private readonly DispatchWindow _window;
     private readonly WorkerAnswers _answers;
     private readonly WorkTally? _tally;    // with workers: who fetched how many
+    private readonly NodeShares? _shares;  // with workers: how much each node may hold
     private readonly Dictionary<string, Puller> _pullers = new();
     private readonly HashSet<IActorRef> _downloaders = new();
     private IActorRef _lister = ActorRefs.Nobody;
@@ -36,6 +38,8 @@ internal sealed class DispatcherActor : ReceiveActor
         _settings = settings;
         _window = new DispatchWindow(settings.Prefetch);
         _tally = settings.Workers is { } workers ? new WorkTally(workers.Addresses) : null;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        _shares = settings.Workers is null ? null : new NodeShares(() => clock.Elapsed);
         _answers = new WorkerAnswers(settings, _ledger, Fetched);
         _checked = settings.Workers is null;
         _reportedLimit = _window.Limit;
@@ -83,9 +87,9 @@ internal sealed class DispatcherActor : ReceiveActor
         {
             // Every chunk is acknowledged, kept or not: the worker sends the next ones as these arrive.
             Sender.Tell(new ChunkAck(m.Seq));
-            _answers.Chunk(WorkerId(Sender), m);
+            FromWorker(m.Seq, id => _answers.Chunk(id, m));
         });
-        Receive<WorkFailed>(m => _answers.Failed(WorkerId(Sender), m));
+        Receive<WorkFailed>(m => FromWorker(m.Seq, id => _answers.Failed(id, m)));
         Receive<WorkerLost>(m =>
         {
             foreach (var id in _pullers.Where(p => !p.Value.Local && OnNode(p.Key, m.Worker)).Select(p => p.Key).ToList()) Lose(id, local: false);
@@ -139,6 +143,19 @@ internal sealed class DispatcherActor : ReceiveActor
         }
         if (outcome is ObjectFetched) Fetched(WorkTally.Here);
         _settings.Sequencer.Tell(outcome);
+        _shares?.Ended(WorkTally.Here, seq);
+        Dispatch();
+    }
+
+    /// <summary>Handles a worker's answer about <paramref name="seq"/>; if that ended the worker's hold on it, the worker has room again.</summary>
+    private void FromWorker(long seq, Action<string> handle)
+    {
+        string id = WorkerId(Sender);
+        bool held = _ledger.Holds(id, seq, out _);
+        handle(id);
+        if (!held || _ledger.Holds(id, seq, out _)) return;
+        _shares?.Ended(id, seq);
+        Dispatch();
     }
 
     /// <summary>Counts an object fetched and tells the coordinator, before the sequencer hears of it: the last count arrives before the run's end.</summary>
@@ -160,6 +177,7 @@ internal sealed class DispatcherActor : ReceiveActor
         {
             int stops = _stops[seq] = _stops.GetValueOrDefault(seq) + 1;
             if (stops < MostStops || !_ledger.Complete(id, seq, out var fetch)) continue;
+            _shares?.Returned(seq);
             _settings.Sequencer.Tell(new FetchFailed(seq, fetch.Object,
                 S3TailException.Runtime($"internal error: the downloader fetching '{fetch.Object.Key}' stopped {stops} times"), fetch.Placement));
         }
@@ -176,6 +194,7 @@ internal sealed class DispatcherActor : ReceiveActor
         {
             _answers.Abandon(seq);
             _window.Returned(seq);
+            _shares?.Returned(seq);
         }
         if (local)
         {
@@ -196,31 +215,15 @@ internal sealed class DispatcherActor : ReceiveActor
     private void Dispatch()
     {
         if (!_checked || _settings.Stopping.IsCancellationRequested) return;
-        while (_ledger.TryPeek(out var next) && _window.Admits(next.Object.Size) && NextPuller() is { } id)
+        while (_ledger.TryPeek(out var next) && _window.Admits(next.Object.Size) && NextPuller(next.Object.Size) is { } id)
         {
             var puller = _pullers[id];
             var (seq, fetch) = _ledger.Take(id, 1)[0];
             puller.Ref.Tell(puller.Local ? fetch : _settings.Workers!.WorkFor(fetch, _settings.Filter, _settings.Decoding));
             _pullers[id] = puller with { Demand = puller.Demand - 1 };
             _window.Given(seq, fetch.Object.Size);
+            _shares?.Given(puller.Local ? WorkTally.Here : id, seq, fetch.Object.Size);
         }
-    }
-
-    /// <summary>
-    /// Who gets the next object: of the workers, the one with the most free slots (so when the
-    /// window is smaller than their slots none is left idle behind the first to join); else a free downloader.
-    /// </summary>
-    private string? NextPuller()
-    {
-        string? best = null, local = null;
-        int most = 0;
-        foreach (var (id, p) in _pullers)
-        {
-            if (p.Demand <= 0) continue;
-            if (p.Local) local ??= id;
-            else if (p.Demand > most) (best, most) = (id, p.Demand);
-        }
-        return best ?? local;
     }
 
     private void ReportWindow()
@@ -235,7 +238,4 @@ internal sealed class DispatcherActor : ReceiveActor
         _answers.Dispose();
         base.PostStop();
     }
-
-    /// <summary>One that pulls: how many more objects it asked for, and whether it is one of this machine's downloaders.</summary>
-    private readonly record struct Puller(IActorRef Ref, int Demand, bool Local);
 }
