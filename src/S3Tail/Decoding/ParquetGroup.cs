@@ -23,7 +23,7 @@ internal sealed class ParquetGroup
     public int RowCount { get; }
 
     /// <summary>True once every row has been read.</summary>
-    public bool Done => _read == RowCount;
+    public bool AllRead => _read == RowCount;
 
     /// <summary>The next row's top-level values, in the schema's order, into <paramref name="row"/> (null for null).</summary>
     public void ReadRow(object?[] row)

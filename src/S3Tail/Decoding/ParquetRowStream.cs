@@ -80,14 +80,14 @@ internal sealed class ParquetRowStream : ReadOnlyStream
         {
             _output.ResetWrittenCount();
             _taken = 0;
-            if (_rows is null || _rows.Done)
+            if (_rows is null || _rows.AllRead)
             {
                 if (_group + 1 >= _reader.RowGroupCount) return 0;
                 await LoadGroup(_group + 1, cancellationToken).ConfigureAwait(false);
                 continue;
             }
-            while (!_rows.Done && _output.WrittenCount < OutputBatch) WriteRow(_rows);
-            if (_rows.Done) _rows = null;   // let the group go before the next one is read
+            while (!_rows.AllRead && _output.WrittenCount < OutputBatch) WriteRow(_rows);
+            if (_rows.AllRead) _rows = null;   // let the group go before the next one is read
         }
         int n = Math.Min(buffer.Length, _output.WrittenCount - _taken);
         _output.WrittenSpan.Slice(_taken, n).CopyTo(buffer.Span);
