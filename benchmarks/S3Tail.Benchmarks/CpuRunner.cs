@@ -83,11 +83,7 @@ public static partial class CpuRunner
     {
         var psi = new ProcessStartInfo(command[0]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in command[1..]) psi.ArgumentList.Add(a);
-        psi.Environment["HOME"] = home;
-        psi.Environment["AWS_ACCESS_KEY_ID"] = S3TestServer.AccessKey;
-        psi.Environment["AWS_SECRET_ACCESS_KEY"] = S3TestServer.SecretKey;
-        psi.Environment["AWS_REGION"] = "us-east-1";
-        psi.Environment["AWS_EC2_METADATA_DISABLED"] = "true";
+        ScriptRun.AsTestServerClient(psi, home);
         var before = ChildrenCpu();
         using var p = Process.Start(psi)!;
         var stderr = p.StandardError.ReadToEndAsync();

@@ -202,11 +202,7 @@ public static class WorkersNetRunner
     private static ProcessStartInfo Psi(string[] args, string home)
     {
         var psi = new ProcessStartInfo("bash", args) { RedirectStandardError = true };
-        psi.Environment["HOME"] = home;
-        psi.Environment["AWS_ACCESS_KEY_ID"] = S3TestServer.AccessKey;
-        psi.Environment["AWS_SECRET_ACCESS_KEY"] = S3TestServer.SecretKey;
-        psi.Environment["AWS_REGION"] = "us-east-1";
-        psi.Environment["AWS_EC2_METADATA_DISABLED"] = "true";
+        ScriptRun.AsTestServerClient(psi, home);
         return psi;
     }
 
